@@ -1,0 +1,16 @@
+import { fileURLToPath } from "node:url";
+import { createJiti } from "jiti";
+
+// Validates the environment at build (and start) time: a wrong variable fails here, not on the
+// first request. jiti lets this plain-ESM config load the TypeScript env module.
+const jiti = createJiti(fileURLToPath(import.meta.url));
+await jiti.import("./src/env.ts");
+
+/** @type {import("next").NextConfig} */
+const config = {
+  serverExternalPackages: ["pg", "@prisma/adapter-pg", "ioredis", "bcryptjs"],
+  poweredByHeader: false,
+  typedRoutes: false,
+};
+
+export default config;

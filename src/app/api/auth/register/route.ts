@@ -1,0 +1,3 @@
+import { register } from "~/server/rest/auth";
+
+export const POST = register;

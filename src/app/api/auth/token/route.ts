@@ -1,0 +1,3 @@
+import { issueToken } from "~/server/rest/auth";
+
+export const POST = issueToken;

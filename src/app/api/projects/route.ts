@@ -1,0 +1,4 @@
+import { createProjectRoute, listProjectsRoute } from "~/server/rest/projects";
+
+export const GET = listProjectsRoute;
+export const POST = createProjectRoute;

@@ -1,0 +1,27 @@
+import "server-only";
+
+import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
+import { cache } from "react";
+import { auth } from "~/server/auth/config";
+import { listMemberships } from "~/server/orgs/memberships";
+
+export const ACTIVE_ORG_COOKIE = "vf_org";
+
+/** The signed-in user, their organizations and the active one (cookie, else the first). */
+export const getDashboardContext = cache(async () => {
+  const session = await auth();
+  const userId = session?.user?.id;
+  if (!userId) redirect("/login");
+  const memberships = await listMemberships(userId);
+  const chosen = (await cookies()).get(ACTIVE_ORG_COOKIE)?.value;
+  const active = memberships.find((m) => m.organization.id === chosen) ?? memberships[0] ?? null;
+  return { user: { id: userId, name: session.user.name ?? "", email: session.user.email ?? "" }, memberships, active };
+});
+
+/** The active organization, for pages that need one. */
+export async function requireActiveOrg() {
+  const ctx = await getDashboardContext();
+  if (!ctx.active) redirect("/dashboard");
+  return { ...ctx, active: ctx.active };
+}

@@ -1,0 +1,45 @@
+import Link from "next/link";
+import { DashboardNav } from "~/components/dashboard-nav";
+import { OrgSwitcher } from "~/components/org-switcher";
+import { signOutAction, switchOrganization } from "./actions";
+import { getDashboardContext } from "./dashboard-context";
+
+export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
+  const { user, memberships, active } = await getDashboardContext();
+  return (
+    <div className="min-h-screen md:flex">
+      <aside className="border-b border-slate-200 bg-white p-4 md:min-h-screen md:w-60 md:border-r md:border-b-0">
+        <Link href="/dashboard" className="mb-6 block text-lg font-semibold tracking-tight text-brand-700">
+          VantFlow
+        </Link>
+        <div className="mb-6 space-y-1">
+          <p className="text-xs font-medium uppercase tracking-wide text-slate-400">Organization</p>
+          {memberships.length > 1 && active ? (
+            <OrgSwitcher
+              organizations={memberships.map((m) => m.organization)}
+              activeId={active.organization.id}
+              action={switchOrganization}
+            />
+          ) : (
+            <p data-testid="org-name" className="text-sm font-medium text-slate-900">
+              {active?.organization.name ?? "No organization"}
+            </p>
+          )}
+        </div>
+        <DashboardNav />
+        <div className="mt-8 border-t border-slate-100 pt-4 text-sm">
+          <p className="truncate font-medium text-slate-900">{user.name}</p>
+          <p className="truncate text-slate-500">{user.email}</p>
+          <form action={signOutAction} className="mt-3">
+            <button type="submit" className="text-sm font-medium text-slate-600 hover:text-slate-900">
+              Sign out
+            </button>
+          </form>
+        </div>
+      </aside>
+      <main className="flex-1 p-6 md:p-10">
+        <div className="mx-auto max-w-4xl">{children}</div>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,110 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { Alert, Button, Card, Field } from "~/components/ui";
+import { useTRPC } from "~/trpc/react";
+
+const day = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace("T", " ") + " UTC" : "never");
+
+export function ApiTokensPanel({ orgId }: { orgId: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const tokens = useQuery(trpc.token.list.queryOptions({ orgId }));
+  const [name, setName] = useState("");
+  const [created, setCreated] = useState<string | null>(null);
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.token.list.queryKey({ orgId }) });
+  const create = useMutation(
+    trpc.token.create.mutationOptions({
+      onSuccess: async (row) => {
+        setCreated(row.token);
+        setName("");
+        await refresh();
+      },
+    }),
+  );
+  const revoke = useMutation(trpc.token.revoke.mutationOptions({ onSuccess: refresh }));
+
+  return (
+    <div className="space-y-6">
+      <Card title="Create an API token">
+        <p className="mb-4 text-sm text-slate-500">
+          Send it as <code className="rounded bg-slate-100 px-1">Authorization: Bearer &lt;token&gt;</code> to the
+          REST API. It is shown once; only a hash is stored.
+        </p>
+        <form
+          className="flex items-end gap-3"
+          onSubmit={(e) => {
+            e.preventDefault();
+            create.mutate({ orgId, name });
+          }}
+        >
+          <div className="flex-1">
+            <Field id="token-name" label="Token name" value={name} onChange={(e) => setName(e.target.value)} />
+          </div>
+          <Button type="submit" disabled={create.isPending || !name.trim()}>
+            {create.isPending ? "Creating…" : "Create token"}
+          </Button>
+        </form>
+        {create.error && (
+          <div className="mt-3">
+            <Alert>{create.error.message}</Alert>
+          </div>
+        )}
+        {created && (
+          <div className="mt-4">
+            <Alert tone="success">
+              <p className="mb-2 font-medium">Copy your new token now. You will not see it again.</p>
+              <code data-testid="new-token" className="block break-all rounded bg-white px-2 py-1 font-mono text-xs">
+                {created}
+              </code>
+            </Alert>
+          </div>
+        )}
+      </Card>
+      <Card title="Tokens">
+        {tokens.isPending ? (
+          <p className="text-sm text-slate-500">Loading tokens…</p>
+        ) : tokens.isError ? (
+          <Alert>Could not load tokens: {tokens.error.message}</Alert>
+        ) : tokens.data.length === 0 ? (
+          <p className="text-sm text-slate-500">No tokens yet.</p>
+        ) : (
+          <table className="w-full text-left text-sm">
+            <thead className="text-xs uppercase text-slate-400">
+              <tr>
+                <th className="py-2">Name</th>
+                <th>Prefix</th>
+                <th>Last used</th>
+                <th>Status</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {tokens.data.map((t) => (
+                <tr key={t.id} data-testid="token-row">
+                  <td className="py-3 font-medium">{t.name}</td>
+                  <td className="font-mono text-xs">{t.prefix}…</td>
+                  <td className="text-slate-500">{day(t.lastUsedAt)}</td>
+                  <td>{t.revokedAt ? <span className="text-slate-400">revoked</span> : "active"}</td>
+                  <td className="text-right">
+                    {!t.revokedAt && (
+                      <Button
+                        variant="danger"
+                        className="px-3 py-1"
+                        disabled={revoke.isPending}
+                        onClick={() => revoke.mutate({ orgId, tokenId: t.id })}
+                      >
+                        Revoke
+                      </Button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Card>
+    </div>
+  );
+}

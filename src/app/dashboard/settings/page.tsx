@@ -1,0 +1,19 @@
+import type { Metadata } from "next";
+import { PageHeader } from "~/components/ui";
+import { getQueryClient, HydrateClient, trpc } from "~/trpc/server";
+import { requireActiveOrg } from "../dashboard-context";
+import { ApiTokensPanel } from "./api-tokens-panel";
+
+export const metadata: Metadata = { title: "Settings" };
+
+export default async function SettingsPage() {
+  const { active } = await requireActiveOrg();
+  const orgId = active.organization.id;
+  void getQueryClient().prefetchQuery(trpc.token.list.queryOptions({ orgId }));
+  return (
+    <HydrateClient>
+      <PageHeader title="Settings" description={`API access for ${active.organization.name}.`} />
+      <ApiTokensPanel orgId={orgId} />
+    </HydrateClient>
+  );
+}

@@ -1,0 +1,95 @@
+import type { ButtonHTMLAttributes, InputHTMLAttributes, ReactNode } from "react";
+
+const cx = (...parts: (string | false | null | undefined)[]) => parts.filter(Boolean).join(" ");
+
+export function Button({
+  variant = "primary",
+  className,
+  ...props
+}: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: "primary" | "secondary" | "danger" }) {
+  return (
+    <button
+      className={cx(
+        "inline-flex items-center justify-center gap-2 rounded-lg px-4 py-2 text-sm font-medium shadow-sm transition",
+        "focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-500 focus-visible:ring-offset-2",
+        "disabled:cursor-not-allowed disabled:opacity-60",
+        variant === "primary" && "bg-brand-600 text-white hover:bg-brand-700",
+        variant === "secondary" && "border border-slate-300 bg-white text-slate-700 hover:bg-slate-50",
+        variant === "danger" && "border border-red-200 bg-white text-red-700 hover:bg-red-50",
+        className,
+      )}
+      {...props}
+    />
+  );
+}
+
+export function Field({
+  label,
+  error,
+  id,
+  ...props
+}: InputHTMLAttributes<HTMLInputElement> & { label: string; error?: string[] | string; id: string }) {
+  const message = Array.isArray(error) ? error[0] : error;
+  return (
+    <div className="space-y-1">
+      <label htmlFor={id} className="block text-sm font-medium text-slate-700">
+        {label}
+      </label>
+      <input
+        id={id}
+        aria-invalid={message ? true : undefined}
+        aria-describedby={message ? `${id}-error` : undefined}
+        className={cx(
+          "block w-full rounded-lg border bg-white px-3 py-2 text-sm shadow-sm outline-none transition",
+          "focus:border-brand-500 focus:ring-2 focus:ring-brand-100",
+          message ? "border-red-400" : "border-slate-300",
+        )}
+        {...props}
+      />
+      {message && (
+        <p id={`${id}-error`} className="text-sm text-red-600">
+          {message}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function Card({ title, action, children }: { title?: ReactNode; action?: ReactNode; children: ReactNode }) {
+  return (
+    <section className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+      {(title || action) && (
+        <div className="mb-4 flex items-center justify-between gap-4">
+          {title && <h2 className="text-base font-semibold text-slate-900">{title}</h2>}
+          {action}
+        </div>
+      )}
+      {children}
+    </section>
+  );
+}
+
+export function Alert({ tone = "error", children }: { tone?: "error" | "success" | "info"; children: ReactNode }) {
+  return (
+    <div
+      role={tone === "error" ? "alert" : "status"}
+      className={cx(
+        "rounded-lg border px-4 py-3 text-sm",
+        tone === "error" && "border-red-200 bg-red-50 text-red-800",
+        tone === "success" && "border-emerald-200 bg-emerald-50 text-emerald-800",
+        tone === "info" && "border-slate-200 bg-slate-50 text-slate-700",
+      )}
+    >
+      {children}
+    </div>
+  );
+}
+
+export function PageHeader({ title, description }: { title: string; description?: string }) {
+  return (
+    <header className="mb-6">
+      <h1 className="text-2xl font-semibold tracking-tight text-slate-900">{title}</h1>
+      {description && <p className="mt-1 text-sm text-slate-500">{description}</p>}
+    </header>
+  );
+}

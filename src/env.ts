@@ -1,0 +1,82 @@
+import { createEnv } from "@t3-oss/env-nextjs";
+import { z } from "zod";
+
+// The only reader of process.env. Every variable is listed in README.md and .env.example.
+// Optional service credentials select the real service; when one is absent the app talks to the
+// local stand-in whose base URL the start script provides (see scripts/dev.ts).
+
+const optionalUrl = z.string().url().optional();
+
+export const env = createEnv({
+  server: {
+    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+    DATABASE_URL: z.string().url(),
+    APP_URL: z.string().url().default("http://localhost:3000"),
+
+    AUTH_SECRET: process.env.NODE_ENV === "production" ? z.string().min(32) : z.string().min(32).optional(),
+    /** Failed password attempts per email allowed in LOGIN_WINDOW_SECONDS before 429. */
+    LOGIN_MAX_ATTEMPTS: z.coerce.number().int().positive().default(5),
+    LOGIN_WINDOW_SECONDS: z.coerce.number().int().positive().default(900),
+
+    REDIS_URL: optionalUrl,
+    UPSTASH_REDIS_REST_URL: optionalUrl,
+    UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
+
+    STRIPE_SECRET_KEY: z.string().startsWith("sk_").optional(),
+    STRIPE_WEBHOOK_SECRET: z.string().startsWith("whsec_").optional(),
+    /** Base URL of the Stripe API; set only to point the SDK at the local stand-in. */
+    STRIPE_API_BASE: optionalUrl,
+    STRIPE_PRICE_PRO_MONTHLY: z.string().optional(),
+    STRIPE_PRICE_PRO_YEARLY: z.string().optional(),
+    STRIPE_PRICE_BUSINESS_MONTHLY: z.string().optional(),
+    STRIPE_PRICE_BUSINESS_YEARLY: z.string().optional(),
+
+    QSTASH_URL: optionalUrl,
+    QSTASH_TOKEN: z.string().optional(),
+    QSTASH_CURRENT_SIGNING_KEY: z.string().optional(),
+    QSTASH_NEXT_SIGNING_KEY: z.string().optional(),
+
+    GEMINI_API_KEY: z.string().optional(),
+    /** Base URL of the Gemini API; set only to point the Gen AI SDK at the local stand-in. */
+    GEMINI_API_BASE: optionalUrl,
+    GEMINI_MODEL: z.string().default("gemini-2.5-flash"),
+
+    SENDGRID_API_KEY: z.string().optional(),
+    BILLING_ADMIN_EMAILS: z
+      .string()
+      .optional()
+      .transform((v) => (v ?? "").split(",").map((s) => s.trim().toLowerCase()).filter(Boolean)),
+  },
+  client: {},
+  runtimeEnv: {
+    NODE_ENV: process.env.NODE_ENV,
+    DATABASE_URL: process.env.DATABASE_URL,
+    APP_URL: process.env.APP_URL,
+    AUTH_SECRET: process.env.AUTH_SECRET,
+    LOGIN_MAX_ATTEMPTS: process.env.LOGIN_MAX_ATTEMPTS,
+    LOGIN_WINDOW_SECONDS: process.env.LOGIN_WINDOW_SECONDS,
+    REDIS_URL: process.env.REDIS_URL,
+    UPSTASH_REDIS_REST_URL: process.env.UPSTASH_REDIS_REST_URL,
+    UPSTASH_REDIS_REST_TOKEN: process.env.UPSTASH_REDIS_REST_TOKEN,
+    STRIPE_SECRET_KEY: process.env.STRIPE_SECRET_KEY,
+    STRIPE_WEBHOOK_SECRET: process.env.STRIPE_WEBHOOK_SECRET,
+    STRIPE_API_BASE: process.env.STRIPE_API_BASE,
+    STRIPE_PRICE_PRO_MONTHLY: process.env.STRIPE_PRICE_PRO_MONTHLY,
+    STRIPE_PRICE_PRO_YEARLY: process.env.STRIPE_PRICE_PRO_YEARLY,
+    STRIPE_PRICE_BUSINESS_MONTHLY: process.env.STRIPE_PRICE_BUSINESS_MONTHLY,
+    STRIPE_PRICE_BUSINESS_YEARLY: process.env.STRIPE_PRICE_BUSINESS_YEARLY,
+    QSTASH_URL: process.env.QSTASH_URL,
+    QSTASH_TOKEN: process.env.QSTASH_TOKEN,
+    QSTASH_CURRENT_SIGNING_KEY: process.env.QSTASH_CURRENT_SIGNING_KEY,
+    QSTASH_NEXT_SIGNING_KEY: process.env.QSTASH_NEXT_SIGNING_KEY,
+    GEMINI_API_KEY: process.env.GEMINI_API_KEY,
+    GEMINI_API_BASE: process.env.GEMINI_API_BASE,
+    GEMINI_MODEL: process.env.GEMINI_MODEL,
+    SENDGRID_API_KEY: process.env.SENDGRID_API_KEY,
+    BILLING_ADMIN_EMAILS: process.env.BILLING_ADMIN_EMAILS,
+  },
+  // `next build` runs with NODE_ENV=production: SKIP_ENV_VALIDATION exists only for tooling
+  // (lint, typecheck) that imports modules without a configured environment.
+  skipValidation: !!process.env.SKIP_ENV_VALIDATION,
+  emptyStringAsUndefined: true,
+});

@@ -1,0 +1,14 @@
+import { orgRouter } from "~/server/api/routers/org";
+import { projectRouter } from "~/server/api/routers/project";
+import { tokenRouter } from "~/server/api/routers/token";
+import { createCallerFactory, createTRPCRouter } from "~/server/api/trpc";
+
+export const appRouter = createTRPCRouter({
+  org: orgRouter,
+  project: projectRouter,
+  token: tokenRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+export const createCaller = createCallerFactory(appRouter);

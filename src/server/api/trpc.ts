@@ -1,0 +1,85 @@
+/**
+ * tRPC in three parts: 1. context, 2. initialisation (with the one AppError mapping),
+ * 3. procedures — public, protected (signed in), org-scoped (membership resolved once),
+ * org-admin (OWNER/ADMIN) and project-scoped.
+ */
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { z, ZodError } from "zod";
+import { auth } from "~/server/auth/config";
+import { AppError, fieldErrorsOf } from "~/server/errors";
+import { BILLING_ROLES, requireMembership, requireRole } from "~/server/orgs/memberships";
+import { projectOrganizationId } from "~/server/projects/projects";
+
+/* 1. Context */
+
+export interface TRPCContext {
+  headers: Headers;
+  userId: string | null;
+}
+
+export const createTRPCContext = async (opts: { headers: Headers }): Promise<TRPCContext> => {
+  const session = await auth();
+  return { headers: opts.headers, userId: session?.user?.id ?? null };
+};
+
+/* 2. Initialisation */
+
+const t = initTRPC.context<TRPCContext>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    return {
+      ...shape,
+      data: {
+        ...shape.data,
+        appCode: cause instanceof AppError ? cause.code : null,
+        fieldErrors:
+          cause instanceof ZodError ? fieldErrorsOf(cause) : cause instanceof AppError ? (cause.fieldErrors ?? null) : null,
+      },
+    };
+  },
+});
+
+export const createCallerFactory = t.createCallerFactory;
+export const createTRPCRouter = t.router;
+
+/** Maps a domain AppError thrown anywhere below to its tRPC code, once for every procedure. */
+const appErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof AppError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: cause.trpcCode, message: cause.message, cause });
+  }
+  return result;
+});
+
+/* 3. Procedures */
+
+export const publicProcedure = t.procedure.use(appErrors);
+
+export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.userId) throw new AppError("UNAUTHORIZED", "Sign in first.");
+  return next({ ctx: { userId: ctx.userId } });
+});
+
+/** Every procedure that takes an `orgId` uses this: a non-member is FORBIDDEN before any query. */
+export const orgProcedure = protectedProcedure
+  .input(z.object({ orgId: z.string().min(1) }))
+  .use(async ({ ctx, input, next }) => next({ ctx: { actor: await requireMembership(ctx.userId, input.orgId) } }));
+
+export const orgAdminProcedure = orgProcedure.use(({ ctx, next }) => {
+  requireRole(ctx.actor, BILLING_ROLES);
+  return next();
+});
+
+/** Procedures on one project: the project's org membership is resolved; foreign → NOT_FOUND. */
+export const projectProcedure = protectedProcedure
+  .input(z.object({ projectId: z.string().min(1) }))
+  .use(async ({ ctx, input, next }) => {
+    const orgId = await projectOrganizationId(input.projectId);
+    const actor = await requireMembership(ctx.userId, orgId).catch(() => {
+      throw new AppError("NOT_FOUND", "No such project.");
+    });
+    return next({ ctx: { actor } });
+  });

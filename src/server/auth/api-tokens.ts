@@ -1,0 +1,70 @@
+import { db } from "~/server/clients/db";
+import { AppError } from "~/server/errors";
+import type { Actor } from "~/server/orgs/memberships";
+import { generateToken, hashToken } from "~/server/auth/token-format";
+
+export { parseBearer } from "~/server/auth/token-format";
+
+export async function createApiToken(actor: { userId: string; organizationId: string }, name: string) {
+  const { token, prefix, tokenHash } = generateToken();
+  const row = await db.apiToken.create({
+    data: { userId: actor.userId, organizationId: actor.organizationId, name, prefix, tokenHash },
+    select: { id: true, name: true, prefix: true, createdAt: true },
+  });
+  return { ...row, token };
+}
+
+export function listApiTokens(actor: Actor) {
+  return db.apiToken.findMany({
+    where: { userId: actor.userId, organizationId: actor.organizationId },
+    orderBy: { createdAt: "desc" },
+    select: { id: true, name: true, prefix: true, createdAt: true, lastUsedAt: true, revokedAt: true },
+  });
+}
+
+export async function revokeApiToken(actor: Actor, tokenId: string) {
+  // OWNER/ADMIN may revoke any token of the org; others only their own.
+  const canRevokeAny = actor.role === "OWNER" || actor.role === "ADMIN";
+  const { count } = await db.apiToken.updateMany({
+    where: {
+      id: tokenId,
+      organizationId: actor.organizationId,
+      ...(canRevokeAny ? {} : { userId: actor.userId }),
+      revokedAt: null,
+    },
+    data: { revokedAt: new Date() },
+  });
+  if (count === 0) {
+    const exists = await db.apiToken.findFirst({
+      where: { id: tokenId, organizationId: actor.organizationId, ...(canRevokeAny ? {} : { userId: actor.userId }) },
+      select: { id: true },
+    });
+    if (!exists) throw new AppError("NOT_FOUND", "No such token.");
+  }
+}
+
+/** Resolves a bearer token to the acting user and org, or throws UNAUTHORIZED. */
+export async function authenticateToken(token: string): Promise<Actor> {
+  const row = await db.apiToken.findUnique({
+    where: { tokenHash: hashToken(token) },
+    select: {
+      id: true,
+      userId: true,
+      organizationId: true,
+      revokedAt: true,
+      expiresAt: true,
+      lastUsedAt: true,
+      user: { select: { memberships: { select: { organizationId: true, role: true } } } },
+    },
+  });
+  const now = new Date();
+  const membership = row?.user.memberships.find((m) => m.organizationId === row.organizationId);
+  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now) || !membership) {
+    throw new AppError("UNAUTHORIZED", "The bearer token is invalid, expired or revoked.");
+  }
+  // Coarse lastUsedAt (once a minute) keeps the hot path free of a write per request.
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
+    await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
+  }
+  return { userId: row.userId, organizationId: row.organizationId, role: membership.role };
+}

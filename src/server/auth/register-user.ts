@@ -1,0 +1,63 @@
+import { z } from "zod";
+import { Prisma } from "~/generated/prisma/client";
+import { generateToken } from "~/server/auth/token-format";
+import { hashPassword } from "~/server/auth/password";
+import { db } from "~/server/clients/db";
+import { AppError } from "~/server/errors";
+
+export const emailSchema = z
+  .string({ error: "Email is required." })
+  .trim()
+  .toLowerCase()
+  .pipe(z.email({ error: "Enter a valid email address." }));
+
+export const registerInput = z.object({
+  email: emailSchema,
+  password: z
+    .string({ error: "Password is required." })
+    .min(8, { error: "Password must be at least 8 characters." })
+    .max(200, { error: "Password must be at most 200 characters." }),
+  name: z
+    .string({ error: "Name is required." })
+    .trim()
+    .min(1, { error: "Name is required." })
+    .max(100, { error: "Name must be at most 100 characters." }),
+  organizationName: z.string().trim().min(1).max(100).optional(),
+});
+export type RegisterInput = z.infer<typeof registerInput>;
+
+/**
+ * Creates the user, an organization they own, and a first API token, in one transaction: a
+ * taken email (even under a race, via the unique index) is CONFLICT and writes nothing.
+ */
+export async function registerUser(input: RegisterInput) {
+  const passwordHash = await hashPassword(input.password);
+  const { token, prefix, tokenHash } = generateToken();
+  try {
+    return await db.$transaction(async (tx) => {
+      const user = await tx.user.create({
+        data: { email: input.email, name: input.name, passwordHash },
+        select: { id: true, email: true, name: true },
+      });
+      const organization = await tx.organization.create({
+        data: {
+          name: input.organizationName ?? `${input.name}'s organization`,
+          memberships: { create: { userId: user.id, role: "OWNER" } },
+        },
+        select: { id: true, name: true },
+      });
+      await tx.apiToken.create({
+        data: { userId: user.id, organizationId: organization.id, name: "Created at sign-up", prefix, tokenHash },
+      });
+      return { user, organization, token };
+    });
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+      throw new AppError("CONFLICT", "An account with this email already exists.", {
+        title: "Email taken",
+        fieldErrors: { email: ["An account with this email already exists."] },
+      });
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,23 @@
+import { authenticateToken, parseBearer } from "~/server/auth/api-tokens";
+import { auth } from "~/server/auth/config";
+import { listMemberships, requireMembership, type Actor } from "~/server/orgs/memberships";
+import { AppError } from "~/server/errors";
+
+export const ORG_HEADER = "x-organization-id";
+
+/**
+ * The actor of a REST request: a bearer token names its user and org; a browser session acts
+ * in the org named by the X-Organization-Id header, or the user's first organization.
+ */
+export async function requestActor(req: Request): Promise<Actor> {
+  const bearer = parseBearer(req.headers.get("authorization"));
+  if (bearer) return authenticateToken(bearer);
+  const session = await auth();
+  const userId = session?.user?.id;
+  if (!userId) throw new AppError("UNAUTHORIZED", "Sign in or send Authorization: Bearer <token>.");
+  const orgId = req.headers.get(ORG_HEADER);
+  if (orgId) return requireMembership(userId, orgId);
+  const [first] = await listMemberships(userId);
+  if (!first) throw new AppError("FORBIDDEN", "You are not a member of any organization.");
+  return { userId, organizationId: first.organization.id, role: first.role };
+}

@@ -1,0 +1,42 @@
+import { z } from "zod";
+import { db } from "~/server/clients/db";
+import { AppError } from "~/server/errors";
+import type { Actor } from "~/server/orgs/memberships";
+
+export const projectInput = z.object({
+  name: z.string({ error: "Name is required." }).trim().min(1, { error: "Name is required." }).max(100),
+});
+
+const projectSelect = { id: true, name: true, organizationId: true, createdAt: true, updatedAt: true } as const;
+
+export function createProject(actor: Actor, input: z.infer<typeof projectInput>) {
+  return db.project.create({
+    data: { name: input.name, organizationId: actor.organizationId, createdById: actor.userId },
+    select: projectSelect,
+  });
+}
+
+export function listProjects(actor: Actor) {
+  return db.project.findMany({
+    where: { organizationId: actor.organizationId },
+    orderBy: { createdAt: "desc" },
+    select: projectSelect,
+  });
+}
+
+/** A project of the actor's org; a project of another org is NOT_FOUND, never revealed. */
+export async function getProject(actor: Actor, projectId: string) {
+  const project = await db.project.findFirst({
+    where: { id: projectId, organizationId: actor.organizationId },
+    select: projectSelect,
+  });
+  if (!project) throw new AppError("NOT_FOUND", "No such project.");
+  return project;
+}
+
+/** The organization that owns a project, for resolving the caller's membership. */
+export async function projectOrganizationId(projectId: string) {
+  const project = await db.project.findUnique({ where: { id: projectId }, select: { organizationId: true } });
+  if (!project) throw new AppError("NOT_FOUND", "No such project.");
+  return project.organizationId;
+}

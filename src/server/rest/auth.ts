@@ -1,0 +1,40 @@
+import { z } from "zod";
+import { createApiToken } from "~/server/auth/api-tokens";
+import { emailSchema, registerInput, registerUser } from "~/server/auth/register-user";
+import { verifyCredentials } from "~/server/auth/verify-credentials";
+import { listMemberships, requireMembership } from "~/server/orgs/memberships";
+import { AppError } from "~/server/errors";
+import { jsonRoute, readJson } from "~/server/rest/json-route";
+
+/** POST /api/auth/register {email,password,name} → 201 {user, organization, token}. */
+export const register = jsonRoute(async (req) => {
+  const input = await readJson(req, registerInput);
+  return Response.json(await registerUser(input), { status: 201 });
+});
+
+const tokenInput = z.object({
+  email: emailSchema,
+  password: z.string({ error: "Password is required." }).min(1, { error: "Password is required." }),
+  name: z.string().trim().min(1).max(100).optional(),
+  organizationId: z.string().min(1).optional(),
+});
+
+/** POST /api/auth/token {email,password[,organizationId,name]} → 201 {token, organizationId, …}. */
+export const issueToken = jsonRoute(async (req) => {
+  const input = await readJson(req, tokenInput);
+  const user = await verifyCredentials(input.email, input.password);
+  const actor = input.organizationId
+    ? await requireMembership(user.id, input.organizationId)
+    : await firstMembership(user.id);
+  const created = await createApiToken(actor, input.name ?? "Issued by /api/auth/token");
+  return Response.json(
+    { token: created.token, id: created.id, prefix: created.prefix, organizationId: actor.organizationId },
+    { status: 201 },
+  );
+});
+
+async function firstMembership(userId: string) {
+  const [first] = await listMemberships(userId);
+  if (!first) throw new AppError("FORBIDDEN", "You are not a member of any organization.");
+  return { userId, organizationId: first.organization.id, role: first.role };
+}

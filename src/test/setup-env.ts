@@ -1,0 +1,7 @@
+import { inject } from "vitest";
+
+// Runs in each worker before any test module imports ~/env.
+process.env.DATABASE_URL = inject("databaseUrl");
+process.env.REDIS_URL ??= "redis://127.0.0.1:6379";
+process.env.AUTH_SECRET ??= "test-auth-secret-test-auth-secret-0123456789";
+process.env.LOGIN_MAX_ATTEMPTS = "5";
