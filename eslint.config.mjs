@@ -18,7 +18,7 @@ const config = [
     },
   },
   {
-    files: ["src/env.ts", "scripts/**", "e2e/**", "prisma/**", "*.config.*", "vitest.*", "tests/**"],
+    files: ["src/env.ts", "src/test/**", "scripts/**", "e2e/**", "prisma/**", "*.config.*"],
     rules: { "no-restricted-properties": "off" },
   },
 ];

@@ -23,7 +23,7 @@ test("register → dashboard shell → sign out → log in → create and revoke
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill("wrong-password");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("alert")).toContainText("incorrect");
+  await expect(page.getByRole("alert").filter({ hasText: "incorrect" })).toBeVisible();
 
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();

@@ -117,7 +117,7 @@ function assertHistoryIntact(rows: MigrationRow[], local: LocalMigration[], log:
   const failed = rows.filter((r) => r.finished_at === null && r.rolled_back_at === null);
   if (failed.length > 0) {
     const details = failed
-      .map((r) => `  ${r.migration_name} (started ${r.started_at.toISOString()})${r.logs ? `:\n    ${r.logs.trim()}` : ""}`)
+      .map((r) => `  ${r.migration_name} (started ${r.started_at.toISOString()})${r.logs ? `:\n    ${r.logs.trim().replace(/\n/g, "\n    ")}` : ""}`)
       .join("\n");
     throw new MigrationError(
       `Found failed migrations in the database; nothing was applied.\n${details}\n` +
