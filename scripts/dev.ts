@@ -26,7 +26,7 @@ function devAuthSecret() {
 
 async function main() {
   mkdirSync(dataDir, { recursive: true });
-  const env: NodeJS.ProcessEnv = { ...process.env };
+  const env: NodeJS.ProcessEnv = { NEXT_TELEMETRY_DISABLED: "1", ...process.env };
   let embedded: RunningPostgres | undefined;
 
   if (!env.DATABASE_URL) {
@@ -43,9 +43,9 @@ async function main() {
   const applied = await deployMigrations(env.DATABASE_URL);
   say(applied.length ? `applied migrations: ${applied.join(", ")}` : "migrations up to date");
 
-  env.AUTH_SECRET ??= devAuthSecret();
+  env.AUTH_SECRET ||= devAuthSecret();
   process.env.AUTH_SECRET = env.AUTH_SECRET;
-  env.APP_URL ??= `http://localhost:${port}`;
+  env.APP_URL ||= `http://localhost:${port}`;
 
   if (embedded) {
     const { seed } = await import("../prisma/seed");
