@@ -70,3 +70,25 @@ test("health and the public pages answer", async ({ request, page }) => {
   await page.goto("/dashboard");
   await expect(page).toHaveURL(/\/login/);
 });
+
+test("a second organization brings the org switcher, and switching changes the active org", async ({ page }) => {
+  const email = `e2e-${randomUUID()}@example.test`;
+  expect((await page.request.post("/api/auth/register", { data: { email, password: "e2e-password-123", name: "Sam" } })).status()).toBe(201);
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("e2e-password-123");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByLabel("Organization", { exact: true })).toHaveCount(0);
+
+  await page.goto("/dashboard/settings");
+  await page.getByLabel("New organization").fill("Second Org");
+  await page.getByRole("button", { name: "Create organization" }).click();
+  const switcher = page.getByLabel("Organization", { exact: true });
+  await expect(switcher).toBeVisible();
+
+  await switcher.selectOption({ label: "Second Org" });
+  await expect(page.getByText("API access for Second Org.")).toBeVisible();
+  await page.goto("/dashboard");
+  await expect(page.getByRole("heading", { name: "Second Org" })).toBeVisible();
+});

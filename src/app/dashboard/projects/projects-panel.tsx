@@ -2,6 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { ListState } from "~/components/list-state";
 import { Alert, Button, Card, Field } from "~/components/ui";
 import { useTRPC } from "~/trpc/react";
 
@@ -49,22 +50,18 @@ export function ProjectsPanel({ orgId }: { orgId: string }) {
         )}
       </Card>
       <Card title="All projects">
-        {projects.isPending ? (
-          <p className="text-sm text-slate-500">Loading projects…</p>
-        ) : projects.isError ? (
-          <Alert>Could not load projects: {projects.error.message}</Alert>
-        ) : projects.data.length === 0 ? (
-          <p className="text-sm text-slate-500">No projects yet. Create one above.</p>
-        ) : (
-          <ul className="divide-y divide-slate-100">
-            {projects.data.map((p) => (
-              <li key={p.id} className="flex items-center justify-between py-3 text-sm">
-                <span className="font-medium">{p.name}</span>
-                <span className="text-slate-400">{p.createdAt.toISOString().slice(0, 10)}</span>
-              </li>
-            ))}
-          </ul>
-        )}
+        <ListState query={projects} noun="projects" empty="No projects yet. Create one above.">
+          {(rows) => (
+            <ul className="divide-y divide-slate-100">
+              {rows.map((p) => (
+                <li key={p.id} className="flex items-center justify-between py-3 text-sm">
+                  <span className="font-medium">{p.name}</span>
+                  <span className="text-slate-400">{p.createdAt.toISOString().slice(0, 10)}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </ListState>
       </Card>
     </div>
   );

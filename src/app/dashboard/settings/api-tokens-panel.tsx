@@ -2,6 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { ListState } from "~/components/list-state";
 import { Alert, Button, Card, Field } from "~/components/ui";
 import { useTRPC } from "~/trpc/react";
 
@@ -63,47 +64,43 @@ export function ApiTokensPanel({ orgId }: { orgId: string }) {
         )}
       </Card>
       <Card title="Tokens">
-        {tokens.isPending ? (
-          <p className="text-sm text-slate-500">Loading tokens…</p>
-        ) : tokens.isError ? (
-          <Alert>Could not load tokens: {tokens.error.message}</Alert>
-        ) : tokens.data.length === 0 ? (
-          <p className="text-sm text-slate-500">No tokens yet.</p>
-        ) : (
-          <table className="w-full text-left text-sm">
-            <thead className="text-xs uppercase text-slate-400">
-              <tr>
-                <th className="py-2">Name</th>
-                <th>Prefix</th>
-                <th>Last used</th>
-                <th>Status</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {tokens.data.map((t) => (
-                <tr key={t.id} data-testid="token-row">
-                  <td className="py-3 font-medium">{t.name}</td>
-                  <td className="font-mono text-xs">{t.prefix}…</td>
-                  <td className="text-slate-500">{day(t.lastUsedAt)}</td>
-                  <td>{t.revokedAt ? <span className="text-slate-400">revoked</span> : "active"}</td>
-                  <td className="text-right">
-                    {!t.revokedAt && (
-                      <Button
-                        variant="danger"
-                        className="px-3 py-1"
-                        disabled={revoke.isPending}
-                        onClick={() => revoke.mutate({ orgId, tokenId: t.id })}
-                      >
-                        Revoke
-                      </Button>
-                    )}
-                  </td>
+        <ListState query={tokens} noun="tokens" empty="No tokens yet.">
+          {(rows) => (
+            <table className="w-full text-left text-sm">
+              <thead className="text-xs uppercase text-slate-400">
+                <tr>
+                  <th className="py-2">Name</th>
+                  <th>Prefix</th>
+                  <th>Last used</th>
+                  <th>Status</th>
+                  <th />
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {rows.map((t) => (
+                  <tr key={t.id} data-testid="token-row">
+                    <td className="py-3 font-medium">{t.name}</td>
+                    <td className="font-mono text-xs">{t.prefix}…</td>
+                    <td className="text-slate-500">{day(t.lastUsedAt)}</td>
+                    <td>{t.revokedAt ? <span className="text-slate-400">revoked</span> : "active"}</td>
+                    <td className="text-right">
+                      {!t.revokedAt && (
+                        <Button
+                          variant="danger"
+                          className="px-3 py-1"
+                          disabled={revoke.isPending}
+                          onClick={() => revoke.mutate({ orgId, tokenId: t.id })}
+                        >
+                          Revoke
+                        </Button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </ListState>
       </Card>
     </div>
   );

@@ -3,6 +3,7 @@ import { PageHeader } from "~/components/ui";
 import { getQueryClient, HydrateClient, trpc } from "~/trpc/server";
 import { requireActiveOrg } from "../dashboard-context";
 import { ApiTokensPanel } from "./api-tokens-panel";
+import { OrganizationsPanel } from "./organizations-panel";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -10,10 +11,14 @@ export default async function SettingsPage() {
   const { active } = await requireActiveOrg();
   const orgId = active.organization.id;
   void getQueryClient().prefetchQuery(trpc.token.list.queryOptions({ orgId }));
+  void getQueryClient().prefetchQuery(trpc.org.list.queryOptions());
   return (
     <HydrateClient>
       <PageHeader title="Settings" description={`API access for ${active.organization.name}.`} />
-      <ApiTokensPanel orgId={orgId} />
+      <div className="space-y-6">
+        <ApiTokensPanel orgId={orgId} />
+        <OrganizationsPanel />
+      </div>
     </HydrateClient>
   );
 }
