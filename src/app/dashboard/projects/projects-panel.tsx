@@ -1,20 +1,18 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
 import { ListState } from "~/components/list-state";
-import { Alert, Button, Card, Field } from "~/components/ui";
+import { NameForm } from "~/components/name-form";
+import { Card } from "~/components/ui";
 import { useTRPC } from "~/trpc/react";
 
 export function ProjectsPanel({ orgId }: { orgId: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const projects = useQuery(trpc.project.list.queryOptions({ orgId }));
-  const [name, setName] = useState("");
   const create = useMutation(
     trpc.project.create.mutationOptions({
       onSuccess: async () => {
-        setName("");
         await queryClient.invalidateQueries({ queryKey: trpc.project.list.queryKey({ orgId }) });
       },
     }),
@@ -23,31 +21,14 @@ export function ProjectsPanel({ orgId }: { orgId: string }) {
   return (
     <div className="space-y-6">
       <Card title="New project">
-        <form
-          className="flex items-end gap-3"
-          onSubmit={(e) => {
-            e.preventDefault();
-            create.mutate({ orgId, name });
-          }}
-        >
-          <div className="flex-1">
-            <Field
-              id="project-name"
-              label="Name"
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-              error={create.error?.data?.fieldErrors?.name}
-            />
-          </div>
-          <Button type="submit" disabled={create.isPending || !name.trim()}>
-            {create.isPending ? "Creating…" : "Create project"}
-          </Button>
-        </form>
-        {create.error && !create.error.data?.fieldErrors && (
-          <div className="mt-3">
-            <Alert>{create.error.message}</Alert>
-          </div>
-        )}
+        <NameForm
+          id="project-name"
+          label="Name"
+          submitLabel="Create project"
+          pending={create.isPending}
+          error={create.error}
+          onCreate={(name) => create.mutateAsync({ orgId, name })}
+        />
       </Card>
       <Card title="All projects">
         <ListState query={projects} noun="projects" empty="No projects yet. Create one above.">

@@ -3,7 +3,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { ListState } from "~/components/list-state";
-import { Alert, Button, Card, Field } from "~/components/ui";
+import { NameForm } from "~/components/name-form";
+import { Alert, Button, Card } from "~/components/ui";
 import { useTRPC } from "~/trpc/react";
 
 const day = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace("T", " ") + " UTC" : "never");
@@ -12,14 +13,12 @@ export function ApiTokensPanel({ orgId }: { orgId: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const tokens = useQuery(trpc.token.list.queryOptions({ orgId }));
-  const [name, setName] = useState("");
   const [created, setCreated] = useState<string | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.token.list.queryKey({ orgId }) });
   const create = useMutation(
     trpc.token.create.mutationOptions({
       onSuccess: async (row) => {
         setCreated(row.token);
-        setName("");
         await refresh();
       },
     }),
@@ -33,25 +32,14 @@ export function ApiTokensPanel({ orgId }: { orgId: string }) {
           Send it as <code className="rounded bg-slate-100 px-1">Authorization: Bearer &lt;token&gt;</code> to the
           REST API. It is shown once; only a hash is stored.
         </p>
-        <form
-          className="flex items-end gap-3"
-          onSubmit={(e) => {
-            e.preventDefault();
-            create.mutate({ orgId, name });
-          }}
-        >
-          <div className="flex-1">
-            <Field id="token-name" label="Token name" value={name} onChange={(e) => setName(e.target.value)} />
-          </div>
-          <Button type="submit" disabled={create.isPending || !name.trim()}>
-            {create.isPending ? "Creating…" : "Create token"}
-          </Button>
-        </form>
-        {create.error && (
-          <div className="mt-3">
-            <Alert>{create.error.message}</Alert>
-          </div>
-        )}
+        <NameForm
+          id="token-name"
+          label="Token name"
+          submitLabel="Create token"
+          pending={create.isPending}
+          error={create.error}
+          onCreate={(name) => create.mutateAsync({ orgId, name })}
+        />
         {created && (
           <div className="mt-4">
             <Alert tone="success">

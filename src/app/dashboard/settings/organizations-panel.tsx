@@ -2,9 +2,9 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
 import { ListState } from "~/components/list-state";
-import { Alert, Button, Card, Field } from "~/components/ui";
+import { NameForm } from "~/components/name-form";
+import { Card } from "~/components/ui";
 import { useTRPC } from "~/trpc/react";
 
 export function OrganizationsPanel() {
@@ -12,11 +12,9 @@ export function OrganizationsPanel() {
   const router = useRouter();
   const queryClient = useQueryClient();
   const orgs = useQuery(trpc.org.list.queryOptions());
-  const [name, setName] = useState("");
   const create = useMutation(
     trpc.org.create.mutationOptions({
       onSuccess: async () => {
-        setName("");
         await queryClient.invalidateQueries({ queryKey: trpc.org.list.queryKey() });
         // The organization switcher is rendered by the server layout.
         router.refresh();
@@ -38,25 +36,15 @@ export function OrganizationsPanel() {
           </ul>
         )}
       </ListState>
-      <form
-        className="flex items-end gap-3"
-        onSubmit={(e) => {
-          e.preventDefault();
-          create.mutate({ name });
-        }}
-      >
-        <div className="flex-1">
-          <Field id="org-name" label="New organization" value={name} onChange={(e) => setName(e.target.value)} />
-        </div>
-        <Button type="submit" variant="secondary" disabled={create.isPending || !name.trim()}>
-          {create.isPending ? "Creating…" : "Create organization"}
-        </Button>
-      </form>
-      {create.error && (
-        <div className="mt-3">
-          <Alert>{create.error.message}</Alert>
-        </div>
-      )}
+      <NameForm
+        id="org-name"
+        label="New organization"
+        submitLabel="Create organization"
+        variant="secondary"
+        pending={create.isPending}
+        error={create.error}
+        onCreate={(name) => create.mutateAsync({ name })}
+      />
     </Card>
   );
 }
