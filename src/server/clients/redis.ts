@@ -1,6 +1,7 @@
 import { Redis as UpstashRedis } from "@upstash/redis";
 import IORedis from "ioredis";
 import { env } from "~/env";
+import { logger } from "~/server/logger";
 import { memoryStore, type KeyValueStore } from "~/server/clients/key-value-store";
 
 export type { KeyValueStore };
@@ -54,6 +55,9 @@ function createStore(): KeyValueStore {
     return upstashStore(env.UPSTASH_REDIS_REST_URL, env.UPSTASH_REDIS_REST_TOKEN);
   }
   if (env.REDIS_URL) return redisStore(env.REDIS_URL);
+  if (env.NODE_ENV === "production") {
+    logger.warn("no REDIS_URL or Upstash configured: counters are per process and lost on restart");
+  }
   return memoryStore();
 }
 
