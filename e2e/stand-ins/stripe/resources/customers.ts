@@ -1,0 +1,81 @@
+import type { Store, StripeObject } from "../store";
+import type { Route } from "../router";
+import { mergeMetadata, str, type Params } from "./params";
+
+function customerObject(store: Store, p: Params): StripeObject {
+  const settings = (p.invoice_settings as Params | undefined) ?? {};
+  return {
+    id: store.id("cus"),
+    object: "customer",
+    address: null,
+    balance: 0,
+    created: store.now(),
+    currency: null,
+    default_source: null,
+    delinquent: false,
+    description: str(p, "description") ?? null,
+    discount: null,
+    email: str(p, "email") ?? null,
+    invoice_prefix: store.id("").slice(1, 9).toUpperCase(),
+    invoice_settings: {
+      custom_fields: null,
+      default_payment_method: str(settings, "default_payment_method") ?? null,
+      footer: null,
+      rendering_options: null,
+    },
+    livemode: false,
+    metadata: mergeMetadata({}, p.metadata),
+    name: str(p, "name") ?? null,
+    next_invoice_sequence: 1,
+    phone: str(p, "phone") ?? null,
+    preferred_locales: [],
+    shipping: null,
+    tax_exempt: "none",
+    test_clock: str(p, "test_clock") ?? null,
+  };
+}
+
+export const customerRoutes: Route[] = [
+  ["POST", /^\/v1\/customers$/, ({ store, params }) => store.insert("customer", customerObject(store, params))],
+  [
+    "GET",
+    /^\/v1\/customers\/([^/]+)$/,
+    ({ store, match }) => {
+      const customer = store.get("customer", match[1]!);
+      return customer.deleted ? { id: customer.id, object: "customer", deleted: true } : customer;
+    },
+  ],
+  [
+    "POST",
+    /^\/v1\/customers\/([^/]+)$/,
+    ({ store, params, match }) => {
+      const customer = store.get("customer", match[1]!);
+      for (const key of ["email", "name", "description", "phone"] as const) {
+        if (params[key] !== undefined) customer[key] = str(params, key) || null;
+      }
+      const settings = params.invoice_settings as Params | undefined;
+      if (settings?.default_payment_method !== undefined) {
+        const pm = str(settings, "default_payment_method") || null;
+        if (pm) store.get("payment_method", pm, "invoice_settings[default_payment_method]");
+        (customer.invoice_settings as Params).default_payment_method = pm;
+      }
+      customer.metadata = mergeMetadata(customer.metadata as Record<string, string>, params.metadata);
+      return customer;
+    },
+  ],
+  [
+    "DELETE",
+    /^\/v1\/customers\/([^/]+)$/,
+    ({ store, match }) => {
+      const customer = store.get("customer", match[1]!);
+      customer.deleted = true;
+      return { id: customer.id, object: "customer", deleted: true };
+    },
+  ],
+  [
+    "GET",
+    /^\/v1\/customers$/,
+    ({ store, params }) =>
+      store.list("customer", params, (o) => !o.deleted && (params.email === undefined || o.email === params.email)),
+  ],
+];

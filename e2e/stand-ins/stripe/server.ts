@@ -1,0 +1,137 @@
+/**
+ * A stateful local Stripe for tests and offline development. The official `stripe` SDK drives
+ * it unchanged: `new Stripe(key, { host, port, protocol: "http" })`. It speaks Stripe's wire
+ * format (form-encoded nested params, `expand[]`, Idempotency-Key, Bearer auth, Stripe's error
+ * and list shapes).
+ */
+import { createHash } from "node:crypto";
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import qs from "qs";
+import { StripeApiError } from "./errors";
+import { catalogRoutes } from "./resources/catalog";
+import { customerRoutes } from "./resources/customers";
+import type { Route } from "./router";
+import { Store, type StripeObject } from "./store";
+
+const routes: Route[] = [...catalogRoutes, ...customerRoutes];
+
+const PREFIX_KIND: Record<string, string> = {
+  cus: "customer",
+  prod: "product",
+  price: "price",
+  pm: "payment_method",
+  pi: "payment_intent",
+  in: "invoice",
+  sub: "subscription",
+  si: "subscription_item",
+  cs: "checkout.session",
+};
+
+/** Replaces the id at each dotted `expand` path with the object it names. */
+function expand(store: Store, value: unknown, paths: string[]): unknown {
+  if (!paths.length || !value || typeof value !== "object") return value;
+  if ((value as { object?: string }).object === "list") {
+    const list = value as { data: unknown[] };
+    const inner = paths.filter((p) => p.startsWith("data.")).map((p) => p.slice(5));
+    return { ...list, data: list.data.map((item) => expand(store, item, inner)) };
+  }
+  const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  const byHead = new Map<string, string[]>();
+  for (const path of paths) {
+    const [head, ...rest] = path.split(".");
+    if (!head) continue;
+    byHead.set(head, [...(byHead.get(head) ?? []), ...(rest.length ? [rest.join(".")] : [])]);
+  }
+  for (const [head, rest] of byHead) {
+    let field = out[head];
+    if (typeof field === "string") {
+      const kind = PREFIX_KIND[field.split("_")[0] ?? ""];
+      if (kind) field = store.get(kind, field, "expand");
+    }
+    out[head] = expand(store, field, rest);
+  }
+  return out;
+}
+
+async function readBody(req: IncomingMessage) {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+export interface StripeStandIn {
+  url: string;
+  port: number;
+  store: Store;
+  close(): Promise<void>;
+}
+
+export async function startStripeStandIn(opts: { secretKey: string; port?: number; host?: string }): Promise<StripeStandIn> {
+  const store = new Store();
+  const idempotent = new Map<string, { fingerprint: string; status: number; body: string }>();
+
+  const server: Server = createServer(async (req, res) => {
+    const send = (status: number, body: unknown, raw?: string) => {
+      const text = raw ?? JSON.stringify(body);
+      res.writeHead(status, { "content-type": "application/json", "request-id": store.id("req") });
+      res.end(text);
+    };
+    try {
+      const auth = req.headers.authorization ?? "";
+      if (auth !== `Bearer ${opts.secretKey}`) {
+        throw new StripeApiError(401, "authentication_error", "Invalid API Key provided.");
+      }
+      const url = new URL(req.url ?? "/", "http://stand-in");
+      const method = req.method ?? "GET";
+      const body = await readBody(req);
+      const raw = method === "GET" || method === "DELETE" ? url.search.slice(1) : body;
+      const params = qs.parse(raw, { arrayLimit: 1000, depth: 10 }) as Record<string, unknown>;
+
+      const key = req.headers["idempotency-key"];
+      const idemKey = typeof key === "string" && method === "POST" ? `${url.pathname}:${key}` : null;
+      const fingerprint = createHash("sha256").update(`${method} ${url.pathname} ${raw}`).digest("hex");
+      if (idemKey) {
+        const seen = idempotent.get(idemKey);
+        if (seen && seen.fingerprint !== fingerprint) {
+          throw new StripeApiError(
+            400,
+            "idempotency_error",
+            `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`,
+          );
+        }
+        if (seen) {
+          res.setHeader("idempotent-replayed", "true");
+          return send(seen.status, null, seen.body);
+        }
+      }
+
+      for (const [m, pattern, handler] of routes) {
+        if (m !== method) continue;
+        const match = pattern.exec(url.pathname);
+        if (!match) continue;
+        const result = handler({ store, params, match }) as StripeObject;
+        const paths = Array.isArray(params.expand) ? (params.expand as string[]) : [];
+        const text = JSON.stringify(expand(store, result, paths));
+        if (idemKey) idempotent.set(idemKey, { fingerprint, status: 200, body: text });
+        return send(200, null, text);
+      }
+      throw new StripeApiError(404, "invalid_request_error", `Unrecognized request URL (${method}: ${url.pathname}).`);
+    } catch (error) {
+      const e =
+        error instanceof StripeApiError
+          ? error
+          : new StripeApiError(500, "api_error", error instanceof Error ? error.message : "Internal error");
+      send(e.status, e.toBody());
+    }
+  });
+
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    store,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
