@@ -43,9 +43,19 @@ function gate(label: string, cmd: string, args: string[], env?: NodeJS.ProcessEn
   return ok;
 }
 
-function countReport(label: string, file: string, read: (json: unknown) => { passed: number; failed: number; skipped: number }) {
+function countReport(
+  label: string,
+  exitOk: boolean,
+  file: string,
+  read: (json: unknown) => { passed: number; failed: number; skipped: number },
+) {
   try {
     const counts = read(JSON.parse(readFileSync(file, "utf8")));
+    // A suite that fails to load has no failed test in the report, only a non-zero exit.
+    if (!exitOk && counts.failed === 0) {
+      counts.failed = 1;
+      failures.push(`${label} exited non-zero (a suite failed to load?)`);
+    }
     totals.passed += counts.passed;
     totals.failed += counts.failed;
     totals.skipped += counts.skipped;
@@ -150,8 +160,8 @@ async function main() {
   gate("typecheck", bin("tsc"), ["--noEmit"], base);
   gate("migrations match schema.prisma", bin("tsx"), ["scripts/db/migrate.ts", "check"], { ...base, DATABASE_URL: adminUrl });
 
-  run("vitest (unit + integration)", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${join(out, "vitest.json")}`], base);
-  countReport("vitest", join(out, "vitest.json"), (json) => {
+  const vitestOk = run("vitest (unit + integration)", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${join(out, "vitest.json")}`], base);
+  countReport("vitest", vitestOk, join(out, "vitest.json"), (json) => {
     const j = json as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
     return { passed: j.numPassedTests, failed: j.numFailedTests, skipped: j.numPendingTests + j.numTodoTests };
   });
@@ -171,8 +181,8 @@ async function main() {
     totals.failed++;
     failures.push("e2e not run: no chromium (install Debian's chromium)");
   } else {
-    run("playwright (e2e)", bin("playwright"), ["test"], { ...appEnv, CHROMIUM_PATH: chromium });
-    countReport("playwright", join(out, "playwright.json"), (json) => {
+    const e2eOk = run("playwright (e2e)", bin("playwright"), ["test"], { ...appEnv, CHROMIUM_PATH: chromium });
+    countReport("playwright", e2eOk, join(out, "playwright.json"), (json) => {
       const s = (json as { stats: { expected: number; unexpected: number; flaky: number; skipped: number } }).stats;
       return { passed: s.expected + s.flaky, failed: s.unexpected, skipped: s.skipped };
     });

@@ -9,12 +9,14 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import qs from "qs";
 import { StripeApiError } from "./errors";
+import { EventBus, type DeliveryOptions } from "./events";
 import { catalogRoutes } from "./resources/catalog";
 import { customerRoutes } from "./resources/customers";
+import { webhookRoutes } from "./resources/webhooks";
 import type { Route } from "./router";
 import { Store, type StripeObject } from "./store";
 
-const routes: Route[] = [...catalogRoutes, ...customerRoutes];
+const routes: Route[] = [...catalogRoutes, ...customerRoutes, ...webhookRoutes];
 
 const PREFIX_KIND: Record<string, string> = {
   cus: "customer",
@@ -64,17 +66,28 @@ export interface StripeStandIn {
   url: string;
   port: number;
   store: Store;
+  bus: EventBus;
   close(): Promise<void>;
 }
 
-export async function startStripeStandIn(opts: { secretKey: string; port?: number; host?: string }): Promise<StripeStandIn> {
+export async function startStripeStandIn(opts: {
+  secretKey: string;
+  port?: number;
+  host?: string;
+  delivery?: DeliveryOptions;
+  /** Endpoints configured without the API, e.g. the app's webhook route in development. */
+  webhooks?: { url: string; secret: string; events?: string[] }[];
+}): Promise<StripeStandIn> {
   const store = new Store();
+  const bus = new EventBus(store, opts.delivery);
+  opts.webhooks?.forEach((w, i) => bus.endpoints.push({ id: `we_env_${i}`, url: w.url, secret: w.secret, enabledEvents: w.events ?? ["*"] }));
   const idempotent = new Map<string, { fingerprint: string; status: number; body: string }>();
 
   const server: Server = createServer(async (req, res) => {
+    const requestId = store.id("req");
     const send = (status: number, body: unknown, raw?: string) => {
       const text = raw ?? JSON.stringify(body);
-      res.writeHead(status, { "content-type": "application/json", "request-id": store.id("req") });
+      res.writeHead(status, { "content-type": "application/json", "request-id": requestId });
       res.end(text);
     };
     try {
@@ -110,7 +123,10 @@ export async function startStripeStandIn(opts: { secretKey: string; port?: numbe
         if (m !== method) continue;
         const match = pattern.exec(url.pathname);
         if (!match) continue;
-        const result = handler({ store, params, match }) as StripeObject;
+        const request = { id: requestId, idempotency_key: typeof key === "string" ? key : null };
+        const emit = (type: string, object: StripeObject, previous?: Record<string, unknown>) =>
+          void bus.emit(type, object, { previous, request });
+        const result = handler({ store, params, match, bus, emit }) as StripeObject;
         const paths = Array.isArray(params.expand) ? (params.expand as string[]) : [];
         const text = JSON.stringify(expand(store, result, paths));
         if (idemKey) idempotent.set(idemKey, { fingerprint, status: 200, body: text });
@@ -132,6 +148,7 @@ export async function startStripeStandIn(opts: { secretKey: string; port?: numbe
     url: `http://127.0.0.1:${port}`,
     port,
     store,
+    bus,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

@@ -76,7 +76,15 @@ export function priceObject(store: Store, p: Params): StripeObject {
 }
 
 export const catalogRoutes: Route[] = [
-  ["POST", /^\/v1\/products$/, ({ store, params }) => store.insert("product", productObject(store, params))],
+  [
+    "POST",
+    /^\/v1\/products$/,
+    ({ store, params, emit }) => {
+      const product = store.insert("product", productObject(store, params));
+      emit("product.created", product);
+      return product;
+    },
+  ],
   ["GET", /^\/v1\/products\/([^/]+)$/, ({ store, match }) => store.get("product", match[1]!)],
   [
     "POST",
@@ -97,7 +105,15 @@ export const catalogRoutes: Route[] = [
     ({ store, params }) =>
       store.list("product", params, (o) => params.active === undefined || o.active === bool(params, "active")),
   ],
-  ["POST", /^\/v1\/prices$/, ({ store, params }) => store.insert("price", priceObject(store, params))],
+  [
+    "POST",
+    /^\/v1\/prices$/,
+    ({ store, params, emit }) => {
+      const price = store.insert("price", priceObject(store, params));
+      emit("price.created", price);
+      return price;
+    },
+  ],
   ["GET", /^\/v1\/prices\/([^/]+)$/, ({ store, match }) => store.get("price", match[1]!)],
   [
     "POST",

@@ -1,3 +1,4 @@
+import { previousAttributes } from "../events";
 import type { Store, StripeObject } from "../store";
 import type { Route } from "../router";
 import { mergeMetadata, str, type Params } from "./params";
@@ -36,7 +37,15 @@ function customerObject(store: Store, p: Params): StripeObject {
 }
 
 export const customerRoutes: Route[] = [
-  ["POST", /^\/v1\/customers$/, ({ store, params }) => store.insert("customer", customerObject(store, params))],
+  [
+    "POST",
+    /^\/v1\/customers$/,
+    ({ store, params, emit }) => {
+      const customer = store.insert("customer", customerObject(store, params));
+      emit("customer.created", customer);
+      return customer;
+    },
+  ],
   [
     "GET",
     /^\/v1\/customers\/([^/]+)$/,
@@ -48,8 +57,9 @@ export const customerRoutes: Route[] = [
   [
     "POST",
     /^\/v1\/customers\/([^/]+)$/,
-    ({ store, params, match }) => {
+    ({ store, params, match, emit }) => {
       const customer = store.get("customer", match[1]!);
+      const before = structuredClone(customer);
       for (const key of ["email", "name", "description", "phone"] as const) {
         if (params[key] !== undefined) customer[key] = str(params, key) || null;
       }
@@ -60,15 +70,18 @@ export const customerRoutes: Route[] = [
         (customer.invoice_settings as Params).default_payment_method = pm;
       }
       customer.metadata = mergeMetadata(customer.metadata as Record<string, string>, params.metadata);
+      const previous = previousAttributes(before, customer);
+      if (Object.keys(previous).length) emit("customer.updated", customer, previous);
       return customer;
     },
   ],
   [
     "DELETE",
     /^\/v1\/customers\/([^/]+)$/,
-    ({ store, match }) => {
+    ({ store, match, emit }) => {
       const customer = store.get("customer", match[1]!);
       customer.deleted = true;
+      emit("customer.deleted", customer);
       return { id: customer.id, object: "customer", deleted: true };
     },
   ],

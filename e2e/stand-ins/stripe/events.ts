@@ -1,0 +1,108 @@
+import { createHmac } from "node:crypto";
+import type { Store, StripeObject } from "./store";
+
+export const API_VERSION = "2026-10-28.endive";
+
+export interface Endpoint {
+  id: string;
+  url: string;
+  secret: string;
+  enabledEvents: string[];
+}
+
+export interface DeliveryOptions {
+  /** First retry delay in ms; each next one doubles. Stripe waits hours; tests want milliseconds. */
+  retryBaseMs?: number;
+  maxAttempts?: number;
+  /** Chaos: deliver some events twice and in shuffled order. */
+  chaos?: boolean;
+}
+
+/** `Stripe-Signature` exactly as Stripe makes it: HMAC-SHA256 of `${t}.${payload}` with the secret. */
+export function signPayload(payload: string, secret: string, timestamp = Math.floor(Date.now() / 1000)) {
+  const v1 = createHmac("sha256", secret).update(`${timestamp}.${payload}`).digest("hex");
+  return `t=${timestamp},v1=${v1}`;
+}
+
+/** Top-level fields whose values differ, with their old values: Stripe's `previous_attributes`. */
+export function previousAttributes(before: StripeObject, after: StripeObject) {
+  const out: Record<string, unknown> = {};
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) out[key] = before[key] ?? null;
+  }
+  return out;
+}
+
+export class EventBus {
+  readonly endpoints: Endpoint[] = [];
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly options: DeliveryOptions = {},
+  ) {}
+
+  emit(
+    type: string,
+    object: StripeObject,
+    extra: { previous?: Record<string, unknown>; request?: { id: string | null; idempotency_key: string | null } } = {},
+  ) {
+    const event = this.store.insert("event", {
+      id: this.store.id("evt"),
+      object: "event",
+      api_version: API_VERSION,
+      created: this.store.now(),
+      data: { object: structuredClone(object), ...(extra.previous ? { previous_attributes: extra.previous } : {}) },
+      livemode: false,
+      pending_webhooks: 0,
+      request: extra.request ?? { id: null, idempotency_key: null },
+      type,
+    });
+    for (const endpoint of this.endpoints) {
+      if (!endpoint.enabledEvents.includes("*") && !endpoint.enabledEvents.includes(type)) continue;
+      (event.pending_webhooks as number)++;
+      const copies = this.options.chaos && Math.random() < 0.5 ? 2 : 1;
+      for (let i = 0; i < copies; i++) this.track(this.deliver(endpoint, event, this.options.chaos ? Math.random() * 50 : 0));
+    }
+    return event;
+  }
+
+  /** Resolves when every delivery started so far has succeeded or given up. */
+  async settle() {
+    while (this.pending.size) await Promise.all([...this.pending]);
+  }
+
+  private track(p: Promise<void>) {
+    this.pending.add(p);
+    void p.finally(() => this.pending.delete(p));
+  }
+
+  private async deliver(endpoint: Endpoint, event: StripeObject, delayMs: number) {
+    const payload = JSON.stringify(event, null, 2);
+    const base = this.options.retryBaseMs ?? 1000;
+    const max = this.options.maxAttempts ?? 8;
+    if (delayMs) await sleep(delayMs);
+    for (let attempt = 1; attempt <= max; attempt++) {
+      try {
+        const res = await fetch(endpoint.url, {
+          method: "POST",
+          headers: {
+            "content-type": "application/json; charset=utf-8",
+            "stripe-signature": signPayload(payload, endpoint.secret),
+            "user-agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
+          },
+          body: payload,
+        });
+        if (res.ok) {
+          (event.pending_webhooks as number)--;
+          return;
+        }
+      } catch {
+        // Unreachable endpoint: retried like a non-2xx answer.
+      }
+      if (attempt < max) await sleep(base * 2 ** (attempt - 1));
+    }
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
