@@ -10,8 +10,18 @@ export class StripeApiError extends Error {
     super(message);
   }
 
+  declineCode?: string;
+
   toBody() {
-    return { error: { type: this.type, message: this.message, ...(this.code ? { code: this.code } : {}), ...(this.param ? { param: this.param } : {}) } };
+    return {
+      error: {
+        type: this.type,
+        message: this.message,
+        ...(this.code ? { code: this.code } : {}),
+        ...(this.param ? { param: this.param } : {}),
+        ...(this.declineCode ? { decline_code: this.declineCode } : {}),
+      },
+    };
   }
 }
 

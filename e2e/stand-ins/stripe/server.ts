@@ -12,11 +12,12 @@ import { StripeApiError } from "./errors";
 import { EventBus, type DeliveryOptions } from "./events";
 import { catalogRoutes } from "./resources/catalog";
 import { customerRoutes } from "./resources/customers";
+import { paymentMethodRoutes } from "./resources/payment-methods";
 import { webhookRoutes } from "./resources/webhooks";
 import type { Route } from "./router";
 import { Store, type StripeObject } from "./store";
 
-const routes: Route[] = [...catalogRoutes, ...customerRoutes, ...webhookRoutes];
+const routes: Route[] = [...catalogRoutes, ...customerRoutes, ...paymentMethodRoutes, ...webhookRoutes];
 
 const PREFIX_KIND: Record<string, string> = {
   cus: "customer",

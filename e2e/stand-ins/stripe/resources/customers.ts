@@ -1,3 +1,4 @@
+import { invalid } from "../errors";
 import { previousAttributes } from "../events";
 import type { Store, StripeObject } from "../store";
 import type { Route } from "../router";
@@ -66,7 +67,9 @@ export const customerRoutes: Route[] = [
       const settings = params.invoice_settings as Params | undefined;
       if (settings?.default_payment_method !== undefined) {
         const pm = str(settings, "default_payment_method") || null;
-        if (pm) store.get("payment_method", pm, "invoice_settings[default_payment_method]");
+        if (pm && store.get("payment_method", pm, "invoice_settings[default_payment_method]").customer !== customer.id) {
+          throw invalid("The payment method must be attached to this customer first.", "invoice_settings[default_payment_method]");
+        }
         (customer.invoice_settings as Params).default_payment_method = pm;
       }
       customer.metadata = mergeMetadata(customer.metadata as Record<string, string>, params.metadata);
