@@ -10,6 +10,7 @@ import type { AddressInfo } from "node:net";
 import qs from "qs";
 import { StripeApiError } from "./errors";
 import { EventBus, type DeliveryOptions } from "./events";
+import { billingRoutes } from "./resources/billing";
 import { catalogRoutes } from "./resources/catalog";
 import { customerRoutes } from "./resources/customers";
 import { paymentMethodRoutes } from "./resources/payment-methods";
@@ -17,7 +18,7 @@ import { webhookRoutes } from "./resources/webhooks";
 import type { Route } from "./router";
 import { Store, type StripeObject } from "./store";
 
-const routes: Route[] = [...catalogRoutes, ...customerRoutes, ...paymentMethodRoutes, ...webhookRoutes];
+const routes: Route[] = [...catalogRoutes, ...customerRoutes, ...paymentMethodRoutes, ...billingRoutes, ...webhookRoutes];
 
 const PREFIX_KIND: Record<string, string> = {
   cus: "customer",
@@ -29,6 +30,7 @@ const PREFIX_KIND: Record<string, string> = {
   sub: "subscription",
   si: "subscription_item",
   cs: "checkout.session",
+  clock: "test_helpers.test_clock",
 };
 
 /** Replaces the id at each dotted `expand` path with the object it names. */
