@@ -117,6 +117,12 @@ describe("Stripe stand-in billing lifecycle on a test clock", () => {
       payment_intent: await stripe.paymentIntents.retrieve(pi.id),
       "test_helpers.test_clock": await stripe.testHelpers.testClocks.retrieve(clock.id),
       event,
+      "checkout.session": await stripe.checkout.sessions.create({
+        mode: "subscription",
+        customer: customer.id,
+        line_items: [{ price: monthly.id, quantity: 1 }],
+        success_url: "http://app.test/ok?session_id={CHECKOUT_SESSION_ID}",
+      }),
     };
     for (const [type, object] of Object.entries(objects)) {
       expect({ type, missing: fixtureKeys(type).filter((k) => !(k in object)) }).toEqual({ type, missing: [] });

@@ -5,12 +5,14 @@
  * and list shapes).
  */
 import { createHash } from "node:crypto";
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import qs from "qs";
 import { StripeApiError } from "./errors";
 import { EventBus, type DeliveryOptions } from "./events";
+import { checkoutPage } from "./hosted-pages";
 import { billingRoutes } from "./resources/billing";
+import { checkoutRoutes, completeCheckout } from "./resources/checkout";
 import { catalogRoutes } from "./resources/catalog";
 import { customerRoutes } from "./resources/customers";
 import { paymentMethodRoutes } from "./resources/payment-methods";
@@ -18,7 +20,7 @@ import { webhookRoutes } from "./resources/webhooks";
 import type { Route } from "./router";
 import { Store, type StripeObject } from "./store";
 
-const routes: Route[] = [...catalogRoutes, ...customerRoutes, ...paymentMethodRoutes, ...billingRoutes, ...webhookRoutes];
+const routes: Route[] = [...catalogRoutes, ...customerRoutes, ...paymentMethodRoutes, ...billingRoutes, ...checkoutRoutes, ...webhookRoutes];
 
 const PREFIX_KIND: Record<string, string> = {
   cus: "customer",
@@ -94,6 +96,8 @@ export async function startStripeStandIn(opts: {
       res.end(text);
     };
     try {
+      const hosted = /^\/checkout\/([^/]+)(\/cancel)?$/.exec(new URL(req.url ?? "/", "http://stand-in").pathname);
+      if (hosted) return await hostedCheckout(req, res, hosted[1]!, Boolean(hosted[2]));
       const auth = req.headers.authorization ?? "";
       if (auth !== `Bearer ${opts.secretKey}`) {
         throw new StripeApiError(401, "authentication_error", "Invalid API Key provided.");
@@ -145,8 +149,33 @@ export async function startStripeStandIn(opts: {
     }
   });
 
+  /** The browser side of Checkout: no API key, HTML in and out. */
+  async function hostedCheckout(req: IncomingMessage, res: ServerResponse, id: string, cancel: boolean) {
+    const html = (status: number, body: string) => {
+      res.writeHead(status, { "content-type": "text/html; charset=utf-8" });
+      res.end(body);
+    };
+    const session = store.table("checkout.session").get(id);
+    if (!session) return html(404, "<h1>No such Checkout Session</h1>");
+    if (cancel) {
+      res.writeHead(303, { location: (session.cancel_url as string | null) ?? "/" });
+      return res.end();
+    }
+    if (req.method !== "POST") return html(200, checkoutPage(store, session));
+    const form = qs.parse(await readBody(req)) as Record<string, unknown>;
+    try {
+      const location = completeCheckout(store, (type, object, previous) => void bus.emit(type, object, { previous }), session, form);
+      res.writeHead(303, { location });
+      res.end();
+    } catch (error) {
+      if (!(error instanceof StripeApiError)) throw error;
+      html(error.status, checkoutPage(store, session, error.message));
+    }
+  }
+
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
+  store.baseUrl = `http://127.0.0.1:${port}`;
   return {
     url: `http://127.0.0.1:${port}`,
     port,

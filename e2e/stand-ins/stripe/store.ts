@@ -8,6 +8,8 @@ export class Store {
   private readonly tables = new Map<string, Map<string, StripeObject>>();
   private sequence = 0;
   now = () => Math.floor(Date.now() / 1000);
+  /** Where the stand-in serves its hosted pages (checkout, invoices); set once it listens. */
+  baseUrl = "";
 
   id(prefix: string) {
     return `${prefix}_${randomBytes(12).toString("base64url").replace(/[-_]/g, "x")}`;

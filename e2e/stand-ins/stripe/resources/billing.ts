@@ -320,7 +320,7 @@ function advanceClock(store: Store, emit: Emit, clock: StripeObject, target: num
   clock.status = "ready";
 }
 
-function createSubscription(store: Store, emit: Emit, p: Params) {
+export function createSubscription(store: Store, emit: Emit, p: Params) {
   const customerId = requireStr(p, "customer");
   const now = customerNow(store, customerId);
   const items = Array.isArray(p.items) ? (p.items as Params[]) : [];

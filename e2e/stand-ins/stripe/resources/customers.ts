@@ -4,7 +4,7 @@ import type { Store, StripeObject } from "../store";
 import type { Route } from "../router";
 import { mergeMetadata, str, type Params } from "./params";
 
-function customerObject(store: Store, p: Params): StripeObject {
+export function customerObject(store: Store, p: Params): StripeObject {
   const settings = (p.invoice_settings as Params | undefined) ?? {};
   return {
     id: store.id("cus"),

@@ -1,0 +1,51 @@
+import type { Store, StripeObject } from "./store";
+
+const esc = (s: unknown) =>
+  String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+
+const money = (cents: number, currency: string) =>
+  new Intl.NumberFormat("en-US", { style: "currency", currency: currency.toUpperCase() }).format(cents / 100);
+
+/** The hosted Checkout page: a summary of what is bought and a card form. */
+export function checkoutPage(store: Store, session: StripeObject, error?: string) {
+  const pending = (session as unknown as { __subscription: { price?: string; trialDays: number } }).__subscription;
+  const price = pending.price ? store.get("price", pending.price) : null;
+  const product = price ? store.get("product", price.product as string) : null;
+  const interval = (price?.recurring as { interval?: string } | null)?.interval;
+  const summary = price
+    ? `${esc(product?.name)} — ${money(price.unit_amount as number, price.currency as string)} / ${esc(interval)}`
+    : "Save a card for future payments";
+  const button =
+    session.mode === "setup" ? "Save card" : pending.trialDays ? `Start ${pending.trialDays}-day trial` : "Subscribe";
+  const closed = session.status !== "open";
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Checkout — Stripe stand-in</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+body{font-family:system-ui,sans-serif;background:#f6f9fc;color:#1a1f36;margin:0;display:flex;justify-content:center;padding:48px 16px}
+main{background:#fff;border-radius:12px;box-shadow:0 2px 12px #0001;padding:32px;width:100%;max-width:420px}
+h1{font-size:20px;margin:0 0 4px}p.sum{color:#697386;margin:0 0 24px}label{display:block;font-size:14px;margin:12px 0 4px}
+input{width:100%;box-sizing:border-box;padding:10px;border:1px solid #d7dde5;border-radius:6px;font-size:15px}
+button{margin-top:20px;width:100%;padding:12px;border:0;border-radius:6px;background:#635bff;color:#fff;font-size:16px;cursor:pointer}
+.err{background:#fff1f0;color:#a8071a;border:1px solid #ffccc7;padding:10px;border-radius:6px;margin-bottom:8px}
+.note{font-size:12px;color:#8792a2;margin-top:16px}a{color:#635bff}
+</style></head><body><main>
+<h1>${pending.trialDays && session.mode === "subscription" ? `${pending.trialDays} days free` : "Checkout"}</h1>
+<p class="sum">${summary}</p>
+${error ? `<div class="err" role="alert">${esc(error)}</div>` : ""}
+${
+  closed
+    ? `<p>This Checkout Session is ${esc(session.status)}.</p>`
+    : `<form method="post" action="/checkout/${esc(session.id)}">
+${session.customer ? "" : `<label for="email">Email</label><input id="email" name="email" type="email" value="${esc(session.customer_email)}" required>`}
+<label for="cardNumber">Card number</label><input id="cardNumber" name="cardNumber" inputmode="numeric" autocomplete="cc-number" placeholder="4242 4242 4242 4242" required>
+<label for="cardExpiry">Expiry (MM / YY)</label><input id="cardExpiry" name="cardExpiry" placeholder="12 / 34" required>
+<label for="cardCvc">CVC</label><input id="cardCvc" name="cardCvc" placeholder="123" required>
+<label for="name">Name on card</label><input id="name" name="name" autocomplete="cc-name">
+<button type="submit">${esc(button)}</button>
+</form>
+${session.cancel_url ? `<p class="note"><a href="/checkout/${esc(session.id)}/cancel">Cancel and go back</a></p>` : ""}`
+}
+<p class="note">Local Stripe stand-in · test cards: 4242 4242 4242 4242 pays, 4000 0000 0000 0341 fails when charged, 4000 0000 0000 9995 is declined.</p>
+</main></body></html>`;
+}

@@ -1,0 +1,89 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { expect, test, type Page } from "@playwright/test";
+import Stripe from "stripe";
+import { startStripeStandIn, type StripeStandIn } from "./stand-ins/stripe/server";
+
+// The stand-in's hosted Checkout page, filled in by a real browser; state read back through the SDK.
+const SECRET = "sk_test_checkout_e2e";
+let standIn: StripeStandIn;
+let stripe: Stripe;
+let landing: Server;
+let landingUrl: string;
+let price: Stripe.Price;
+
+test.beforeAll(async () => {
+  standIn = await startStripeStandIn({ secretKey: SECRET });
+  stripe = new Stripe(SECRET, { host: "127.0.0.1", port: standIn.port, protocol: "http", maxNetworkRetries: 0 });
+  landing = createServer((_req, res) => res.writeHead(200, { "content-type": "text/html" }).end("<h1>Back in the app</h1>"));
+  await new Promise<void>((r) => landing.listen(0, "127.0.0.1", r));
+  landingUrl = `http://127.0.0.1:${(landing.address() as AddressInfo).port}`;
+  const product = await stripe.products.create({ name: "VantFlow Pro" });
+  price = await stripe.prices.create({ product: product.id, currency: "usd", unit_amount: 2900, recurring: { interval: "month" } });
+});
+test.afterAll(async () => {
+  await standIn.close();
+  await new Promise<void>((r) => landing.close(() => r()));
+});
+
+async function session(opts: { trialDays?: number; customer?: string } = {}) {
+  return stripe.checkout.sessions.create({
+    mode: "subscription",
+    line_items: [{ price: price.id, quantity: 1 }],
+    ...(opts.customer ? { customer: opts.customer } : { customer_email: "buyer@example.test" }),
+    client_reference_id: "org_123",
+    subscription_data: { ...(opts.trialDays ? { trial_period_days: opts.trialDays } : {}), metadata: { organizationId: "org_123" } },
+    success_url: `${landingUrl}/dashboard/billing?session_id={CHECKOUT_SESSION_ID}`,
+    cancel_url: `${landingUrl}/dashboard/billing?canceled=1`,
+  });
+}
+
+async function pay(page: Page, card: string) {
+  await page.getByLabel("Card number").fill(card);
+  await page.getByLabel("Expiry (MM / YY)").fill("12 / 34");
+  await page.getByLabel("CVC").fill("123");
+  await page.getByLabel("Name on card").fill("Buyer Example");
+}
+
+test("card 4242 starts a 14-day trial and returns to success_url with the session id", async ({ page }) => {
+  const cs = await session({ trialDays: 14 });
+  await page.goto(cs.url!);
+  await expect(page.getByText("VantFlow Pro — $29.00 / month")).toBeVisible();
+  await pay(page, "4242 4242 4242 4242");
+  await page.getByRole("button", { name: "Start 14-day trial" }).click();
+  await expect(page).toHaveURL(`${landingUrl}/dashboard/billing?session_id=${cs.id}`);
+
+  const done = await stripe.checkout.sessions.retrieve(cs.id, { expand: ["subscription"] });
+  expect(done).toMatchObject({ status: "complete", payment_status: "no_payment_required", client_reference_id: "org_123" });
+  const sub = done.subscription as Stripe.Subscription;
+  expect(sub).toMatchObject({ status: "trialing", metadata: { organizationId: "org_123" } });
+  const customer = (await stripe.customers.retrieve(done.customer as string)) as Stripe.Customer;
+  expect(customer.email).toBe("buyer@example.test");
+  expect(customer.invoice_settings.default_payment_method).toBe(sub.default_payment_method);
+  const types = (await stripe.events.list({ limit: 100 })).data.map((e) => e.type).reverse();
+  expect(types.slice(types.indexOf("customer.created"))).toEqual(
+    expect.arrayContaining(["customer.created", "payment_method.attached", "customer.subscription.created", "invoice.paid", "checkout.session.completed"]),
+  );
+  expect(types.at(-1)).toBe("checkout.session.completed");
+});
+
+test("card 4000…9995 is declined on the page and nothing is created", async ({ page }) => {
+  const customer = await stripe.customers.create({ email: "declined@example.test" });
+  const cs = await session({ trialDays: 14, customer: customer.id });
+  await page.goto(cs.url!);
+  await pay(page, "4000 0000 0000 9995");
+  await page.getByRole("button", { name: "Start 14-day trial" }).click();
+  await expect(page.getByRole("alert")).toContainText("insufficient funds");
+  expect((await stripe.checkout.sessions.retrieve(cs.id)).status).toBe("open");
+  expect((await stripe.subscriptions.list({ customer: customer.id, status: "all" })).data).toHaveLength(0);
+});
+
+test("without a trial, 4000…0341 fails at payment; cancel returns to cancel_url", async ({ page }) => {
+  const cs = await session();
+  await page.goto(cs.url!);
+  await pay(page, "4000 0000 0000 0341");
+  await page.getByRole("button", { name: "Subscribe" }).click();
+  await expect(page.getByRole("alert")).toContainText("declined");
+  await page.getByRole("link", { name: "Cancel and go back" }).click();
+  await expect(page).toHaveURL(`${landingUrl}/dashboard/billing?canceled=1`);
+});
