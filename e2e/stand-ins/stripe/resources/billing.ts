@@ -94,19 +94,14 @@ function createPaymentIntent(store: Store, invoice: StripeObject, now: number): 
   });
 }
 
-function createInvoice(
-  store: Store,
-  emit: Emit,
-  sub: StripeObject,
-  opts: { reason: string; amount: number; periodStart: number; periodEnd: number; now: number },
-): StripeObject {
+type InvoiceOptions = { reason: string; amount: number; periodStart: number; periodEnd: number; now: number };
+
+/** An invoice object for `sub`, not yet stored (a preview keeps it that way). */
+function buildInvoice(store: Store, sub: StripeObject, opts: InvoiceOptions, id: string, number: string | null): StripeObject {
   const price = priceOf(store, sub);
   const customer = store.get("customer", sub.customer as string);
-  const sequence = customer.next_invoice_sequence as number;
-  customer.next_invoice_sequence = sequence + 1;
-  const id = store.id("in");
   const quantity = itemOf(sub).quantity as number;
-  const invoice = store.insert("invoice", {
+  return {
     id,
     object: "invoice",
     account_country: "US",
@@ -175,7 +170,7 @@ function createInvoice(
     livemode: false,
     metadata: {},
     next_payment_attempt: null,
-    number: `${customer.invoice_prefix as string}-${String(sequence).padStart(4, "0")}`,
+    number,
     on_behalf_of: null,
     parent: {
       quote_details: null,
@@ -205,7 +200,15 @@ function createInvoice(
     total_pretax_credit_amounts: [],
     total_taxes: [],
     webhooks_delivered_at: opts.now,
-  });
+  };
+}
+
+function createInvoice(store: Store, emit: Emit, sub: StripeObject, opts: InvoiceOptions): StripeObject {
+  const customer = store.get("customer", sub.customer as string);
+  const sequence = customer.next_invoice_sequence as number;
+  customer.next_invoice_sequence = sequence + 1;
+  const number = `${customer.invoice_prefix as string}-${String(sequence).padStart(4, "0")}`;
+  const invoice = store.insert("invoice", buildInvoice(store, sub, opts, store.id("in"), number));
   emit("invoice.created", invoice);
   invoice.status = "open";
   (invoice.status_transitions as Params).finalized_at = opts.now;
@@ -259,12 +262,105 @@ function cancelNow(sub: StripeObject, emit: Emit, now: number, reason = "cancell
   emit("customer.subscription.deleted", sub);
 }
 
+/** Proration of a price change at `at`, as Stripe computes it (to the second, rounded to cents). */
+function quoteChange(store: Store, sub: StripeObject, newPrice: StripeObject, quantity: number, at: number) {
+  const oldPrice = priceOf(store, sub);
+  const item = itemOf(sub);
+  const start = item.current_period_start as number;
+  const end = item.current_period_end as number;
+  const oldRec = oldPrice.recurring as { interval: string; interval_count: number };
+  const newRec = newPrice.recurring as { interval: string; interval_count: number };
+  const resetsCycle = oldRec.interval !== newRec.interval || oldRec.interval_count !== newRec.interval_count;
+  const newAmount = (newPrice.unit_amount as number) * quantity;
+  if (sub.status === "trialing") return { credit: 0, charge: 0, resetsCycle: false, newAmount };
+  const fraction = Math.min(1, Math.max(0, (end - at) / (end - start)));
+  const credit = -Math.round((oldPrice.unit_amount as number) * (item.quantity as number) * fraction);
+  const charge = resetsCycle ? newAmount : Math.round(newAmount * fraction);
+  return { credit, charge, resetsCycle, newAmount };
+}
+
+/** What a change bills: credit plus charge, or with `none` only a new cycle's full price. */
+const netOf = (q: ReturnType<typeof quoteChange>, behavior: string) =>
+  behavior === "none" ? (q.resetsCycle ? q.charge : 0) : q.credit + q.charge;
+
+const pendingOf = (sub: StripeObject) => ((sub as unknown as { __pending?: number }).__pending ?? 0);
+function setPending(sub: StripeObject, amount: number) {
+  Object.defineProperty(sub, "__pending", { value: amount, enumerable: false, writable: true, configurable: true });
+}
+
+/** Swaps the subscription's price; invoices now when asked to or when the interval changes. */
+function changePrice(store: Store, emit: Emit, sub: StripeObject, p: Params) {
+  const items = Array.isArray(p.items) ? (p.items as Params[]) : [];
+  const change = items[0];
+  if (!change) return;
+  const item = itemOf(sub);
+  if (str(change, "id") && change.id !== item.id) throw invalid(`No such subscription item: '${String(change.id)}'`, "items[0][id]");
+  const newPrice = store.get("price", requireStr(change, "price"), "items[0][price]");
+  const quantity = int(change, "quantity") ?? (item.quantity as number);
+  const behavior = str(p, "proration_behavior") ?? "create_prorations";
+  const at = int(p, "proration_date") ?? customerNow(store, sub.customer as string);
+  const quote = quoteChange(store, sub, newPrice, quantity, at);
+  const recurring = newPrice.recurring as { interval: string; interval_count: number };
+  item.price = newPrice;
+  item.quantity = quantity;
+  item.plan = { ...(item.plan as Params), id: newPrice.id, amount: newPrice.unit_amount, interval: recurring.interval, interval_count: recurring.interval_count, product: newPrice.product };
+  if (quote.resetsCycle) setPeriod(sub, at, addInterval(at, recurring.interval, recurring.interval_count));
+  const net = netOf(quote, behavior);
+  if (behavior === "always_invoice" || quote.resetsCycle) {
+    const invoice = createInvoice(store, emit, sub, {
+      reason: "subscription_update",
+      amount: Math.max(0, net),
+      periodStart: at,
+      periodEnd: itemOf(sub).current_period_end as number,
+      now: at,
+    });
+    // An unused-time credit larger than the charge goes to the customer's balance (negative = credit).
+    if (net < 0) {
+      const customer = store.get("customer", sub.customer as string);
+      customer.balance = (customer.balance as number) + net;
+    }
+    if (!payInvoice(store, emit, sub, invoice, at)) sub.status = "past_due";
+  } else if (behavior === "create_prorations") {
+    setPending(sub, pendingOf(sub) + net);
+  }
+}
+
+/** POST /v1/invoices/create_preview: what a change would bill, without changing anything. */
+function previewInvoice(store: Store, p: Params) {
+  const sub = store.get("subscription", requireStr(p, "subscription"), "subscription");
+  const details = (p.subscription_details as Params | undefined) ?? {};
+  const items = Array.isArray(details.items) ? (details.items as Params[]) : [];
+  const at = int(details, "proration_date") ?? customerNow(store, sub.customer as string);
+  const item = itemOf(sub);
+  if (!items[0]) {
+    const amount = (priceOf(store, sub).unit_amount as number) * (item.quantity as number) + pendingOf(sub);
+    const end = item.current_period_end as number;
+    return buildInvoice(store, sub, { reason: "upcoming", amount, periodStart: end, periodEnd: end, now: at }, `upcoming_${sub.id}`, null);
+  }
+  const newPrice = store.get("price", requireStr(items[0], "price"), "subscription_details[items][0][price]");
+  const quantity = int(items[0], "quantity") ?? (item.quantity as number);
+  const behavior = str(details, "proration_behavior") ?? "create_prorations";
+  const quote = quoteChange(store, sub, newPrice, quantity, at);
+  const immediate = behavior === "always_invoice" || quote.resetsCycle;
+  const net = netOf(quote, behavior);
+  const amount = immediate ? Math.max(0, net) : quote.newAmount + pendingOf(sub) + net;
+  const preview = buildInvoice(
+    store,
+    sub,
+    { reason: immediate ? "subscription_update" : "upcoming", amount, periodStart: at, periodEnd: item.current_period_end as number, now: at },
+    `upcoming_${sub.id}`,
+    null,
+  );
+  return preview;
+}
+
 /** Starts the next period at `at` and bills it. */
 function cycle(store: Store, emit: Emit, sub: StripeObject, at: number) {
   const price = priceOf(store, sub);
   const recurring = price.recurring as { interval: string; interval_count: number };
   const end = addInterval(at, recurring.interval, recurring.interval_count);
-  const amount = (price.unit_amount as number) * (itemOf(sub).quantity as number);
+  const amount = Math.max(0, (price.unit_amount as number) * (itemOf(sub).quantity as number) + pendingOf(sub));
+  setPending(sub, 0);
   const invoice = createInvoice(store, emit, sub, { reason: "subscription_cycle", amount, periodStart: at, periodEnd: end, now: at });
   const paid = payInvoice(store, emit, sub, invoice, at);
   updateSubscription(sub, emit, () => {
@@ -430,6 +526,7 @@ export const billingRoutes: Route[] = [
           sub.canceled_at = sub.cancel_at_period_end ? customerNow(store, sub.customer as string) : null;
         }
         if (params.default_payment_method !== undefined) sub.default_payment_method = str(params, "default_payment_method") || null;
+        changePrice(store, emit, sub, params);
         sub.metadata = mergeMetadata(sub.metadata as Record<string, string>, params.metadata);
       });
       return sub;
@@ -457,6 +554,7 @@ export const billingRoutes: Route[] = [
           (params.status === "all" || (params.status === undefined ? o.status !== "canceled" : o.status === params.status)),
       ),
   ],
+  ["POST", /^\/v1\/invoices\/create_preview$/, ({ store, params }) => previewInvoice(store, params)],
   ["GET", /^\/v1\/invoices\/([^/]+)$/, ({ store, match }) => store.get("invoice", match[1]!)],
   [
     "GET",
