@@ -1,3 +1,6 @@
+import Stripe from "stripe";
+import { afterAll, beforeAll } from "vitest";
+import { startStripeStandIn, type StripeStandIn } from "./server";
 import { readFileSync } from "node:fs";
 
 // Stripe's own example objects (shared/stripe/fixtures3.json, beside the repository).
@@ -10,4 +13,19 @@ export function fixtureKeys(type: string) {
   const fixture = fixtures.resources[type];
   if (!fixture) throw new Error(`No fixture for ${type}`);
   return Object.keys(fixture).sort();
+}
+
+/** The SDK pointed at a stand-in, exactly as the app points it (no network retries in tests). */
+export const sdkFor = (standIn: StripeStandIn, secretKey: string) =>
+  new Stripe(secretKey, { host: "127.0.0.1", port: standIn.port, protocol: "http", maxNetworkRetries: 0 });
+
+/** One stand-in for a test file, started before its tests and closed after them. */
+export function withStripeStandIn(secretKey: string) {
+  const ctx = {} as { standIn: StripeStandIn; stripe: Stripe };
+  beforeAll(async () => {
+    ctx.standIn = await startStripeStandIn({ secretKey });
+    ctx.stripe = sdkFor(ctx.standIn, secretKey);
+  });
+  afterAll(() => ctx.standIn.close());
+  return ctx;
 }
