@@ -49,3 +49,36 @@ ${session.cancel_url ? `<p class="note"><a href="/checkout/${esc(session.id)}/ca
 <p class="note">Local Stripe stand-in · test cards: 4242 4242 4242 4242 pays, 4000 0000 0000 0341 fails when charged, 4000 0000 0000 9995 is declined.</p>
 </main></body></html>`;
 }
+
+/** The hosted billing portal: the customer's subscriptions, with cancel and switch-plan forms. */
+export function portalPage(store: Store, session: StripeObject, notice?: string) {
+  const subs = [...store.table("subscription").values()].filter((s) => s.customer === session.customer && s.status !== "canceled");
+  const prices = [...store.table("price").values()].filter((p) => p.active && p.recurring);
+  const label = (price: StripeObject) =>
+    `${esc(store.get("product", price.product as string).name)} — ${money(price.unit_amount as number, price.currency as string)} / ${esc((price.recurring as { interval: string }).interval)}`;
+  const rows = subs
+    .map((sub) => {
+      const item = (sub.items as { data: StripeObject[] }).data[0]!;
+      const price = item.price as StripeObject;
+      const options = prices
+        .filter((p) => p.id !== price.id)
+        .map((p) => `<option value="${esc(p.id)}">${label(p)}</option>`)
+        .join("");
+      return `<section data-subscription="${esc(sub.id)}"><h2>${label(price)}</h2>
+<p>Status: ${esc(sub.status)}${sub.cancel_at_period_end ? " · cancels at period end" : ""}</p>
+${sub.cancel_at_period_end ? "" : `<form method="post" action="/portal/${esc(session.id)}/cancel"><input type="hidden" name="subscription" value="${esc(sub.id)}"><button type="submit">Cancel plan</button></form>`}
+<form method="post" action="/portal/${esc(session.id)}/switch"><input type="hidden" name="subscription" value="${esc(sub.id)}">
+<label for="price-${esc(sub.id)}">Switch plan</label><select id="price-${esc(sub.id)}" name="price">${options}</select><button type="submit">Update plan</button></form></section>`;
+    })
+    .join("");
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Billing portal — Stripe stand-in</title>
+<style>body{font-family:system-ui,sans-serif;background:#f6f9fc;color:#1a1f36;max-width:560px;margin:40px auto;padding:0 16px}
+section{background:#fff;border-radius:10px;box-shadow:0 2px 10px #0001;padding:20px;margin:16px 0}
+button{margin-top:8px;padding:8px 14px;border:0;border-radius:6px;background:#635bff;color:#fff;cursor:pointer}
+select{margin-left:8px;padding:6px}.notice{background:#f0fff4;border:1px solid #b7eb8f;padding:10px;border-radius:6px}</style></head><body>
+<h1>Manage your subscription</h1>
+${notice ? `<p class="notice" role="status">${esc(notice)}</p>` : ""}
+${rows || "<p>No active subscription.</p>"}
+${session.return_url ? `<p><a href="${esc(session.return_url)}">Return to the app</a></p>` : ""}
+</body></html>`;
+}

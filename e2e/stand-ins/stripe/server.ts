@@ -10,17 +10,18 @@ import type { AddressInfo } from "node:net";
 import qs from "qs";
 import { StripeApiError } from "./errors";
 import { EventBus, type DeliveryOptions } from "./events";
-import { checkoutPage } from "./hosted-pages";
-import { billingRoutes } from "./resources/billing";
+import { checkoutPage, portalPage } from "./hosted-pages";
+import { billingRoutes, portalActions } from "./resources/billing";
 import { checkoutRoutes, completeCheckout } from "./resources/checkout";
 import { catalogRoutes } from "./resources/catalog";
 import { customerRoutes } from "./resources/customers";
 import { paymentMethodRoutes } from "./resources/payment-methods";
+import { portalRoutes } from "./resources/portal";
 import { webhookRoutes } from "./resources/webhooks";
 import type { Route } from "./router";
 import { Store, type StripeObject } from "./store";
 
-const routes: Route[] = [...catalogRoutes, ...customerRoutes, ...paymentMethodRoutes, ...billingRoutes, ...checkoutRoutes, ...webhookRoutes];
+const routes: Route[] = [...catalogRoutes, ...customerRoutes, ...paymentMethodRoutes, ...billingRoutes, ...checkoutRoutes, ...portalRoutes, ...webhookRoutes];
 
 const PREFIX_KIND: Record<string, string> = {
   cus: "customer",
@@ -98,6 +99,8 @@ export async function startStripeStandIn(opts: {
     try {
       const hosted = /^\/checkout\/([^/]+)(\/cancel)?$/.exec(new URL(req.url ?? "/", "http://stand-in").pathname);
       if (hosted) return await hostedCheckout(req, res, hosted[1]!, Boolean(hosted[2]));
+      const portal = /^\/portal\/([^/]+)(?:\/(cancel|switch))?$/.exec(new URL(req.url ?? "/", "http://stand-in").pathname);
+      if (portal) return await hostedPortal(req, res, portal[1]!, portal[2]);
       const auth = req.headers.authorization ?? "";
       if (auth !== `Bearer ${opts.secretKey}`) {
         throw new StripeApiError(401, "authentication_error", "Invalid API Key provided.");
@@ -171,6 +174,30 @@ export async function startStripeStandIn(opts: {
       if (!(error instanceof StripeApiError)) throw error;
       html(error.status, checkoutPage(store, session, error.message));
     }
+  }
+
+  /** The browser side of the billing portal: no API key, HTML in and out. */
+  async function hostedPortal(req: IncomingMessage, res: ServerResponse, id: string, action?: string) {
+    const session = store.table("billing_portal.session").get(id);
+    res.setHeader("content-type", "text/html; charset=utf-8");
+    if (!session) {
+      res.writeHead(404).end("<h1>No such portal session</h1>");
+      return;
+    }
+    if (req.method !== "POST" || !action) {
+      res.writeHead(200).end(portalPage(store, session));
+      return;
+    }
+    const form = qs.parse(await readBody(req)) as Record<string, string>;
+    const sub = store.table("subscription").get(form.subscription ?? "");
+    if (!sub || sub.customer !== session.customer) {
+      res.writeHead(404).end(portalPage(store, session, "No such subscription."));
+      return;
+    }
+    const emit = (type: string, object: StripeObject, previous?: Record<string, unknown>) => void bus.emit(type, object, { previous });
+    if (action === "cancel") portalActions.cancelAtPeriodEnd(store, emit, sub);
+    else portalActions.switchPrice(store, emit, sub, form.price ?? "");
+    res.writeHead(200).end(portalPage(store, session, action === "cancel" ? "Your plan will be canceled at the end of the period." : "Your plan was updated."));
   }
 
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", resolve));

@@ -354,6 +354,24 @@ function previewInvoice(store: Store, p: Params) {
   return preview;
 }
 
+function setCancelAtPeriodEnd(store: Store, sub: StripeObject, flag: boolean) {
+  sub.cancel_at_period_end = flag;
+  sub.cancel_at = flag ? itemOf(sub).current_period_end : null;
+  sub.canceled_at = flag ? customerNow(store, sub.customer as string) : null;
+}
+
+/** What the billing portal does: the same updates as the API, with the portal's defaults. */
+export const portalActions = {
+  cancelAtPeriodEnd(store: Store, emit: Emit, sub: StripeObject) {
+    updateSubscription(sub, emit, () => setCancelAtPeriodEnd(store, sub, true));
+  },
+  switchPrice(store: Store, emit: Emit, sub: StripeObject, priceId: string) {
+    updateSubscription(sub, emit, () =>
+      changePrice(store, emit, sub, { items: [{ id: itemOf(sub).id, price: priceId }], proration_behavior: "create_prorations" }),
+    );
+  },
+};
+
 /** Starts the next period at `at` and bills it. */
 function cycle(store: Store, emit: Emit, sub: StripeObject, at: number) {
   const price = priceOf(store, sub);
@@ -520,11 +538,7 @@ export const billingRoutes: Route[] = [
       const sub = store.get("subscription", match[1]!);
       if (sub.status === "canceled") throw invalid("A canceled subscription can only update its cancellation_details and metadata.");
       updateSubscription(sub, emit, () => {
-        if (params.cancel_at_period_end !== undefined) {
-          sub.cancel_at_period_end = bool(params, "cancel_at_period_end");
-          sub.cancel_at = sub.cancel_at_period_end ? itemOf(sub).current_period_end : null;
-          sub.canceled_at = sub.cancel_at_period_end ? customerNow(store, sub.customer as string) : null;
-        }
+        if (params.cancel_at_period_end !== undefined) setCancelAtPeriodEnd(store, sub, bool(params, "cancel_at_period_end")!);
         if (params.default_payment_method !== undefined) sub.default_payment_method = str(params, "default_payment_method") || null;
         changePrice(store, emit, sub, params);
         sub.metadata = mergeMetadata(sub.metadata as Record<string, string>, params.metadata);
