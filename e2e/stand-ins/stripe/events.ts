@@ -16,6 +16,8 @@ export interface DeliveryOptions {
   maxAttempts?: number;
   /** Chaos: deliver some events twice and in shuffled order. */
   chaos?: boolean;
+  /** Source of chaos decisions; a seeded one makes a chaotic run repeatable. Default Math.random. */
+  random?: () => number;
 }
 
 /** `Stripe-Signature` exactly as Stripe makes it: HMAC-SHA256 of `${t}.${payload}` with the secret. */
@@ -61,8 +63,9 @@ export class EventBus {
     for (const endpoint of this.endpoints) {
       if (!endpoint.enabledEvents.includes("*") && !endpoint.enabledEvents.includes(type)) continue;
       (event.pending_webhooks as number)++;
-      const copies = this.options.chaos && Math.random() < 0.5 ? 2 : 1;
-      for (let i = 0; i < copies; i++) this.track(this.deliver(endpoint, event, this.options.chaos ? Math.random() * 50 : 0));
+      const random = this.options.random ?? Math.random;
+      const copies = this.options.chaos && random() < 0.5 ? 2 : 1;
+      for (let i = 0; i < copies; i++) this.track(this.deliver(endpoint, event, this.options.chaos ? random() * 50 : 0));
     }
     return event;
   }
