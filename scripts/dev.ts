@@ -10,7 +10,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { deployMigrations } from "./db/deploy";
-import { ensureDatabase, startEmbeddedPostgres, type RunningPostgres } from "./lib/postgres";
+import { startEmbeddedPostgres, type RunningPostgres } from "./lib/postgres";
 
 const root = resolve(import.meta.dirname, "..");
 const dataDir = join(root, ".data");
@@ -33,13 +33,13 @@ async function main() {
     const pgPort = Number(env.EMBEDDED_PG_PORT ?? 54329);
     say(`no DATABASE_URL: starting embedded PostgreSQL on 127.0.0.1:${pgPort} (data in .data/postgres)`);
     embedded = await startEmbeddedPostgres({ dir: join(dataDir, "postgres"), port: pgPort, log: say });
-    await ensureDatabase(embedded.url("postgres"), "vantflow");
     env.DATABASE_URL = embedded.url("vantflow");
   } else {
     say("using DATABASE_URL");
   }
   process.env.DATABASE_URL = env.DATABASE_URL;
 
+  // Creates the database when it does not exist yet, as `prisma migrate deploy` does.
   const applied = await deployMigrations(env.DATABASE_URL);
   say(applied.length ? `applied migrations: ${applied.join(", ")}` : "migrations up to date");
 

@@ -11,7 +11,9 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { join, resolve } from "node:path";
 import { deployMigrations } from "./db/deploy";
-import { adminUrlOf, dropDatabase, ensureDatabase, postgresAnswers, startEmbeddedPostgres } from "./lib/postgres";
+import { withDatabase } from "./db/paths";
+import { dropDatabase } from "./db/server";
+import { postgresAnswers, startEmbeddedPostgres } from "./lib/postgres";
 
 const root = resolve(import.meta.dirname, "..");
 const out = join(root, ".test-output");
@@ -135,12 +137,6 @@ function ensureChromium(): string | null {
   return existsSync(path) ? path : null;
 }
 
-function withDatabase(adminUrl: string, name: string) {
-  const url = new URL(adminUrlOf(adminUrl));
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
 async function main() {
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
@@ -168,10 +164,10 @@ async function main() {
 
   // The app under e2e gets a database of its own, created and migrated like production's.
   const e2eDb = `vantflow_e2e_${Date.now()}_${process.pid}`;
-  await ensureDatabase(adminUrl, e2eDb);
-  cleanups.push(() => dropDatabase(adminUrl, e2eDb));
-  const appEnv: NodeJS.ProcessEnv = { ...base, DATABASE_URL: withDatabase(adminUrl, e2eDb) };
-  await deployMigrations(appEnv.DATABASE_URL!);
+  const e2eUrl = withDatabase(adminUrl, e2eDb);
+  cleanups.push(() => dropDatabase(e2eUrl));
+  await deployMigrations(e2eUrl);
+  const appEnv: NodeJS.ProcessEnv = { ...base, DATABASE_URL: e2eUrl };
 
   const built = gate("next build", bin("next"), ["build"], { ...appEnv, NODE_ENV: "production" });
   if (!built) {

@@ -70,32 +70,3 @@ function processAlive(pid: number) {
     return false;
   }
 }
-
-/** Creates database `name` on the server of `adminUrl` unless it exists. */
-export async function ensureDatabase(adminUrl: string, name: string) {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
-    if (!rowCount) await client.query(`CREATE DATABASE "${name.replaceAll('"', '""')}"`);
-  } finally {
-    await client.end();
-  }
-}
-
-export async function dropDatabase(adminUrl: string, name: string) {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS "${name.replaceAll('"', '""')}" WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
-}
-
-/** The same server's `postgres` maintenance database, for CREATE/DROP DATABASE. */
-export function adminUrlOf(url: string) {
-  const u = new URL(url);
-  u.pathname = "/postgres";
-  return u.toString();
-}

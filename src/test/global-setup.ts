@@ -1,6 +1,7 @@
 import type { TestProject } from "vitest/node";
 import { deployMigrations } from "../../scripts/db/deploy";
-import { adminUrlOf, dropDatabase, ensureDatabase } from "../../scripts/lib/postgres";
+import { withDatabase } from "../../scripts/db/paths";
+import { dropDatabase } from "../../scripts/db/server";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -16,12 +17,10 @@ declare module "vitest" {
 export default async function setup(project: TestProject) {
   const admin = process.env.TEST_DATABASE_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
   const name = `vantflow_test_${Date.now()}_${process.pid}`;
-  await ensureDatabase(admin, name);
-  const url = new URL(adminUrlOf(admin));
-  url.pathname = `/${name}`;
-  await deployMigrations(url.toString());
-  project.provide("databaseUrl", url.toString());
+  const url = withDatabase(admin, name);
+  await deployMigrations(url); // creates the database, then migrates it
+  project.provide("databaseUrl", url);
   return async () => {
-    if (!process.env.KEEP_TEST_DB) await dropDatabase(admin, name);
+    if (!process.env.KEEP_TEST_DB) await dropDatabase(url);
   };
 }
