@@ -87,3 +87,42 @@ test("without a trial, 4000…0341 fails at payment; cancel returns to cancel_ur
   await page.getByRole("link", { name: "Cancel and go back" }).click();
   await expect(page).toHaveURL(`${landingUrl}/dashboard/billing?canceled=1`);
 });
+
+test("a past_due invoice is paid on its hosted page with a new card, and its PDF downloads", async ({ page }) => {
+  const DAY = 86_400;
+  const start = Math.floor(Date.now() / 1000);
+  const clock = await stripe.testHelpers.testClocks.create({ frozen_time: start });
+  const customer = await stripe.customers.create({ email: "late@example.test", test_clock: clock.id });
+  const failing = await stripe.paymentMethods.attach("pm_card_chargeCustomerFail", { customer: customer.id });
+  await stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: failing.id } });
+  const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], trial_period_days: 14 });
+  await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: start + 15 * DAY });
+  const pastDue = await stripe.subscriptions.retrieve(sub.id, { expand: ["latest_invoice"] });
+  expect(pastDue.status).toBe("past_due");
+  const invoice = pastDue.latest_invoice as Stripe.Invoice;
+  expect(invoice.hosted_invoice_url).toBe(`${standIn.url}/invoice/${invoice.id}`);
+
+  const pdf = await page.request.get(invoice.invoice_pdf!);
+  expect(pdf.headers()["content-type"]).toBe("application/pdf");
+  const body = (await pdf.body()).toString("latin1");
+  expect(body.startsWith("%PDF-")).toBe(true);
+  expect(body).toContain(`Invoice ${invoice.number}`);
+
+  await page.goto(invoice.hosted_invoice_url!);
+  await expect(page.getByText(`Invoice ${invoice.number}`)).toBeVisible();
+  await expect(page.locator("[data-status]")).toHaveText("open");
+  await page.getByLabel("Card number").fill("4000 0000 0000 9995");
+  await page.getByLabel("Expiry (MM / YY)").fill("12 / 34");
+  await page.getByLabel("CVC").fill("123");
+  await page.getByRole("button", { name: "Pay $29.00" }).click();
+  await expect(page.getByRole("alert")).toContainText("insufficient funds");
+
+  await page.getByLabel("Card number").fill("4242 4242 4242 4242");
+  await page.getByLabel("Expiry (MM / YY)").fill("12 / 34");
+  await page.getByLabel("CVC").fill("123");
+  await page.getByRole("button", { name: "Pay $29.00" }).click();
+  await expect(page.getByRole("status")).toHaveText("Payment received. Thank you!");
+  await expect(page.locator("[data-status]")).toHaveText("paid");
+  expect(await stripe.invoices.retrieve(invoice.id)).toMatchObject({ status: "paid", amount_paid: 2900 });
+  expect((await stripe.subscriptions.retrieve(sub.id)).status).toBe("active");
+});

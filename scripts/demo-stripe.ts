@@ -73,13 +73,16 @@ async function run(card: string, label: string) {
     await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: start + days * DAY });
     await standIn.bus.settle();
     log(`-> test clock at day ${days}: ${await status()}`);
-    if ((await status()) === "canceled") break;
+    if (["canceled", "unpaid"].includes(await status())) break;
   }
 }
 
 try {
   await run("4242 4242 4242 4242", "pays");
   await run("4000 0000 0000 0341", "fails when charged");
+  // The account's Revenue recovery setting: after the last retry, mark unpaid instead of canceling.
+  standIn.store.settings.afterFinalRetry = "mark_unpaid";
+  await run("4000 0000 0000 0341", "fails when charged, account marks unpaid");
 } finally {
   await browser.close();
   await standIn.close();

@@ -82,3 +82,40 @@ ${rows || "<p>No active subscription.</p>"}
 ${session.return_url ? `<p><a href="${esc(session.return_url)}">Return to the app</a></p>` : ""}
 </body></html>`;
 }
+
+type InvoiceLine = { description: string; amount: number; period: { start: number; end: number } };
+const day = (ts: number) => new Date(ts * 1000).toISOString().slice(0, 10);
+
+/** The hosted invoice page: what is billed, a PDF link and, while the invoice is open, a card form to pay it. */
+export function invoicePage(invoice: StripeObject, notice?: { error?: string; ok?: string }) {
+  const currency = invoice.currency as string;
+  const lines = (invoice.lines as { data: InvoiceLine[] }).data
+    .map((l) => `<tr><td>${esc(l.description)}<br><small>${day(l.period.start)} – ${day(l.period.end)}</small></td><td class="num">${money(l.amount, currency)}</td></tr>`)
+    .join("");
+  const open = invoice.status === "open";
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Invoice ${esc(invoice.number)} — Stripe stand-in</title>
+<style>body{font-family:system-ui,sans-serif;background:#f6f9fc;color:#1a1f36;max-width:560px;margin:40px auto;padding:0 16px}
+main{background:#fff;border-radius:10px;box-shadow:0 2px 10px #0001;padding:24px}table{width:100%;border-collapse:collapse}
+td{padding:8px 0;border-bottom:1px solid #eef1f5}.num{text-align:right}small{color:#697386}
+.status{display:inline-block;padding:2px 8px;border-radius:10px;background:#eef1f5;font-size:13px}
+label{display:block;font-size:14px;margin:10px 0 4px}input{width:100%;box-sizing:border-box;padding:8px;border:1px solid #d7dde5;border-radius:6px}
+button{margin-top:14px;width:100%;padding:10px;border:0;border-radius:6px;background:#635bff;color:#fff;cursor:pointer}
+.err{background:#fff1f0;color:#a8071a;padding:10px;border-radius:6px}.ok{background:#f0fff4;padding:10px;border-radius:6px}</style></head><body><main>
+<h1>${esc(invoice.account_name)}</h1>
+<p>Invoice <strong>${esc(invoice.number)}</strong> · <span class="status" data-status="${esc(invoice.status)}">${esc(invoice.status)}</span></p>
+<p>Billed to ${esc(invoice.customer_email ?? invoice.customer_name ?? invoice.customer)} · ${day(invoice.created as number)}</p>
+${notice?.error ? `<p class="err" role="alert">${esc(notice.error)}</p>` : ""}${notice?.ok ? `<p class="ok" role="status">${esc(notice.ok)}</p>` : ""}
+<table>${lines}<tr><td><strong>Total</strong></td><td class="num"><strong>${money(invoice.total as number, currency)}</strong></td></tr>
+<tr><td>Amount ${open ? "due" : "paid"}</td><td class="num">${money((open ? invoice.amount_due : invoice.amount_paid) as number, currency)}</td></tr></table>
+<p><a href="${esc(invoice.invoice_pdf)}">Download invoice (PDF)</a></p>
+${
+  open
+    ? `<form method="post" action="/invoice/${esc(invoice.id)}">
+<label for="cardNumber">Card number</label><input id="cardNumber" name="cardNumber" inputmode="numeric" placeholder="4242 4242 4242 4242" required>
+<label for="cardExpiry">Expiry (MM / YY)</label><input id="cardExpiry" name="cardExpiry" placeholder="12 / 34" required>
+<label for="cardCvc">CVC</label><input id="cardCvc" name="cardCvc" placeholder="123" required>
+<button type="submit">Pay ${money(invoice.amount_due as number, currency)}</button></form>`
+    : ""
+}
+</main></body></html>`;
+}

@@ -42,7 +42,12 @@ describe("Stripe stand-in plan changes", () => {
     const updated = await t.stripe.subscriptions.update(sub.id, change);
     expect(updated.items.data[0]!.price.id).toBe(prices.businessMonthly!.id);
     const latest = await t.stripe.invoices.retrieve(updated.latest_invoice as string);
-    expect(latest).toMatchObject({ billing_reason: "subscription_update", amount_paid: 6000, status: "paid" });
+    expect(latest).toMatchObject({ billing_reason: "subscription_update", amount_paid: 6000, status: "paid", total: 6000 });
+    // Stripe's two proration lines: a credit for unused Pro time and a charge for the rest of the month on Business.
+    expect(latest.lines.data.map((l) => [l.amount, l.parent?.subscription_item_details?.proration, l.description])).toEqual([
+      [-1450, true, "Unused time on Pro after 2026-03-16"],
+      [7450, true, "Remaining time on 1 × Business after 2026-03-16"],
+    ]);
   });
 
   it("create_prorations carries the difference into the next renewal invoice", async () => {
@@ -55,6 +60,11 @@ describe("Stripe stand-in plan changes", () => {
     await t.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: T0 + 32 * DAY });
     const renewal = (await t.stripe.invoices.list({ subscription: sub.id })).data[0]!;
     expect(renewal).toMatchObject({ billing_reason: "subscription_cycle", amount_paid: 14900 + 6000 });
+    expect(renewal.lines.data.map((l) => [l.amount, l.parent?.subscription_item_details?.proration])).toEqual([
+      [-1450, true],
+      [7450, true],
+      [14900, false],
+    ]);
   });
 
   it("monthly → yearly restarts the cycle now and charges the year less unused time", async () => {

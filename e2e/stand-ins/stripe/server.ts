@@ -8,18 +8,21 @@ import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import qs from "qs";
+import { cardBehavior, cardDeclined } from "./cards";
 import { StripeApiError } from "./errors";
 import { EventBus, type DeliveryOptions } from "./events";
-import { checkoutPage, portalPage } from "./hosted-pages";
-import { billingRoutes, portalActions } from "./resources/billing";
+import { checkoutPage, invoicePage, portalPage } from "./hosted-pages";
+import { invoicePdf } from "./invoice-pdf";
+import { billingRoutes, payOpenInvoice, portalActions } from "./resources/billing";
 import { checkoutRoutes, completeCheckout } from "./resources/checkout";
 import { catalogRoutes } from "./resources/catalog";
 import { customerRoutes } from "./resources/customers";
 import { paymentMethodRoutes } from "./resources/payment-methods";
+import { attachPaymentMethod, createCardPaymentMethod } from "./resources/payment-methods";
 import { portalRoutes } from "./resources/portal";
 import { webhookRoutes } from "./resources/webhooks";
 import type { Route } from "./router";
-import { Store, type StripeObject } from "./store";
+import { Store, type StandInSettings, type StripeObject } from "./store";
 
 const routes: Route[] = [...catalogRoutes, ...customerRoutes, ...paymentMethodRoutes, ...billingRoutes, ...checkoutRoutes, ...portalRoutes, ...webhookRoutes];
 
@@ -83,8 +86,11 @@ export async function startStripeStandIn(opts: {
   delivery?: DeliveryOptions;
   /** Endpoints configured without the API, e.g. the app's webhook route in development. */
   webhooks?: { url: string; secret: string; events?: string[] }[];
+  /** Dashboard-only account settings, e.g. what happens after the last failed retry. */
+  settings?: Partial<StandInSettings>;
 }): Promise<StripeStandIn> {
   const store = new Store();
+  Object.assign(store.settings, opts.settings);
   const bus = new EventBus(store, opts.delivery);
   opts.webhooks?.forEach((w, i) => bus.endpoints.push({ id: `we_env_${i}`, url: w.url, secret: w.secret, enabledEvents: w.events ?? ["*"] }));
   const idempotent = new Map<string, { fingerprint: string; status: number; body: string }>();
@@ -101,6 +107,8 @@ export async function startStripeStandIn(opts: {
       if (hosted) return await hostedCheckout(req, res, hosted[1]!, Boolean(hosted[2]));
       const portal = /^\/portal\/([^/]+)(?:\/(cancel|switch))?$/.exec(new URL(req.url ?? "/", "http://stand-in").pathname);
       if (portal) return await hostedPortal(req, res, portal[1]!, portal[2]);
+      const invoice = /^\/invoice\/([^/]+)(\/pdf)?$/.exec(new URL(req.url ?? "/", "http://stand-in").pathname);
+      if (invoice) return await hostedInvoice(req, res, invoice[1]!, Boolean(invoice[2]));
       const auth = req.headers.authorization ?? "";
       if (auth !== `Bearer ${opts.secretKey}`) {
         throw new StripeApiError(401, "authentication_error", "Invalid API Key provided.");
@@ -173,6 +181,40 @@ export async function startStripeStandIn(opts: {
     } catch (error) {
       if (!(error instanceof StripeApiError)) throw error;
       html(error.status, checkoutPage(store, session, error.message));
+    }
+  }
+
+  /** The hosted invoice page and its PDF: no API key, as Stripe's links need none. */
+  async function hostedInvoice(req: IncomingMessage, res: ServerResponse, id: string, pdf: boolean) {
+    const invoice = store.table("invoice").get(id);
+    if (!invoice || invoice.status === "draft") {
+      res.writeHead(404, { "content-type": "text/html; charset=utf-8" }).end("<h1>No such invoice</h1>");
+      return;
+    }
+    if (pdf) {
+      const body = await invoicePdf(invoice);
+      res.writeHead(200, { "content-type": "application/pdf", "content-disposition": `inline; filename="Invoice-${String(invoice.number)}.pdf"` }).end(body);
+      return;
+    }
+    res.setHeader("content-type", "text/html; charset=utf-8");
+    if (req.method !== "POST") {
+      res.writeHead(200).end(invoicePage(invoice));
+      return;
+    }
+    const form = qs.parse(await readBody(req)) as Record<string, string>;
+    const emit = (type: string, object: StripeObject, previous?: Record<string, unknown>) => void bus.emit(type, object, { previous });
+    try {
+      const number = (form.cardNumber ?? "").replace(/\s/g, "");
+      const [month, year] = (form.cardExpiry ?? "").split("/").map((part) => Number(part.trim()));
+      if (cardBehavior(number) === "declined") throw cardDeclined(number);
+      const pm = createCardPaymentMethod(store, number, { card: { exp_month: String(month ?? 12), exp_year: String(2000 + ((year ?? 30) % 100)) } });
+      attachPaymentMethod(store, pm, invoice.customer as string);
+      emit("payment_method.attached", pm);
+      payOpenInvoice(store, emit, invoice, pm.id);
+      res.writeHead(200).end(invoicePage(invoice, { ok: "Payment received. Thank you!" }));
+    } catch (error) {
+      if (!(error instanceof StripeApiError)) throw error;
+      res.writeHead(error.status).end(invoicePage(invoice, { error: error.message }));
     }
   }
 

@@ -1,6 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { invalid, missing } from "./errors";
 
+export interface StandInSettings {
+  /** Billing → Revenue recovery: a subscription's fate once every retry of an invoice failed. */
+  afterFinalRetry: "cancel" | "mark_unpaid" | "leave_past_due";
+}
+
 export type StripeObject = { id: string; object: string; created: number; [key: string]: unknown };
 
 /** The stand-in's state: one ordered map per resource, and a clock that test clocks can move. */
@@ -10,6 +15,8 @@ export class Store {
   now = () => Math.floor(Date.now() / 1000);
   /** Where the stand-in serves its hosted pages (checkout, invoices); set once it listens. */
   baseUrl = "";
+  /** Account settings that Stripe keeps in the Dashboard rather than the API. */
+  settings: StandInSettings = { afterFinalRetry: "cancel" };
 
   id(prefix: string) {
     return `${prefix}_${randomBytes(12).toString("base64url").replace(/[-_]/g, "x")}`;

@@ -20,10 +20,10 @@ export const sdkFor = (standIn: StripeStandIn, secretKey: string) =>
   new Stripe(secretKey, { host: "127.0.0.1", port: standIn.port, protocol: "http", maxNetworkRetries: 0 });
 
 /** One stand-in for a test file, started before its tests and closed after them. */
-export function withStripeStandIn(secretKey: string) {
+export function withStripeStandIn(secretKey: string, settings?: Parameters<typeof startStripeStandIn>[0]["settings"]) {
   const ctx = {} as { standIn: StripeStandIn; stripe: Stripe };
   beforeAll(async () => {
-    ctx.standIn = await startStripeStandIn({ secretKey });
+    ctx.standIn = await startStripeStandIn({ secretKey, settings });
     ctx.stripe = sdkFor(ctx.standIn, secretKey);
   });
   afterAll(() => ctx.standIn.close());

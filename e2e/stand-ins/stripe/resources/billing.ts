@@ -5,7 +5,7 @@
  * Stripe emits.
  */
 import { cardBehavior } from "../cards";
-import { invalid } from "../errors";
+import { invalid, StripeApiError } from "../errors";
 import { previousAttributes } from "../events";
 import type { Route } from "../router";
 import type { Store, StripeObject } from "../store";
@@ -94,23 +94,37 @@ function createPaymentIntent(store: Store, invoice: StripeObject, now: number): 
   });
 }
 
-type InvoiceOptions = { reason: string; amount: number; periodStart: number; periodEnd: number; now: number };
+/** One invoice line: a period of a price, or a proration (negative for unused time). */
+export type Line = { amount: number; price: StripeObject; quantity: number; periodStart: number; periodEnd: number; proration: boolean; description: string };
+type InvoiceOptions = { reason: string; lines: Line[]; periodStart: number; periodEnd: number; now: number };
+
+const productName = (store: Store, price: StripeObject) => store.get("product", price.product as string).name as string;
+const dateOf = (ts: number) => new Date(ts * 1000).toISOString().slice(0, 10);
+
+/** The line billing `sub`'s current price for a whole period. */
+function periodLine(store: Store, sub: StripeObject, start: number, end: number): Line {
+  const price = priceOf(store, sub);
+  const quantity = itemOf(sub).quantity as number;
+  return { amount: (price.unit_amount as number) * quantity, price, quantity, periodStart: start, periodEnd: end, proration: false, description: `${quantity} × ${productName(store, price)}` };
+}
 
 /** An invoice object for `sub`, not yet stored (a preview keeps it that way). */
 function buildInvoice(store: Store, sub: StripeObject, opts: InvoiceOptions, id: string, number: string | null): StripeObject {
-  const price = priceOf(store, sub);
   const customer = store.get("customer", sub.customer as string);
-  const quantity = itemOf(sub).quantity as number;
+  const currency = priceOf(store, sub).currency as string;
+  const total = opts.lines.reduce((sum, line) => sum + line.amount, 0);
+  // A negative total is not charged: it becomes a credit on the customer's balance.
+  const due = Math.max(0, total);
   return {
     id,
     object: "invoice",
     account_country: "US",
     account_name: "VantFlow (stand-in)",
     account_tax_ids: null,
-    amount_due: opts.amount,
+    amount_due: due,
     amount_overpaid: 0,
     amount_paid: 0,
-    amount_remaining: opts.amount,
+    amount_remaining: due,
     amount_shipping: 0,
     application: null,
     attempt_count: 0,
@@ -121,7 +135,7 @@ function buildInvoice(store: Store, sub: StripeObject, opts: InvoiceOptions, id:
     billing_reason: opts.reason,
     collection_method: "charge_automatically",
     created: opts.now,
-    currency: price.currency,
+    currency,
     custom_fields: null,
     customer: customer.id,
     customer_account: null,
@@ -149,21 +163,29 @@ function buildInvoice(store: Store, sub: StripeObject, opts: InvoiceOptions, id:
     latest_revision: null,
     lines: {
       object: "list",
-      data: [
-        {
-          id: store.id("il"),
-          object: "line_item",
-          amount: opts.amount,
-          currency: price.currency,
-          description: `${quantity} × ${(store.get("product", price.product as string).name as string)}`,
-          invoice: id,
-          livemode: false,
-          metadata: {},
-          period: { start: opts.periodStart, end: opts.periodEnd },
-          pricing: { price_details: { price: price.id, product: price.product }, type: "price_details", unit_amount_decimal: price.unit_amount_decimal },
-          quantity,
+      data: opts.lines.map((line) => ({
+        id: store.id("il"),
+        object: "line_item",
+        amount: line.amount,
+        currency,
+        description: line.description,
+        discount_amounts: [],
+        discountable: !line.proration,
+        discounts: [],
+        invoice: id,
+        livemode: false,
+        metadata: {},
+        parent: {
+          invoice_item_details: null,
+          subscription_item_details: { invoice_item: null, proration: line.proration, proration_details: { credited_items: null }, subscription: sub.id, subscription_item: itemOf(sub).id },
+          type: "subscription_item_details",
         },
-      ],
+        period: { start: line.periodStart, end: line.periodEnd },
+        pretax_credit_amounts: [],
+        pricing: { price_details: { price: line.price.id, product: line.price.product }, type: "price_details", unit_amount_decimal: line.price.unit_amount_decimal },
+        quantity: line.quantity,
+        taxes: [],
+      })),
       has_more: false,
       url: `/v1/invoices/${id}/lines`,
     },
@@ -191,12 +213,12 @@ function buildInvoice(store: Store, sub: StripeObject, opts: InvoiceOptions, id:
     status: "draft",
     status_transitions: { finalized_at: null, marked_uncollectible_at: null, paid_at: null, voided_at: null },
     subscription: sub.id,
-    subtotal: opts.amount,
-    subtotal_excluding_tax: opts.amount,
+    subtotal: total,
+    subtotal_excluding_tax: total,
     test_clock: customer.test_clock,
-    total: opts.amount,
+    total,
     total_discount_amounts: [],
-    total_excluding_tax: opts.amount,
+    total_excluding_tax: total,
     total_pretax_credit_amounts: [],
     total_taxes: [],
     webhooks_delivered_at: opts.now,
@@ -212,15 +234,19 @@ function createInvoice(store: Store, emit: Emit, sub: StripeObject, opts: Invoic
   emit("invoice.created", invoice);
   invoice.status = "open";
   (invoice.status_transitions as Params).finalized_at = opts.now;
+  // Finalizing gives an invoice its hosted page and PDF, served by the stand-in.
+  invoice.hosted_invoice_url = `${store.baseUrl}/invoice/${invoice.id}`;
+  invoice.invoice_pdf = `${store.baseUrl}/invoice/${invoice.id}/pdf`;
   emit("invoice.finalized", invoice);
   sub.latest_invoice = invoice.id;
   return invoice;
 }
 
 /** Tries to collect an open invoice with the subscription's or customer's default card. */
-function payInvoice(store: Store, emit: Emit, sub: StripeObject, invoice: StripeObject, now: number): boolean {
+function payInvoice(store: Store, emit: Emit, sub: StripeObject, invoice: StripeObject, now: number, paymentMethod?: string): boolean {
   const customer = store.get("customer", invoice.customer as string);
-  const pmId = (sub.default_payment_method as string | null) ?? ((customer.invoice_settings as Params).default_payment_method as string | null);
+  const pmId =
+    paymentMethod ?? (sub.default_payment_method as string | null) ?? ((customer.invoice_settings as Params).default_payment_method as string | null);
   invoice.attempted = true;
   invoice.attempt_count = (invoice.attempt_count as number) + 1;
   const amount = invoice.amount_due as number;
@@ -254,6 +280,23 @@ function payInvoice(store: Store, emit: Emit, sub: StripeObject, invoice: Stripe
   return false;
 }
 
+/**
+ * Pays an open invoice now (`POST /v1/invoices/:id/pay`, or the hosted invoice page); a
+ * subscription that was past_due or unpaid on it becomes active. A failed charge is a card error.
+ */
+export function payOpenInvoice(store: Store, emit: Emit, invoice: StripeObject, paymentMethod?: string) {
+  if (invoice.status !== "open") throw invalid(`Invoice ${invoice.id} is already ${String(invoice.status)}.`);
+  const sub = store.get("subscription", invoice.subscription as string);
+  const now = customerNow(store, invoice.customer as string);
+  if (!payInvoice(store, emit, sub, invoice, now, paymentMethod)) {
+    throw new StripeApiError(402, "card_error", "Your card was declined.", "card_declined");
+  }
+  if (sub.latest_invoice === invoice.id && (sub.status === "past_due" || sub.status === "unpaid")) {
+    updateSubscription(sub, emit, () => void (sub.status = "active"));
+  }
+  return invoice;
+}
+
 function cancelNow(sub: StripeObject, emit: Emit, now: number, reason = "cancellation_requested") {
   sub.status = "canceled";
   sub.canceled_at ??= now;
@@ -262,8 +305,12 @@ function cancelNow(sub: StripeObject, emit: Emit, now: number, reason = "cancell
   emit("customer.subscription.deleted", sub);
 }
 
-/** Proration of a price change at `at`, as Stripe computes it (to the second, rounded to cents). */
-function quoteChange(store: Store, sub: StripeObject, newPrice: StripeObject, quantity: number, at: number) {
+/**
+ * The lines a price change at `at` bills, as Stripe computes them (to the second, rounded to
+ * cents): a credit for the old price's unused time and a charge for the new price's remaining
+ * time, or, when the interval changes, the new price's full period from `at`.
+ */
+function changeLines(store: Store, sub: StripeObject, newPrice: StripeObject, quantity: number, at: number, behavior: string) {
   const oldPrice = priceOf(store, sub);
   const item = itemOf(sub);
   const start = item.current_period_start as number;
@@ -271,22 +318,31 @@ function quoteChange(store: Store, sub: StripeObject, newPrice: StripeObject, qu
   const oldRec = oldPrice.recurring as { interval: string; interval_count: number };
   const newRec = newPrice.recurring as { interval: string; interval_count: number };
   const resetsCycle = oldRec.interval !== newRec.interval || oldRec.interval_count !== newRec.interval_count;
-  const newAmount = (newPrice.unit_amount as number) * quantity;
-  if (sub.status === "trialing") return { credit: 0, charge: 0, resetsCycle: false, newAmount };
+  const lines: Line[] = [];
+  if (sub.status === "trialing") return { lines, resetsCycle: false };
   const fraction = Math.min(1, Math.max(0, (end - at) / (end - start)));
-  const credit = -Math.round((oldPrice.unit_amount as number) * (item.quantity as number) * fraction);
-  const charge = resetsCycle ? newAmount : Math.round(newAmount * fraction);
-  return { credit, charge, resetsCycle, newAmount };
+  const oldQuantity = item.quantity as number;
+  if (behavior !== "none") {
+    const credit = -Math.round((oldPrice.unit_amount as number) * oldQuantity * fraction);
+    if (credit) lines.push({ amount: credit, price: oldPrice, quantity: oldQuantity, periodStart: at, periodEnd: end, proration: true, description: `Unused time on ${productName(store, oldPrice)} after ${dateOf(at)}` });
+  }
+  const newAmount = (newPrice.unit_amount as number) * quantity;
+  if (resetsCycle) {
+    lines.push({ amount: newAmount, price: newPrice, quantity, periodStart: at, periodEnd: addInterval(at, newRec.interval, newRec.interval_count), proration: false, description: `${quantity} × ${productName(store, newPrice)}` });
+  } else if (behavior !== "none") {
+    const charge = Math.round(newAmount * fraction);
+    if (charge) lines.push({ amount: charge, price: newPrice, quantity, periodStart: at, periodEnd: end, proration: true, description: `Remaining time on ${quantity} × ${productName(store, newPrice)} after ${dateOf(at)}` });
+  }
+  return { lines, resetsCycle };
 }
 
-/** What a change bills: credit plus charge, or with `none` only a new cycle's full price. */
-const netOf = (q: ReturnType<typeof quoteChange>, behavior: string) =>
-  behavior === "none" ? (q.resetsCycle ? q.charge : 0) : q.credit + q.charge;
-
-const pendingOf = (sub: StripeObject) => ((sub as unknown as { __pending?: number }).__pending ?? 0);
-function setPending(sub: StripeObject, amount: number) {
-  Object.defineProperty(sub, "__pending", { value: amount, enumerable: false, writable: true, configurable: true });
+/** Proration lines waiting for the subscription's next invoice (Stripe's pending invoice items). */
+const pendingOf = (sub: StripeObject) => ((sub as unknown as { __pending?: Line[] }).__pending ?? []);
+function setPending(sub: StripeObject, lines: Line[]) {
+  Object.defineProperty(sub, "__pending", { value: lines, enumerable: false, writable: true, configurable: true });
 }
+
+const sum = (lines: Line[]) => lines.reduce((total, line) => total + line.amount, 0);
 
 /** Swaps the subscription's price; invoices now when asked to or when the interval changes. */
 function changePrice(store: Store, emit: Emit, sub: StripeObject, p: Params) {
@@ -299,29 +355,25 @@ function changePrice(store: Store, emit: Emit, sub: StripeObject, p: Params) {
   const quantity = int(change, "quantity") ?? (item.quantity as number);
   const behavior = str(p, "proration_behavior") ?? "create_prorations";
   const at = int(p, "proration_date") ?? customerNow(store, sub.customer as string);
-  const quote = quoteChange(store, sub, newPrice, quantity, at);
+  const { lines, resetsCycle } = changeLines(store, sub, newPrice, quantity, at, behavior);
   const recurring = newPrice.recurring as { interval: string; interval_count: number };
   item.price = newPrice;
   item.quantity = quantity;
   item.plan = { ...(item.plan as Params), id: newPrice.id, amount: newPrice.unit_amount, interval: recurring.interval, interval_count: recurring.interval_count, product: newPrice.product };
-  if (quote.resetsCycle) setPeriod(sub, at, addInterval(at, recurring.interval, recurring.interval_count));
-  const net = netOf(quote, behavior);
-  if (behavior === "always_invoice" || quote.resetsCycle) {
-    const invoice = createInvoice(store, emit, sub, {
-      reason: "subscription_update",
-      amount: Math.max(0, net),
-      periodStart: at,
-      periodEnd: itemOf(sub).current_period_end as number,
-      now: at,
-    });
+  if (resetsCycle) setPeriod(sub, at, addInterval(at, recurring.interval, recurring.interval_count));
+  if (behavior === "always_invoice" || resetsCycle) {
+    const all = [...pendingOf(sub), ...lines];
+    setPending(sub, []);
+    const invoice = createInvoice(store, emit, sub, { reason: "subscription_update", lines: all, periodStart: at, periodEnd: itemOf(sub).current_period_end as number, now: at });
     // An unused-time credit larger than the charge goes to the customer's balance (negative = credit).
+    const net = sum(all);
     if (net < 0) {
       const customer = store.get("customer", sub.customer as string);
       customer.balance = (customer.balance as number) + net;
     }
     if (!payInvoice(store, emit, sub, invoice, at)) sub.status = "past_due";
   } else if (behavior === "create_prorations") {
-    setPending(sub, pendingOf(sub) + net);
+    setPending(sub, [...pendingOf(sub), ...lines]);
   }
 }
 
@@ -332,26 +384,20 @@ function previewInvoice(store: Store, p: Params) {
   const items = Array.isArray(details.items) ? (details.items as Params[]) : [];
   const at = int(details, "proration_date") ?? customerNow(store, sub.customer as string);
   const item = itemOf(sub);
-  if (!items[0]) {
-    const amount = (priceOf(store, sub).unit_amount as number) * (item.quantity as number) + pendingOf(sub);
-    const end = item.current_period_end as number;
-    return buildInvoice(store, sub, { reason: "upcoming", amount, periodStart: end, periodEnd: end, now: at }, `upcoming_${sub.id}`, null);
-  }
+  const end = item.current_period_end as number;
+  const preview = (reason: string, lines: Line[], periodStart: number) =>
+    buildInvoice(store, sub, { reason, lines, periodStart, periodEnd: end, now: at }, `upcoming_${sub.id}`, null);
+  const next = (price: StripeObject, quantity: number): Line => {
+    const rec = price.recurring as { interval: string; interval_count: number };
+    return { amount: (price.unit_amount as number) * quantity, price, quantity, periodStart: end, periodEnd: addInterval(end, rec.interval, rec.interval_count), proration: false, description: `${quantity} × ${productName(store, price)}` };
+  };
+  if (!items[0]) return preview("upcoming", [...pendingOf(sub), next(priceOf(store, sub), item.quantity as number)], end);
   const newPrice = store.get("price", requireStr(items[0], "price"), "subscription_details[items][0][price]");
   const quantity = int(items[0], "quantity") ?? (item.quantity as number);
   const behavior = str(details, "proration_behavior") ?? "create_prorations";
-  const quote = quoteChange(store, sub, newPrice, quantity, at);
-  const immediate = behavior === "always_invoice" || quote.resetsCycle;
-  const net = netOf(quote, behavior);
-  const amount = immediate ? Math.max(0, net) : quote.newAmount + pendingOf(sub) + net;
-  const preview = buildInvoice(
-    store,
-    sub,
-    { reason: immediate ? "subscription_update" : "upcoming", amount, periodStart: at, periodEnd: item.current_period_end as number, now: at },
-    `upcoming_${sub.id}`,
-    null,
-  );
-  return preview;
+  const { lines, resetsCycle } = changeLines(store, sub, newPrice, quantity, at, behavior);
+  if (behavior === "always_invoice" || resetsCycle) return preview("subscription_update", [...pendingOf(sub), ...lines], at);
+  return preview("upcoming", [...pendingOf(sub), ...lines, next(newPrice, quantity)], at);
 }
 
 function setCancelAtPeriodEnd(store: Store, sub: StripeObject, flag: boolean) {
@@ -377,14 +423,57 @@ function cycle(store: Store, emit: Emit, sub: StripeObject, at: number) {
   const price = priceOf(store, sub);
   const recurring = price.recurring as { interval: string; interval_count: number };
   const end = addInterval(at, recurring.interval, recurring.interval_count);
-  const amount = Math.max(0, (price.unit_amount as number) * (itemOf(sub).quantity as number) + pendingOf(sub));
-  setPending(sub, 0);
-  const invoice = createInvoice(store, emit, sub, { reason: "subscription_cycle", amount, periodStart: at, periodEnd: end, now: at });
+  const lines = [...pendingOf(sub), periodLine(store, sub, at, end)];
+  setPending(sub, []);
+  const invoice = createInvoice(store, emit, sub, { reason: "subscription_cycle", lines, periodStart: at, periodEnd: end, now: at });
   const paid = payInvoice(store, emit, sub, invoice, at);
   updateSubscription(sub, emit, () => {
     setPeriod(sub, at, end);
     sub.status = paid ? "active" : "past_due";
   });
+}
+
+/** What the account's retry settings do once every retry of a renewal has failed. */
+function afterFinalRetry(store: Store, emit: Emit, sub: StripeObject, at: number) {
+  if (store.settings.afterFinalRetry === "cancel") cancelNow(sub, emit, at, "payment_failed");
+  else if (store.settings.afterFinalRetry === "mark_unpaid") updateSubscription(sub, emit, () => void (sub.status = "unpaid"));
+}
+
+const defaultPaymentMethodOf = (store: Store, sub: StripeObject) =>
+  (sub.default_payment_method as string | null) ??
+  ((store.get("customer", sub.customer as string).invoice_settings as Params).default_payment_method as string | null);
+
+/** A trial ends: bill the first period, or, with no card, do what `trial_settings` asks. */
+function endTrial(store: Store, emit: Emit, sub: StripeObject, at: number) {
+  if (sub.cancel_at_period_end) return cancelNow(sub, emit, at);
+  const missing = ((sub.trial_settings as Params).end_behavior as Params).missing_payment_method;
+  if (defaultPaymentMethodOf(store, sub) === null && missing === "cancel") return cancelNow(sub, emit, at, "cancellation_requested");
+  if (defaultPaymentMethodOf(store, sub) === null && missing === "pause") {
+    updateSubscription(sub, emit, () => {
+      sub.status = "paused";
+      sub.pause_collection = null;
+    });
+    return emit("customer.subscription.paused", sub);
+  }
+  cycle(store, emit, sub, at);
+}
+
+/** POST /v1/subscriptions/:id/resume: a paused subscription starts a new, billed period now. */
+function resumeSubscription(store: Store, emit: Emit, sub: StripeObject) {
+  if (sub.status !== "paused") throw invalid("Only a subscription with status paused can be resumed.");
+  const at = customerNow(store, sub.customer as string);
+  const price = priceOf(store, sub);
+  const recurring = price.recurring as { interval: string; interval_count: number };
+  const end = addInterval(at, recurring.interval, recurring.interval_count);
+  const invoice = createInvoice(store, emit, sub, { reason: "subscription_cycle", lines: [periodLine(store, sub, at, end)], periodStart: at, periodEnd: end, now: at });
+  const paid = payInvoice(store, emit, sub, invoice, at);
+  updateSubscription(sub, emit, () => {
+    setPeriod(sub, at, end);
+    sub.billing_cycle_anchor = at;
+    sub.status = paid ? "active" : "past_due";
+  });
+  emit("customer.subscription.resumed", sub);
+  return sub;
 }
 
 /** The next due step of a subscription at or before `until`, as [time, action]. */
@@ -398,7 +487,7 @@ function nextStep(store: Store, emit: Emit, sub: StripeObject, until: number): [
         emit("customer.subscription.trial_will_end", sub);
       }];
     }
-    if ((sub.trial_end as number) <= until) return [sub.trial_end as number, () => cycle(store, emit, sub, sub.trial_end as number)];
+    if ((sub.trial_end as number) <= until) return [sub.trial_end as number, () => endTrial(store, emit, sub, sub.trial_end as number)];
     return null;
   }
   if (sub.status === "past_due") {
@@ -407,7 +496,7 @@ function nextStep(store: Store, emit: Emit, sub: StripeObject, until: number): [
     if (invoice.status === "open" && at !== null && at <= until) {
       return [at, () => {
         if (payInvoice(store, emit, sub, invoice, at)) updateSubscription(sub, emit, () => void (sub.status = "active"));
-        else if (invoice.next_payment_attempt === null) cancelNow(sub, emit, at, "payment_failed");
+        else if (invoice.next_payment_attempt === null) afterFinalRetry(store, emit, sub, at);
       }];
     }
   }
@@ -517,12 +606,13 @@ export function createSubscription(store: Store, emit: Emit, p: Params) {
     test_clock: store.get("customer", customerId).test_clock,
     transfer_data: null,
     trial_end: trialDays ? periodEnd : null,
-    trial_settings: { end_behavior: { missing_payment_method: "create_invoice" } },
+    trial_settings: { end_behavior: { missing_payment_method: str((p.trial_settings as Params | undefined)?.end_behavior as Params ?? {}, "missing_payment_method") ?? "create_invoice" } },
     trial_start: trialDays ? now : null,
   });
   emit("customer.subscription.created", sub);
-  const amount = trialDays ? 0 : (price.unit_amount as number) * (itemOf(sub).quantity as number);
-  const invoice = createInvoice(store, emit, sub, { reason: "subscription_create", amount, periodStart: now, periodEnd, now });
+  const line = periodLine(store, sub, now, periodEnd);
+  if (trialDays) Object.assign(line, { amount: 0, description: `Trial period for ${productName(store, price)}` });
+  const invoice = createInvoice(store, emit, sub, { reason: "subscription_create", lines: [line], periodStart: now, periodEnd, now });
   const paid = payInvoice(store, emit, sub, invoice, now);
   if (!trialDays) updateSubscription(sub, emit, () => void (sub.status = paid ? "active" : "incomplete"));
   return sub;
@@ -567,6 +657,19 @@ export const billingRoutes: Route[] = [
           (params.customer === undefined || o.customer === params.customer) &&
           (params.status === "all" || (params.status === undefined ? o.status !== "canceled" : o.status === params.status)),
       ),
+  ],
+  ["POST", /^\/v1\/subscriptions\/([^/]+)\/resume$/, ({ store, match, emit }) => resumeSubscription(store, emit, store.get("subscription", match[1]!))],
+  [
+    "POST",
+    /^\/v1\/invoices\/([^/]+)\/pay$/,
+    ({ store, params, match, emit }) => {
+      const invoice = store.get("invoice", match[1]!);
+      const pm = str(params, "payment_method");
+      if (pm && store.get("payment_method", pm, "payment_method").customer !== invoice.customer) {
+        throw invalid("The payment method must be attached to the invoice's customer.", "payment_method");
+      }
+      return payOpenInvoice(store, emit, invoice, pm);
+    },
   ],
   ["POST", /^\/v1\/invoices\/create_preview$/, ({ store, params }) => previewInvoice(store, params)],
   ["GET", /^\/v1\/invoices\/([^/]+)$/, ({ store, match }) => store.get("invoice", match[1]!)],
