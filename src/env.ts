@@ -42,6 +42,8 @@ export const env = createEnv({
     GEMINI_MODEL: z.string().default("gemini-2.5-flash"),
 
     SENDGRID_API_KEY: z.string().optional(),
+    /** Days a past_due org keeps its paid plan's limits before it falls back to free. */
+    BILLING_GRACE_DAYS: z.coerce.number().int().min(0).default(7),
     BILLING_ADMIN_EMAILS: z
       .string()
       .optional()
@@ -73,6 +75,7 @@ export const env = createEnv({
     GEMINI_API_BASE: process.env.GEMINI_API_BASE,
     GEMINI_MODEL: process.env.GEMINI_MODEL,
     SENDGRID_API_KEY: process.env.SENDGRID_API_KEY,
+    BILLING_GRACE_DAYS: process.env.BILLING_GRACE_DAYS,
     BILLING_ADMIN_EMAILS: process.env.BILLING_ADMIN_EMAILS,
   },
   // `next build` runs with NODE_ENV=production: SKIP_ENV_VALIDATION exists only for tooling

@@ -1,4 +1,7 @@
+import Stripe from "stripe";
 import type { TestProject } from "vitest/node";
+import { startStripeStandIn } from "../../e2e/stand-ins/stripe/server";
+import { setupCatalog } from "../server/billing/setup-catalog";
 import { deployMigrations } from "../../scripts/db/deploy";
 import { withDatabase } from "../../scripts/db/paths";
 import { dropDatabase } from "../../scripts/db/server";
@@ -6,6 +9,7 @@ import { dropDatabase } from "../../scripts/db/server";
 declare module "vitest" {
   export interface ProvidedContext {
     databaseUrl: string;
+    stripe: { apiBase: string; secretKey: string; webhookSecret: string; prices: Record<string, string> };
   }
 }
 
@@ -20,7 +24,16 @@ export default async function setup(project: TestProject) {
   const url = withDatabase(admin, name);
   await deployMigrations(url); // creates the database, then migrates it
   project.provide("databaseUrl", url);
+
+  // One Stripe stand-in for the run, with the plan catalogue; every customer gets its own test
+  // clock so a test can move time for customers that the app creates. Tests reach it only
+  // through the official SDK. It has no webhook endpoint: tests sign and deliver events themselves.
+  const secretKey = "sk_test_vantflow_integration";
+  const standIn = await startStripeStandIn({ secretKey, settings: { clockPerCustomer: true } });
+  const prices = await setupCatalog(new Stripe(secretKey, { host: "127.0.0.1", port: standIn.port, protocol: "http" }));
+  project.provide("stripe", { apiBase: standIn.url, secretKey, webhookSecret: "whsec_vantflow_integration", prices });
   return async () => {
+    await standIn.close();
     if (!process.env.KEEP_TEST_DB) await dropDatabase(url);
   };
 }

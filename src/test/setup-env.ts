@@ -5,3 +5,9 @@ process.env.DATABASE_URL = inject("databaseUrl");
 process.env.REDIS_URL ??= "redis://127.0.0.1:6379";
 process.env.AUTH_SECRET ??= "test-auth-secret-test-auth-secret-0123456789";
 process.env.LOGIN_MAX_ATTEMPTS = "5";
+
+const stripe = inject("stripe");
+process.env.STRIPE_SECRET_KEY = stripe.secretKey;
+process.env.STRIPE_API_BASE = stripe.apiBase;
+process.env.STRIPE_WEBHOOK_SECRET = stripe.webhookSecret;
+Object.assign(process.env, stripe.prices);

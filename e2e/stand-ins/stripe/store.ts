@@ -4,6 +4,11 @@ import { invalid, missing } from "./errors";
 export interface StandInSettings {
   /** Billing → Revenue recovery: a subscription's fate once every retry of an invoice failed. */
   afterFinalRetry: "cancel" | "mark_unpaid" | "leave_past_due";
+  /**
+   * Stand-in only: every customer created without `test_clock` gets a clock of its own, so tests
+   * can move time for customers that the app under test creates.
+   */
+  clockPerCustomer: boolean;
 }
 
 export type StripeObject = { id: string; object: string; created: number; [key: string]: unknown };
@@ -16,7 +21,7 @@ export class Store {
   /** Where the stand-in serves its hosted pages (checkout, invoices); set once it listens. */
   baseUrl = "";
   /** Account settings that Stripe keeps in the Dashboard rather than the API. */
-  settings: StandInSettings = { afterFinalRetry: "cancel" };
+  settings: StandInSettings = { afterFinalRetry: "cancel", clockPerCustomer: false };
 
   id(prefix: string) {
     return `${prefix}_${randomBytes(12).toString("base64url").replace(/[-_]/g, "x")}`;

@@ -3,7 +3,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { appRouter, createCaller } from "~/server/api/root";
 import { db } from "~/server/clients/db";
+import { ensureStripeCustomer } from "~/server/billing/stripe-customer";
+import { syncStripeCustomer } from "~/server/billing/sync-stripe-customer";
 import { makeUser } from "~/test/factories";
+import { prices, sdk } from "~/test/stripe";
 
 type Procedure = { _def: { type: "query" | "mutation" | "subscription"; inputs: unknown[] } };
 // At run time tRPC keeps every procedure in one flat record keyed by its dotted path.
@@ -14,8 +17,18 @@ function inputKeys(proc: Procedure): string[] {
   return proc._def.inputs.flatMap((schema) => (schema instanceof z.ZodObject ? Object.keys(schema.shape) : []));
 }
 
-/** Valid values for the non-id fields, so the call fails on membership and nothing else. */
-const otherFields: Record<string, unknown> = { name: "Intruder", tokenId: "tok_does_not_matter" };
+/**
+ * Valid values for the non-id fields, so the call fails on membership and nothing else; the
+ * victim's own card and invoice ids are filled in once they exist.
+ */
+const otherFields: Record<string, unknown> = {
+  name: "Intruder",
+  tokenId: "tok_does_not_matter",
+  plan: "business",
+  interval: "month",
+  sessionId: "cs_test_does_not_matter",
+  limit: 10,
+};
 
 const scoped = Object.entries(procedures).filter(([, p]) => {
   const keys = inputKeys(p);
@@ -34,13 +47,36 @@ describe("every procedure that takes an org or project id refuses a non-member",
       name: "Secret",
     });
     victimProjectId = project.id;
+    // Billing data for the victim: a Stripe customer with a card and a paid subscription, synced.
+    const customer = await ensureStripeCustomer(victim.organization.id);
+    const pm = await sdk.paymentMethods.attach("pm_card_visa", { customer });
+    await sdk.customers.update(customer, { invoice_settings: { default_payment_method: pm.id } });
+    await sdk.subscriptions.create({ customer, items: [{ price: prices.STRIPE_PRICE_PRO_MONTHLY! }] });
+    await syncStripeCustomer(customer);
+    otherFields.paymentMethodId = pm.id;
+    otherFields.invoiceId = (await db.invoiceRecord.findFirstOrThrow({ where: { organizationId: victim.organization.id } })).id;
     const other = await makeUser("Intruder");
     intruder = createCaller({ headers: new Headers(), userId: other.user.id });
   });
 
   it("finds the scoped procedures by their input schemas", () => {
     expect(scoped.map(([path]) => path).sort()).toEqual(
-      expect.arrayContaining(["org.get", "org.members", "project.create", "project.get", "project.list", "token.create", "token.list", "token.revoke"]),
+      expect.arrayContaining([
+        "org.get",
+        "org.members",
+        "project.create",
+        "project.get",
+        "project.list",
+        "token.create",
+        "token.list",
+        "token.revoke",
+        "billing.overview",
+        "billing.createCheckoutSession",
+        "billing.removePaymentMethod",
+        "billing.setDefaultPaymentMethod",
+        "invoices.list",
+        "invoices.get",
+      ]),
     );
   });
 
@@ -76,10 +112,14 @@ describe("every procedure that takes an org or project id refuses a non-member",
 });
 
 async function snapshot(organizationId: string) {
-  const [projects, tokens, memberships] = await Promise.all([
+  const [projects, tokens, memberships, subscriptions, invoices, paymentMethods, org] = await Promise.all([
     db.project.findMany({ where: { organizationId }, orderBy: { id: "asc" } }),
     db.apiToken.findMany({ where: { organizationId }, orderBy: { id: "asc" }, select: { id: true, revokedAt: true } }),
     db.membership.count({ where: { organizationId } }),
+    db.subscription.findMany({ where: { organizationId }, omit: { lastSyncedAt: true, updatedAt: true } }),
+    db.invoiceRecord.findMany({ where: { organizationId }, omit: { updatedAt: true } }),
+    db.paymentMethod.findMany({ where: { organizationId }, omit: { updatedAt: true } }),
+    db.organization.findUniqueOrThrow({ where: { id: organizationId }, select: { stripeCustomerId: true, trialUsedAt: true } }),
   ]);
-  return { projects, tokens, memberships };
+  return { projects, tokens, memberships, subscriptions, invoices, paymentMethods, org };
 }

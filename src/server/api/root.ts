@@ -1,9 +1,13 @@
+import { billingRouter } from "~/server/api/routers/billing";
+import { invoicesRouter } from "~/server/api/routers/invoices";
 import { orgRouter } from "~/server/api/routers/org";
 import { projectRouter } from "~/server/api/routers/project";
 import { tokenRouter } from "~/server/api/routers/token";
 import { createCallerFactory, createTRPCRouter } from "~/server/api/trpc";
 
 export const appRouter = createTRPCRouter({
+  billing: billingRouter,
+  invoices: invoicesRouter,
   org: orgRouter,
   project: projectRouter,
   token: tokenRouter,

@@ -523,6 +523,20 @@ function advanceClock(store: Store, emit: Emit, clock: StripeObject, target: num
   clock.status = "ready";
 }
 
+export function createTestClock(store: Store, frozenTime: number, name: string | null) {
+  return store.insert("test_helpers.test_clock", {
+    id: store.id("clock"),
+    object: "test_helpers.test_clock",
+    created: store.now(),
+    deletes_after: store.now() + 30 * DAY,
+    frozen_time: frozenTime,
+    livemode: false,
+    name,
+    status: "ready",
+    status_details: {},
+  });
+}
+
 export function createSubscription(store: Store, emit: Emit, p: Params) {
   const customerId = requireStr(p, "customer");
   const now = customerNow(store, customerId);
@@ -693,17 +707,7 @@ export const billingRoutes: Route[] = [
     ({ store, params }) => {
       const frozen = int(params, "frozen_time");
       if (frozen === undefined) throw invalid("Missing required param: frozen_time.", "frozen_time");
-      return store.insert("test_helpers.test_clock", {
-        id: store.id("clock"),
-        object: "test_helpers.test_clock",
-        created: store.now(),
-        deletes_after: store.now() + 30 * DAY,
-        frozen_time: frozen,
-        livemode: false,
-        name: str(params, "name") ?? null,
-        status: "ready",
-        status_details: {},
-      });
+      return createTestClock(store, frozen, str(params, "name") ?? null);
     },
   ],
   ["GET", /^\/v1\/test_helpers\/test_clocks\/([^/]+)$/, ({ store, match }) => store.get("test_helpers.test_clock", match[1]!)],

@@ -2,6 +2,7 @@ import { invalid } from "../errors";
 import { previousAttributes } from "../events";
 import type { Store, StripeObject } from "../store";
 import type { Route } from "../router";
+import { createTestClock } from "./billing";
 import { mergeMetadata, str, type Params } from "./params";
 
 export function customerObject(store: Store, p: Params): StripeObject {
@@ -33,7 +34,8 @@ export function customerObject(store: Store, p: Params): StripeObject {
     preferred_locales: [],
     shipping: null,
     tax_exempt: "none",
-    test_clock: str(p, "test_clock") ?? null,
+    // With `clockPerCustomer`, a customer the app creates gets its own clock that a test can advance.
+    test_clock: str(p, "test_clock") ?? (store.settings.clockPerCustomer ? createTestClock(store, store.now(), "per-customer").id : null),
   };
 }
 

@@ -1,7 +1,7 @@
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStripeStandIn, type StripeStandIn } from "../../../e2e/stand-ins/stripe/server";
-import { stripeConnection } from "./stripe";
+import { stripeConnection } from "./stripe-connection";
 
 describe("stripeConnection", () => {
   it("is empty without a base URL, so the SDK talks to api.stripe.com", () => {

@@ -1,0 +1,3 @@
+import { plansRoute } from "~/server/rest/billing";
+
+export const GET = plansRoute;

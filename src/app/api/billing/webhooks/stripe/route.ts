@@ -1,0 +1,3 @@
+import { stripeWebhookRoute } from "~/server/rest/billing";
+
+export const POST = stripeWebhookRoute;

@@ -1,0 +1,26 @@
+import { z } from "zod";
+import { checkoutInput, completeCheckout, createCheckoutSession, createSetupSession } from "~/server/billing/checkout";
+import { getBillingOverview } from "~/server/billing/overview";
+import { listPaymentMethods, paymentMethodInput, removePaymentMethod, setDefaultPaymentMethod } from "~/server/billing/payment-methods";
+import { publicPlans } from "~/server/billing/plans";
+import { syncOrganization } from "~/server/billing/sync-organization";
+import { createTRPCRouter, orgAdminProcedure, orgProcedure, publicProcedure } from "~/server/api/trpc";
+
+// Reads are open to every member; every mutation is OWNER/ADMIN (orgAdminProcedure).
+export const billingRouter = createTRPCRouter({
+  plans: publicProcedure.query(() => publicPlans()),
+  overview: orgProcedure.query(({ ctx }) => getBillingOverview(ctx.actor)),
+  createCheckoutSession: orgAdminProcedure.input(checkoutInput).mutation(({ ctx, input }) => createCheckoutSession(ctx.actor, input)),
+  completeCheckout: orgProcedure
+    .input(z.object({ sessionId: z.string().min(1).max(255) }))
+    .mutation(({ ctx, input }) => completeCheckout(ctx.actor, input.sessionId)),
+  syncNow: orgAdminProcedure.mutation(({ ctx }) => syncOrganization(ctx.actor)),
+  paymentMethods: orgProcedure.query(({ ctx }) => listPaymentMethods(ctx.actor)),
+  addPaymentMethod: orgAdminProcedure.mutation(({ ctx }) => createSetupSession(ctx.actor)),
+  setDefaultPaymentMethod: orgAdminProcedure
+    .input(paymentMethodInput)
+    .mutation(({ ctx, input }) => setDefaultPaymentMethod(ctx.actor, input.paymentMethodId)),
+  removePaymentMethod: orgAdminProcedure
+    .input(paymentMethodInput)
+    .mutation(({ ctx, input }) => removePaymentMethod(ctx.actor, input.paymentMethodId)),
+});

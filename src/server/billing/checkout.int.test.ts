@@ -1,0 +1,109 @@
+import { describe, expect, it } from "vitest";
+import { createCaller } from "~/server/api/root";
+import { getEntitlements } from "~/server/billing/entitlements";
+import { db } from "~/server/clients/db";
+import { makeUser } from "~/test/factories";
+import { advanceCustomerClock, deliverNew, payOnHostedPage, sdk } from "~/test/stripe";
+
+const DAY = 86_400;
+
+async function owner() {
+  const user = await makeUser("Billing Owner");
+  const caller = createCaller({ headers: new Headers(), userId: user.user.id });
+  return { ...user, orgId: user.organization.id, caller };
+}
+
+const customerOf = async (orgId: string) =>
+  (await db.organization.findUniqueOrThrow({ where: { id: orgId }, select: { stripeCustomerId: true } })).stripeCustomerId!;
+
+/** Checkout → hosted page paid → back on the success URL, which syncs at once. */
+async function subscribe(o: Awaited<ReturnType<typeof owner>>, card?: string, plan: "pro" | "business" = "pro") {
+  const { url, trial } = await o.caller.billing.createCheckoutSession({ orgId: o.orgId, plan, interval: "month" });
+  const back = new URL(await payOnHostedPage(url, card));
+  expect(back.pathname).toBe("/dashboard/billing");
+  await o.caller.billing.completeCheckout({ orgId: o.orgId, sessionId: back.searchParams.get("session_id")! });
+  return { trial };
+}
+
+describe("checkout", () => {
+  it("two racing first clicks make one Stripe customer, tagged with the org", async () => {
+    const o = await owner();
+    const [a, b] = await Promise.all([
+      o.caller.billing.createCheckoutSession({ orgId: o.orgId, plan: "pro", interval: "month" }),
+      o.caller.billing.createCheckoutSession({ orgId: o.orgId, plan: "pro", interval: "year" }),
+    ]);
+    expect(a.url).not.toBe(b.url);
+    const customers = await sdk.customers.list({ email: o.email });
+    expect(customers.data).toHaveLength(1);
+    expect(customers.data[0]!.metadata).toEqual({ organizationId: o.orgId });
+    expect(await customerOf(o.orgId)).toBe(customers.data[0]!.id);
+    const sessions = await sdk.checkout.sessions.list({ customer: customers.data[0]!.id });
+    expect(sessions.data.map((s) => [s.client_reference_id, s.mode, s.success_url])).toEqual([
+      [o.orgId, "subscription", "http://localhost:3000/dashboard/billing?checkout=success&session_id={CHECKOUT_SESSION_ID}"],
+      [o.orgId, "subscription", "http://localhost:3000/dashboard/billing?checkout=success&session_id={CHECKOUT_SESSION_ID}"],
+    ]);
+  });
+
+  it("the success page syncs at once: a trialing Pro subscription with 14 days left", async () => {
+    const o = await owner();
+    expect((await subscribe(o)).trial).toBe(true);
+    const row = await db.subscription.findFirstOrThrow({ where: { organizationId: o.orgId } });
+    expect(row).toMatchObject({ status: "trialing", plan: "pro", interval: "month", unitAmount: 2900, currency: "usd" });
+    expect(row.trialEnd!.getTime() - row.trialStart!.getTime()).toBe(14 * DAY * 1000);
+    const overview = await o.caller.billing.overview({ orgId: o.orgId });
+    expect(overview).toMatchObject({ plan: "pro", status: "trialing", nextInvoice: { amount: 2900, currency: "usd" } });
+    expect(overview.trialDaysLeft).toBeGreaterThanOrEqual(13);
+    expect((await o.caller.billing.paymentMethods({ orgId: o.orgId }))[0]).toMatchObject({ brand: "visa", last4: "4242", isDefault: true });
+    await expect(o.caller.billing.createCheckoutSession({ orgId: o.orgId, plan: "business", interval: "month" })).rejects.toMatchObject({
+      code: "CONFLICT",
+    });
+  });
+
+  it("an org that has had a trial gets none on its next checkout", async () => {
+    const o = await owner();
+    await subscribe(o);
+    const sub = await db.subscription.findFirstOrThrow({ where: { organizationId: o.orgId } });
+    await sdk.subscriptions.cancel(sub.stripeSubscriptionId);
+    await o.caller.billing.syncNow({ orgId: o.orgId });
+    expect((await subscribe(o)).trial).toBe(false);
+    const rows = await db.subscription.findMany({ where: { organizationId: o.orgId }, orderBy: { stripeCreatedAt: "asc" } });
+    expect(rows.map((r) => [r.status, r.trialStart === null])).toEqual([
+      ["canceled", false],
+      ["active", true],
+    ]);
+  });
+
+  it("past the trial the invoice is paid and the subscription active; the invoice is listed", async () => {
+    const o = await owner();
+    await subscribe(o);
+    const customer = await customerOf(o.orgId);
+    await advanceCustomerClock(customer, 15 * DAY);
+    const results = await deliverNew(customer);
+    expect(results.every((r) => r.status === 200)).toBe(true);
+    expect(await o.caller.billing.overview({ orgId: o.orgId })).toMatchObject({ plan: "pro", status: "active", trialDaysLeft: null });
+    const invoices = await o.caller.invoices.list({ orgId: o.orgId });
+    expect(invoices.items.map((i) => [i.billingReason, i.status, i.amountPaid])).toEqual([
+      ["subscription_cycle", "paid", 2900],
+      ["subscription_create", "paid", 0],
+    ]);
+    expect(invoices.items[0]!.hostedInvoiceUrl).toMatch(/\/invoice\/in_/);
+    expect(await o.caller.invoices.get({ orgId: o.orgId, invoiceId: invoices.items[0]!.id })).toMatchObject({ total: 2900 });
+  });
+
+  it("with card 0341: past_due after the trial, Pro limits for the 7-day grace, then free", async () => {
+    const o = await owner();
+    await subscribe(o, "4000 0000 0000 0341");
+    const customer = await customerOf(o.orgId);
+    await advanceCustomerClock(customer, 15 * DAY);
+    await deliverNew(customer);
+    const row = await db.subscription.findFirstOrThrow({ where: { organizationId: o.orgId } });
+    expect(row.status).toBe("past_due");
+    const since = row.pastDueSince!;
+    expect(since.getTime()).toBe(row.trialEnd!.getTime());
+    const at = (days: number) => new Date(since.getTime() + days * DAY * 1000);
+    expect(await getEntitlements(o.orgId, at(6))).toMatchObject({ plan: "pro", status: "past_due", limits: { gemini_tokens: 2_000_000 } });
+    expect(await getEntitlements(o.orgId, at(8))).toMatchObject({ plan: "free", status: "past_due", subscribedPlan: "pro", limits: { gemini_tokens: 100_000 } });
+    const failed = (await o.caller.invoices.list({ orgId: o.orgId })).items[0]!;
+    expect(failed).toMatchObject({ status: "open", attemptCount: 1, amountRemaining: 2900 });
+  });
+});

@@ -1,0 +1,72 @@
+import { z } from "zod";
+import { syncStripeCustomer } from "~/server/billing/sync-stripe-customer";
+import { db } from "~/server/clients/db";
+import { stripe } from "~/server/clients/stripe";
+import { AppError } from "~/server/errors";
+import type { Actor } from "~/server/orgs/memberships";
+
+export const paymentMethodInput = z.object({ paymentMethodId: z.string().min(1).max(255) });
+
+/** Statuses in which a subscription will charge a card. */
+const CHARGING = ["trialing", "active", "past_due"];
+
+export function listPaymentMethods(actor: Actor) {
+  return db.paymentMethod.findMany({
+    where: { organizationId: actor.organizationId },
+    orderBy: [{ isDefault: "desc" }, { stripeCreatedAt: "desc" }],
+    select: { stripePaymentMethodId: true, type: true, brand: true, last4: true, expMonth: true, expYear: true, isDefault: true },
+  });
+}
+
+/** The caller's org's card, or NOT_FOUND: another org's card id is indistinguishable from none. */
+async function ownCard(actor: Actor, paymentMethodId: string) {
+  const card = await db.paymentMethod.findFirst({
+    where: { organizationId: actor.organizationId, stripePaymentMethodId: paymentMethodId },
+    select: { stripeCustomerId: true, isDefault: true },
+  });
+  if (!card) throw new AppError("NOT_FOUND", "No such payment method.");
+  return card;
+}
+
+/** Makes a card the default for future invoices: on the customer and on every live subscription. */
+export async function setDefaultPaymentMethod(actor: Actor, paymentMethodId: string) {
+  const card = await ownCard(actor, paymentMethodId);
+  const client = stripe();
+  await client.customers.update(card.stripeCustomerId, { invoice_settings: { default_payment_method: paymentMethodId } });
+  const live = await db.subscription.findMany({
+    where: { organizationId: actor.organizationId, stripeCustomerId: card.stripeCustomerId, status: { in: CHARGING } },
+    select: { stripeSubscriptionId: true },
+  });
+  for (const sub of live) await client.subscriptions.update(sub.stripeSubscriptionId, { default_payment_method: paymentMethodId });
+  await syncStripeCustomer(card.stripeCustomerId);
+  return listPaymentMethods(actor);
+}
+
+/** Detaches a card; the last one is refused while a paid subscription would need to charge it. */
+export async function removePaymentMethod(actor: Actor, paymentMethodId: string) {
+  const card = await ownCard(actor, paymentMethodId);
+  const [cards, charging] = await Promise.all([
+    db.paymentMethod.count({ where: { organizationId: actor.organizationId } }),
+    db.subscription.count({ where: { organizationId: actor.organizationId, status: { in: CHARGING } } }),
+  ]);
+  if (cards <= 1 && charging > 0) {
+    throw new AppError("CONFLICT", "This is the last card of an active subscription: add another card before removing it.", {
+      details: { reason: "last_payment_method" },
+    });
+  }
+  const client = stripe();
+  await client.paymentMethods.detach(paymentMethodId);
+  if (card.isDefault) {
+    const next = await db.paymentMethod.findFirst({
+      where: { organizationId: actor.organizationId, stripePaymentMethodId: { not: paymentMethodId } },
+      orderBy: { stripeCreatedAt: "desc" },
+      select: { stripePaymentMethodId: true },
+    });
+    if (next) {
+      await syncStripeCustomer(card.stripeCustomerId);
+      return setDefaultPaymentMethod(actor, next.stripePaymentMethodId);
+    }
+  }
+  await syncStripeCustomer(card.stripeCustomerId);
+  return listPaymentMethods(actor);
+}

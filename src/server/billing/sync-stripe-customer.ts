@@ -1,0 +1,160 @@
+/**
+ * The one convergent sync: reads a customer's subscriptions, invoices and payment methods from
+ * Stripe and writes them as they are now. The webhook, the checkout success page, the admin
+ * "sync now" and the daily job all call it. It never trusts an event's payload, so events that
+ * arrive late, twice or out of order cannot move the rows away from Stripe's state; a per-customer
+ * advisory lock makes concurrent syncs apply in the order they read.
+ */
+import type Stripe from "stripe";
+import { type Prisma } from "~/generated/prisma/client";
+import { planForPrice } from "~/server/billing/price-ids";
+import { db } from "~/server/clients/db";
+import { stripe } from "~/server/clients/stripe";
+
+const at = (seconds: number | null | undefined) => (seconds ? new Date(seconds * 1000) : null);
+const idOf = (value: string | { id: string } | null | undefined) => (typeof value === "string" ? value : (value?.id ?? null));
+
+/** Statuses that hold a subscription's plan or are still settling: the org has "a subscription". */
+export const LIVE_STATUSES = ["trialing", "active", "past_due", "unpaid", "incomplete", "paused"] as const;
+
+export type SyncResult = { status: "synced"; organizationId: string } | { status: "unknown_customer" };
+
+/** The org a customer belongs to: by stored id, else by the `organizationId` the app put in its metadata. */
+async function organizationFor(tx: Prisma.TransactionClient, customer: Stripe.Customer | Stripe.DeletedCustomer) {
+  const known = await tx.organization.findUnique({ where: { stripeCustomerId: customer.id }, select: { id: true } });
+  if (known) return known.id;
+  const claimed = "metadata" in customer ? customer.metadata.organizationId : undefined;
+  if (!claimed) return null;
+  // A customer.created webhook can beat ensureStripeCustomer's own write; link only an unlinked org.
+  const linked = await tx.organization.updateMany({ where: { id: claimed, stripeCustomerId: null }, data: { stripeCustomerId: customer.id } });
+  return linked.count ? claimed : null;
+}
+
+function subscriptionRow(sub: Stripe.Subscription, invoices: Stripe.Invoice[]) {
+  const item = sub.items.data[0];
+  const price = item?.price;
+  const known = price ? planForPrice(price) : null;
+  const latest = invoices.find((i) => i.id === idOf(sub.latest_invoice));
+  const owing = sub.status === "past_due" || sub.status === "unpaid";
+  return {
+    stripeCustomerId: idOf(sub.customer)!,
+    status: sub.status,
+    plan: known?.plan ?? "unknown",
+    interval: price?.recurring?.interval ?? null,
+    stripePriceId: price?.id ?? null,
+    quantity: item?.quantity ?? 1,
+    unitAmount: price?.unit_amount ?? null,
+    currency: sub.currency,
+    currentPeriodStart: at(item?.current_period_start),
+    currentPeriodEnd: at(item?.current_period_end),
+    trialStart: at(sub.trial_start),
+    trialEnd: at(sub.trial_end),
+    cancelAtPeriodEnd: sub.cancel_at_period_end,
+    cancelAt: at(sub.cancel_at),
+    canceledAt: at(sub.canceled_at),
+    endedAt: at(sub.ended_at),
+    // Grace is counted from the unpaid invoice, a Stripe fact, not from when we heard of it.
+    pastDueSince: owing ? at(latest?.created ?? item?.current_period_start) : null,
+    stripeCreatedAt: at(sub.created),
+    metadata: sub.metadata as Prisma.InputJsonValue,
+    lastSyncedAt: new Date(),
+  };
+}
+
+function invoiceRow(invoice: Stripe.Invoice) {
+  const subscription = invoice.parent?.subscription_details?.subscription ?? (invoice as { subscription?: string | null }).subscription ?? null;
+  return {
+    stripeSubscriptionId: idOf(subscription),
+    stripeCustomerId: idOf(invoice.customer)!,
+    number: invoice.number,
+    status: invoice.status ?? "draft",
+    billingReason: invoice.billing_reason,
+    currency: invoice.currency,
+    subtotal: invoice.subtotal,
+    tax: invoice.total_taxes?.reduce((sum, t) => sum + t.amount, 0) ?? null,
+    total: invoice.total,
+    amountDue: invoice.amount_due,
+    amountPaid: invoice.amount_paid,
+    amountRemaining: invoice.amount_remaining,
+    attemptCount: invoice.attempt_count,
+    hostedInvoiceUrl: invoice.hosted_invoice_url ?? null,
+    invoicePdf: invoice.invoice_pdf ?? null,
+    periodStart: at(invoice.period_start),
+    periodEnd: at(invoice.period_end),
+    dueDate: at(invoice.due_date),
+    paidAt: at(invoice.status_transitions?.paid_at),
+    nextPaymentAttempt: at(invoice.next_payment_attempt),
+    stripeCreatedAt: at(invoice.created)!,
+    lines: invoice.lines.data.map((l) => ({
+      description: l.description,
+      amount: l.amount,
+      currency: l.currency,
+      proration: l.parent?.subscription_item_details?.proration ?? false,
+      periodStart: l.period.start,
+      periodEnd: l.period.end,
+    })) as Prisma.InputJsonValue,
+  };
+}
+
+export async function syncStripeCustomer(customerId: string): Promise<SyncResult> {
+  const client = stripe();
+  return db.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`stripe-sync:${customerId}`}, 0))`;
+      const customer = await client.customers.retrieve(customerId);
+      const organizationId = await organizationFor(tx, customer);
+      if (!organizationId) return { status: "unknown_customer" } as const;
+
+      const [subscriptions, invoices, paymentMethods] = await Promise.all([
+        client.subscriptions.list({ customer: customerId, status: "all", limit: 100 }).autoPagingToArray({ limit: 10_000 }),
+        client.invoices.list({ customer: customerId, limit: 100 }).autoPagingToArray({ limit: 10_000 }),
+        customer.deleted ? [] : client.customers.listPaymentMethods(customerId, { limit: 100 }).autoPagingToArray({ limit: 1_000 }),
+      ]);
+      const defaultPm = customer.deleted ? null : idOf(customer.invoice_settings.default_payment_method);
+
+      for (const sub of subscriptions) {
+        const row = subscriptionRow(sub, invoices);
+        await tx.subscription.upsert({
+          where: { stripeSubscriptionId: sub.id },
+          create: { ...row, stripeSubscriptionId: sub.id, organizationId },
+          update: row,
+        });
+      }
+      for (const invoice of invoices) {
+        if (!invoice.id || invoice.status === "draft") continue;
+        const row = invoiceRow(invoice);
+        await tx.invoiceRecord.upsert({
+          where: { stripeInvoiceId: invoice.id },
+          create: { ...row, stripeInvoiceId: invoice.id, organizationId },
+          update: row,
+        });
+      }
+      await tx.paymentMethod.deleteMany({
+        where: { organizationId, stripeCustomerId: customerId, stripePaymentMethodId: { notIn: paymentMethods.map((pm) => pm.id) } },
+      });
+      for (const pm of paymentMethods) {
+        const row = {
+          stripeCustomerId: customerId,
+          type: pm.type,
+          brand: pm.card?.brand ?? null,
+          last4: pm.card?.last4 ?? null,
+          expMonth: pm.card?.exp_month ?? null,
+          expYear: pm.card?.exp_year ?? null,
+          isDefault: pm.id === defaultPm,
+          stripeCreatedAt: at(pm.created),
+        };
+        await tx.paymentMethod.upsert({
+          where: { stripePaymentMethodId: pm.id },
+          create: { ...row, stripePaymentMethodId: pm.id, organizationId },
+          update: row,
+        });
+      }
+      const firstTrial = subscriptions.map((s) => s.trial_start).filter((t): t is number => !!t).sort()[0];
+      if (firstTrial) {
+        await tx.organization.updateMany({ where: { id: organizationId, trialUsedAt: null }, data: { trialUsedAt: at(firstTrial) } });
+      }
+      return { status: "synced", organizationId } as const;
+    },
+    { timeout: 60_000, maxWait: 10_000 },
+  );
+}

@@ -1,0 +1,68 @@
+/**
+ * Integration-test access to the run's Stripe stand-in, only through the official SDK, plus a
+ * webhook deliverer that signs events exactly as Stripe does and calls the app's route handler.
+ */
+import Stripe from "stripe";
+import { inject } from "vitest";
+import { stripeConnection } from "~/server/clients/stripe-connection";
+import { stripeWebhookRoute } from "~/server/rest/billing";
+
+const config = inject("stripe");
+export const sdk = new Stripe(config.secretKey, { ...stripeConnection(config.apiBase), maxNetworkRetries: 0 });
+export const prices = config.prices;
+
+/** Signs `payload` with the endpoint secret (or another one) and POSTs it to the webhook route. */
+export async function deliver(payload: string | object, opts: { secret?: string; signature?: string } = {}) {
+  const body = typeof payload === "string" ? payload : JSON.stringify(payload);
+  const signature = opts.signature ?? sdk.webhooks.generateTestHeaderString({ payload: body, secret: opts.secret ?? config.webhookSecret });
+  const res = await stripeWebhookRoute(
+    new Request("http://localhost/api/billing/webhooks/stripe", { method: "POST", headers: { "stripe-signature": signature }, body }),
+  );
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** Every stored event about `customerId`, oldest first. */
+export async function eventsFor(customerId: string) {
+  const all = await sdk.events.list({ limit: 100 }).autoPagingToArray({ limit: 5_000 });
+  return all
+    .filter((e) => {
+      const o = e.data.object as { id?: string; customer?: string | null; object?: string };
+      return o.customer === customerId || (o.object === "customer" && o.id === customerId);
+    })
+    .reverse();
+}
+
+/** Delivers, in order, every event about the customer not delivered before by this helper. */
+const delivered = new Set<string>();
+export async function deliverNew(customerId: string) {
+  const results = [];
+  for (const event of await eventsFor(customerId)) {
+    if (delivered.has(event.id)) continue;
+    delivered.add(event.id);
+    results.push({ type: event.type, ...(await deliver(event)) });
+  }
+  return results;
+}
+
+/**
+ * Completes a hosted Checkout page as a browser's form submit would (the Playwright specs do it
+ * in Chromium); returns where the page redirects.
+ */
+export async function payOnHostedPage(url: string, card = "4242 4242 4242 4242") {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ cardNumber: card, cardExpiry: "12 / 34", cardCvc: "123", name: "Test Payer" }),
+    redirect: "manual",
+  });
+  if (res.status !== 303) throw new Error(`Checkout page answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+  return res.headers.get("location")!;
+}
+
+/** Moves the customer's own test clock (the stand-in gives each customer one) forward by `seconds`. */
+export async function advanceCustomerClock(customerId: string, seconds: number) {
+  const customer = (await sdk.customers.retrieve(customerId)) as Stripe.Customer;
+  const clockId = typeof customer.test_clock === "string" ? customer.test_clock : customer.test_clock!.id;
+  const clock = await sdk.testHelpers.testClocks.retrieve(clockId);
+  return sdk.testHelpers.testClocks.advance(clockId, { frozen_time: clock.frozen_time + seconds });
+}
