@@ -1,8 +1,11 @@
 import { defineConfig, devices } from "@playwright/test";
 
-// E2E runs against `next start` of a finished `next build`. The test command (scripts/test.ts)
-// provides DATABASE_URL, REDIS_URL and AUTH_SECRET; Chromium is Debian's, never a download.
+// E2E runs against `next start` of a finished `next build`, beside the Stripe stand-in
+// (scripts/e2e-server.ts). The test command (scripts/test.ts) provides DATABASE_URL, REDIS_URL
+// and AUTH_SECRET; Chromium is Debian's, never a download.
 const port = Number(process.env.E2E_PORT ?? 3100);
+/** Where scripts/e2e-server.ts runs the Stripe stand-in; specs drive it with the official SDK. */
+export const stripePort = Number(process.env.E2E_STRIPE_PORT ?? 3199);
 const baseURL = `http://127.0.0.1:${port}`;
 
 export default defineConfig({
@@ -25,12 +28,12 @@ export default defineConfig({
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
   webServer: {
-    command: `node_modules/.bin/next start --port ${port} --hostname 127.0.0.1`,
+    command: "node_modules/.bin/tsx scripts/e2e-server.ts",
     url: `${baseURL}/health`,
     timeout: 90_000,
     reuseExistingServer: false,
     stdout: "pipe",
     stderr: "pipe",
-    env: { APP_URL: baseURL },
+    env: { APP_URL: baseURL, E2E_PORT: String(port), E2E_STRIPE_PORT: String(stripePort) },
   },
 });

@@ -30,6 +30,7 @@ export async function getBillingOverview(actor: Actor, now = new Date()) {
     limits: entitlements.limits,
     status: entitlements.status,
     subscribedPlan: entitlements.subscribedPlan,
+    subscribedPlanName: entitlements.subscribedPlan ? PLANS[entitlements.subscribedPlan].name : null,
     graceEndsAt: entitlements.graceEndsAt,
     trialDaysLeft,
     trialAvailable: !org.trialUsedAt && !sub,

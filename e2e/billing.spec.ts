@@ -1,0 +1,84 @@
+import { expect, test, type Page } from "@playwright/test";
+import { advanceClockOf, fillCard, query, register } from "./support/app";
+
+async function startProTrial(page: Page, card: string) {
+  await page.goto("/dashboard/billing");
+  await expect(page.getByTestId("plan-name")).toHaveText("Free");
+  await page.getByRole("button", { name: "Upgrade" }).click();
+  await expect(page).toHaveURL(/\/dashboard\/billing\/upgrade$/);
+  const pro = page.getByRole("region", { name: "Pro" });
+  await expect(pro.getByText("$29")).toBeVisible();
+  await page.getByRole("radio", { name: /Yearly/ }).click();
+  await expect(pro.getByText("Save $58 a year")).toBeVisible();
+  await page.getByRole("radio", { name: /Monthly/ }).click();
+  await pro.getByRole("button", { name: "Start 14-Day Trial" }).click();
+
+  // The stand-in's hosted Checkout page.
+  await expect(page.getByText("VantFlow Pro — $29.00 / month")).toBeVisible();
+  await fillCard(page, card);
+  await page.getByRole("button", { name: "Start 14-day trial" }).click();
+  await expect(page).toHaveURL(/\/dashboard\/billing(\?|$)/);
+}
+
+const subscriptionStatus = async (email: string) =>
+  (
+    await query<{ status: string }>(
+      `SELECT s.status FROM "Subscription" s
+         JOIN "Membership" m ON m."organizationId" = s."organizationId"
+         JOIN "User" u ON u.id = m."userId"
+        WHERE u.email = $1`,
+      [email],
+    )
+  ).map((r) => r.status);
+
+test("register → Upgrade → Pro → Start 14-Day Trial → card 4242 → Pro, trialing, 14 days left; past the trial: active, invoice listed", async ({ page }) => {
+  const { email } = await register(page);
+  await startProTrial(page, "4242 4242 4242 4242");
+
+  await expect(page.getByTestId("plan-name")).toHaveText("Pro");
+  await expect(page.locator("[data-status]").first()).toHaveText("trialing");
+  await expect(page.getByTestId("trial-days")).toHaveText("14 days left");
+  await expect(page.getByText("Your subscription is set up")).toBeVisible();
+  expect(await subscriptionStatus(email)).toEqual(["trialing"]);
+
+  // Fifteen days on Stripe's clock: the trial ends, the first invoice is paid, webhooks reach the app.
+  await advanceClockOf(email, 15);
+  await expect(async () => {
+    await page.reload();
+    await expect(page.locator("[data-status]").first()).toHaveText("active", { timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
+  expect(await subscriptionStatus(email)).toEqual(["active"]);
+  await expect(page.getByTestId("next-invoice")).toContainText("$29.00");
+
+  await page.getByRole("button", { name: "Invoices" }).click();
+  await expect(page).toHaveURL(/\/dashboard\/billing\/invoices$/);
+  const rows = page.getByTestId("invoice-row");
+  await expect(rows).toHaveCount(2);
+  await expect(rows.first()).toContainText("Renewal");
+  await expect(rows.first()).toContainText("$29.00");
+  await expect(rows.first().locator("[data-status]")).toHaveText("paid");
+  await expect(rows.first().getByRole("link", { name: "PDF" })).toHaveAttribute("href", /\/invoice\/in_.+\/pdf$/);
+
+  await page.goto("/dashboard/billing/payment-methods");
+  await expect(page.getByTestId("payment-method")).toContainText("4242");
+  await expect(page.getByTestId("payment-method")).toContainText("Default");
+  // The only card of an active subscription cannot be removed.
+  await page.getByRole("button", { name: "Remove" }).click();
+  await expect(page.getByText("last card of an active subscription")).toBeVisible();
+  await expect(page.getByTestId("payment-method")).toHaveCount(1);
+});
+
+test("card 0341: past_due after the trial, the dashboard warns and keeps Pro for the grace period", async ({ page }) => {
+  const { email } = await register(page, "Late Payer");
+  await startProTrial(page, "4000 0000 0000 0341");
+  await expect(page.getByTestId("plan-name")).toHaveText("Pro");
+
+  await advanceClockOf(email, 15);
+  await expect(async () => {
+    await page.reload();
+    await expect(page.locator("[data-status]").first()).toHaveText("past due", { timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
+  await expect(page.getByRole("alert").filter({ hasText: "Your last payment failed" })).toContainText("Your Pro limits stay on until");
+  await expect(page.getByTestId("usage-summary")).toContainText("2,000,000");
+  expect(await subscriptionStatus(email)).toEqual(["past_due"]);
+});

@@ -1,0 +1,49 @@
+import { randomUUID } from "node:crypto";
+import { expect, type Page } from "@playwright/test";
+import pg from "pg";
+import Stripe from "stripe";
+import { stripePort } from "../../playwright.config";
+import { LOCAL_STRIPE_SECRET } from "../../scripts/lib/local-stripe";
+
+/** The stand-in that scripts/e2e-server.ts runs beside the app, through the official SDK. */
+export const stripe = new Stripe(LOCAL_STRIPE_SECRET, { host: "127.0.0.1", port: stripePort, protocol: "http", maxNetworkRetries: 0 });
+
+/** Registers a fresh user through the page; returns their credentials. */
+export async function register(page: Page, name = "Billing Buyer") {
+  const email = `e2e-${randomUUID()}@example.test`;
+  const password = "e2e-password-123";
+  await page.goto("/register");
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  return { email, password };
+}
+
+/** Fills the stand-in's hosted card form. */
+export async function fillCard(page: Page, number: string) {
+  await page.getByLabel("Card number").fill(number);
+  await page.getByLabel("Expiry (MM / YY)").fill("12 / 34");
+  await page.getByLabel("CVC").fill("123");
+}
+
+/** A read of the app's database (the test command gives the app and the specs DATABASE_URL). */
+export async function query<T>(sql: string, params: unknown[]): Promise<T[]> {
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await client.connect();
+  try {
+    return (await client.query(sql, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+/** Moves the test clock of the customer with `email` (the stand-in gives each its own) forward. */
+export async function advanceClockOf(email: string, days: number) {
+  const [customer] = (await stripe.customers.list({ email })).data;
+  if (!customer?.test_clock) throw new Error(`no customer with a test clock for ${email}`);
+  const clockId = typeof customer.test_clock === "string" ? customer.test_clock : customer.test_clock.id;
+  const clock = await stripe.testHelpers.testClocks.retrieve(clockId);
+  await stripe.testHelpers.testClocks.advance(clockId, { frozen_time: clock.frozen_time + days * 86_400 });
+}

@@ -1,0 +1,30 @@
+/**
+ * Playwright's web server: the Stripe stand-in (every customer on its own test clock, webhooks
+ * to the app) and `next start` of the finished build, pointed at it. Specs reach the same
+ * stand-in through the official SDK on E2E_STRIPE_PORT.
+ */
+import { spawn } from "node:child_process";
+import { join, resolve } from "node:path";
+import { startLocalStripe } from "./lib/local-stripe";
+
+const root = resolve(import.meta.dirname, "..");
+const port = Number(process.env.E2E_PORT ?? 3100);
+const appUrl = process.env.APP_URL ?? `http://127.0.0.1:${port}`;
+const stripe = await startLocalStripe({ appUrl, port: Number(process.env.E2E_STRIPE_PORT ?? 3199), settings: { clockPerCustomer: true } });
+console.log(`[e2e] Stripe stand-in on ${stripe.standIn.url}`);
+
+const next = spawn(join(root, "node_modules/.bin/next"), ["start", "--port", String(port), "--hostname", "127.0.0.1"], {
+  cwd: root,
+  env: { ...process.env, ...stripe.env, APP_URL: appUrl },
+  stdio: "inherit",
+});
+const stop = async () => {
+  next.kill("SIGTERM");
+  await stripe.standIn.close();
+  process.exit(0);
+};
+process.on("SIGTERM", () => void stop());
+process.on("SIGINT", () => void stop());
+next.on("exit", (code) => {
+  void stripe.standIn.close().finally(() => process.exit(code ?? 1));
+});

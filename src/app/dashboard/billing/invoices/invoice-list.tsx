@@ -1,0 +1,76 @@
+"use client";
+
+import { useInfiniteQuery } from "@tanstack/react-query";
+import { formatDate, formatMoney } from "~/components/format";
+import { StatusBadge } from "~/components/status-badge";
+import { Alert, Button, Card } from "~/components/ui";
+import { useTRPC } from "~/trpc/react";
+
+const REASONS: Record<string, string> = {
+  subscription_create: "Subscription started",
+  subscription_cycle: "Renewal",
+  subscription_update: "Plan change",
+  manual: "One-off",
+};
+
+export function InvoiceList({ orgId, pageSize }: { orgId: string; pageSize: number }) {
+  const trpc = useTRPC();
+  const invoices = useInfiniteQuery(
+    trpc.invoices.list.infiniteQueryOptions({ orgId, limit: pageSize }, { getNextPageParam: (page) => page.nextCursor }),
+  );
+  if (invoices.isPending) return <p className="text-sm text-slate-500">Loading invoices…</p>;
+  if (invoices.isError) return <Alert>Could not load invoices: {invoices.error.message}</Alert>;
+  const rows = invoices.data.pages.flatMap((page) => page.items);
+  if (rows.length === 0) return <Card><p className="text-sm text-slate-500">No invoices yet. They appear here once your first billing period starts.</p></Card>;
+
+  return (
+    <Card>
+      <table className="w-full text-left text-sm">
+        <thead className="text-xs uppercase tracking-wide text-slate-400">
+          <tr>
+            <th className="py-2 font-medium">Date</th>
+            <th className="py-2 font-medium">Number</th>
+            <th className="py-2 font-medium">Description</th>
+            <th className="py-2 font-medium">Status</th>
+            <th className="py-2 text-right font-medium">Amount</th>
+            <th className="py-2 text-right font-medium">
+              <span className="sr-only">Links</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {rows.map((invoice) => (
+            <tr key={invoice.id} data-testid="invoice-row">
+              <td className="py-3">{formatDate(invoice.stripeCreatedAt)}</td>
+              <td className="py-3 font-mono text-xs">{invoice.number ?? "—"}</td>
+              <td className="py-3 text-slate-600">{REASONS[invoice.billingReason ?? ""] ?? invoice.billingReason ?? "Invoice"}</td>
+              <td className="py-3">
+                <StatusBadge status={invoice.status} />
+              </td>
+              <td className="py-3 text-right font-medium">{formatMoney(invoice.total, invoice.currency)}</td>
+              <td className="space-x-3 py-3 text-right">
+                {invoice.hostedInvoiceUrl && (
+                  <a className="text-brand-700 hover:underline" href={invoice.hostedInvoiceUrl} target="_blank" rel="noreferrer">
+                    {invoice.status === "open" ? "Pay" : "View"}
+                  </a>
+                )}
+                {invoice.invoicePdf && (
+                  <a className="text-brand-700 hover:underline" href={invoice.invoicePdf} target="_blank" rel="noreferrer">
+                    PDF
+                  </a>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {invoices.hasNextPage && (
+        <div className="mt-4 text-center">
+          <Button variant="secondary" disabled={invoices.isFetchingNextPage} onClick={() => void invoices.fetchNextPage()}>
+            {invoices.isFetchingNextPage ? "Loading…" : "Load more"}
+          </Button>
+        </div>
+      )}
+    </Card>
+  );
+}

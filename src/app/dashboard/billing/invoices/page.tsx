@@ -1,0 +1,20 @@
+import type { Metadata } from "next";
+import { PageHeader } from "~/components/ui";
+import { getQueryClient, HydrateClient, trpc } from "~/trpc/server";
+import { billingPageContext } from "../billing-actor";
+import { InvoiceList } from "./invoice-list";
+
+const PAGE_SIZE = 20;
+
+export const metadata: Metadata = { title: "Invoices" };
+
+export default async function InvoicesPage() {
+  const { orgId } = await billingPageContext();
+  void getQueryClient().prefetchInfiniteQuery(trpc.invoices.list.infiniteQueryOptions({ orgId, limit: PAGE_SIZE }, { getNextPageParam: (page) => page.nextCursor }));
+  return (
+    <HydrateClient>
+      <PageHeader title="Invoices" description="Every invoice Stripe issued to this organization, newest first." />
+      <InvoiceList orgId={orgId} pageSize={PAGE_SIZE} />
+    </HydrateClient>
+  );
+}

@@ -1,0 +1,22 @@
+import type { Metadata } from "next";
+import { FlashToast } from "~/components/flash-toast";
+import { PageHeader } from "~/components/ui";
+import { getQueryClient, HydrateClient, trpc } from "~/trpc/server";
+import { billingPageContext } from "../billing-actor";
+import { PlanPicker } from "./plan-picker";
+
+export const metadata: Metadata = { title: "Plans" };
+
+export default async function UpgradePage({ searchParams }: { searchParams: Promise<{ checkout?: string }> }) {
+  const { orgId, canManage } = await billingPageContext();
+  const canceled = (await searchParams).checkout === "canceled";
+  void getQueryClient().prefetchQuery(trpc.billing.overview.queryOptions({ orgId }));
+  void getQueryClient().prefetchQuery(trpc.billing.plans.queryOptions());
+  return (
+    <HydrateClient>
+      <FlashToast flash={canceled ? { tone: "info", message: "Checkout canceled: nothing was charged." } : null} />
+      <PageHeader title="Plans" description="Pick the plan that fits. Every paid plan starts with a 14-day free trial." />
+      <PlanPicker orgId={orgId} canManage={canManage} />
+    </HydrateClient>
+  );
+}
