@@ -8,6 +8,8 @@ import { StatusBadge } from "~/components/status-badge";
 import { Alert, Button, Card } from "~/components/ui";
 import { useTRPC } from "~/trpc/react";
 
+const brandName = (brand: string | null) => (brand ? brand[0]!.toUpperCase() + brand.slice(1) : "Card");
+
 const METRIC_LABELS = { gemini_tokens: "Gemini tokens / month", projects: "Projects", team_members: "Team members" } as const;
 
 export function BillingOverview({ orgId, canManage }: { orgId: string; canManage: boolean }) {
@@ -85,7 +87,7 @@ export function BillingOverview({ orgId, canManage }: { orgId: string; canManage
           <div>
             <dt className="text-slate-500">Payment method</dt>
             <dd className="font-medium">
-              {o.defaultCard ? `${o.defaultCard.brand ?? "Card"} •••• ${o.defaultCard.last4}` : "None on file"}
+              {o.defaultCard ? `${brandName(o.defaultCard.brand)} •••• ${o.defaultCard.last4}` : "None on file"}
             </dd>
           </div>
         </dl>

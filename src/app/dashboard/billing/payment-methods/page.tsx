@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import { FlashToast, type Flash } from "~/components/flash-toast";
 import { PageHeader } from "~/components/ui";
-import { api, getQueryClient, HydrateClient, trpc } from "~/trpc/server";
-import { billingPageContext } from "../billing-actor";
+import { getQueryClient, HydrateClient, trpc } from "~/trpc/server";
+import { billingPageContext, returnFromCheckout } from "../billing-actor";
 import { PaymentMethodList } from "./payment-method-list";
 
 export const metadata: Metadata = { title: "Payment methods" };
@@ -10,17 +10,12 @@ export const metadata: Metadata = { title: "Payment methods" };
 export default async function PaymentMethodsPage({ searchParams }: { searchParams: Promise<{ setup?: string; session_id?: string }> }) {
   const { orgId, canManage } = await billingPageContext();
   const params = await searchParams;
-  let flash: Flash = null;
-  if (params.setup === "success" && params.session_id) {
-    try {
-      await (await api()).billing.completeCheckout({ orgId, sessionId: params.session_id });
-      flash = { tone: "success", message: "Card added." };
-    } catch {
-      flash = { tone: "error", message: "We could not confirm the new card yet. It will appear here within a minute." };
-    }
-  } else if (params.setup === "canceled") {
-    flash = { tone: "info", message: "No card was added." };
-  }
+  const flash: Flash =
+    params.setup === "success" && params.session_id
+      ? await returnFromCheckout(orgId, params.session_id, "Card added.")
+      : params.setup === "canceled"
+        ? { tone: "info", message: "No card was added." }
+        : null;
   void getQueryClient().prefetchQuery(trpc.billing.paymentMethods.queryOptions({ orgId }));
   return (
     <HydrateClient>

@@ -63,7 +63,7 @@ export function PlanPicker({ orgId, canManage }: { orgId: string; canManage: boo
               <p className="mt-1 text-sm text-slate-500">{plan.description}</p>
               <p className="mt-4">
                 <span className="text-3xl font-semibold">{formatPrice(price, plan.currency)}</span>
-                <span className="text-sm text-slate-500"> / {interval}</span>
+                <span className="text-sm text-slate-500">{plan.prices ? ` / ${interval}` : " forever"}</span>
               </p>
               {interval === "year" && plan.yearlySaving > 0 && (
                 <p className="text-sm font-medium text-emerald-700">Save {formatPrice(plan.yearlySaving, plan.currency)} a year</p>
@@ -71,7 +71,9 @@ export function PlanPicker({ orgId, canManage }: { orgId: string; canManage: boo
               <ul className="mt-4 flex-1 space-y-1 text-sm text-slate-600">
                 <li>{formatLimit(plan.limits.gemini_tokens)} Gemini tokens / month</li>
                 <li>{formatLimit(plan.limits.projects)} projects</li>
-                <li>{formatLimit(plan.limits.team_members)} team members</li>
+                <li>
+                  {formatLimit(plan.limits.team_members)} team {plan.limits.team_members === 1 ? "member" : "members"}
+                </li>
               </ul>
               {plan.id !== "free" && !o.subscription && (
                 <Button
