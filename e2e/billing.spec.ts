@@ -82,3 +82,32 @@ test("card 0341: past_due after the trial, the dashboard warns and keeps Pro for
   await expect(page.getByTestId("usage-summary")).toContainText("2,000,000");
   expect(await subscriptionStatus(email)).toEqual(["past_due"]);
 });
+
+test("an active Pro org previews and makes an upgrade to Business, then cancels and resumes", async ({ page }) => {
+  const { email } = await register(page, "Growing Team");
+  await startProTrial(page, "4242 4242 4242 4242");
+  await advanceClockOf(email, 15);
+  await expect(async () => {
+    await page.reload();
+    await expect(page.locator("[data-status]").first()).toHaveText("active", { timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
+
+  await page.getByRole("button", { name: "Change plan" }).click();
+  await expect(page.getByRole("region", { name: "Pro" })).toContainText("Current plan");
+  await page.getByRole("region", { name: "Business" }).getByRole("button", { name: "Upgrade to Business" }).click();
+  const preview = page.getByRole("region", { name: "Plan change" });
+  await expect(preview.getByTestId("due-now")).toContainText("Due now");
+  await expect(preview).toContainText("Unused time on VantFlow Pro");
+  await expect(preview).toContainText("Then $149.00 on");
+  await preview.getByRole("button", { name: "Confirm change" }).click();
+  await expect(page).toHaveURL(/\/dashboard\/billing$/);
+  await expect(page.getByTestId("plan-name")).toHaveText("Business");
+  await expect(page.getByTestId("usage-summary")).toContainText("10,000,000");
+
+  await page.getByRole("button", { name: "Cancel subscription" }).click();
+  await page.getByRole("button", { name: "Cancel at period end" }).click();
+  await expect(page.getByText(/Cancels on/)).toBeVisible();
+  await page.getByRole("button", { name: "Resume subscription" }).click();
+  await expect(page.getByText(/Cancels on/)).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Cancel subscription" })).toBeVisible();
+});

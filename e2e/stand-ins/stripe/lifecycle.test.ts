@@ -111,6 +111,7 @@ describe("Stripe stand-in billing lifecycle on a test clock", () => {
       invoice,
       payment_intent: await t.stripe.paymentIntents.retrieve(pi.id),
       "test_helpers.test_clock": await t.stripe.testHelpers.testClocks.retrieve(clock.id),
+      subscription_schedule: await t.stripe.subscriptionSchedules.create({ from_subscription: sub.id }),
       event,
       "checkout.session": await t.stripe.checkout.sessions.create({
         mode: "subscription",

@@ -20,11 +20,12 @@ import { customerRoutes } from "./resources/customers";
 import { paymentMethodRoutes } from "./resources/payment-methods";
 import { attachPaymentMethod, createCardPaymentMethod } from "./resources/payment-methods";
 import { portalRoutes } from "./resources/portal";
+import { scheduleRoutes } from "./resources/schedules";
 import { webhookRoutes } from "./resources/webhooks";
 import type { Route } from "./router";
 import { Store, type StandInSettings, type StripeObject } from "./store";
 
-const routes: Route[] = [...catalogRoutes, ...customerRoutes, ...paymentMethodRoutes, ...billingRoutes, ...checkoutRoutes, ...portalRoutes, ...webhookRoutes];
+const routes: Route[] = [...catalogRoutes, ...customerRoutes, ...paymentMethodRoutes, ...billingRoutes, ...scheduleRoutes, ...checkoutRoutes, ...portalRoutes, ...webhookRoutes];
 
 const PREFIX_KIND: Record<string, string> = {
   cus: "customer",
@@ -34,6 +35,7 @@ const PREFIX_KIND: Record<string, string> = {
   pi: "payment_intent",
   in: "invoice",
   sub: "subscription",
+  sub_sched: "subscription_schedule",
   si: "subscription_item",
   cs: "checkout.session",
   clock: "test_helpers.test_clock",
@@ -57,7 +59,9 @@ function expand(store: Store, value: unknown, paths: string[]): unknown {
   for (const [head, rest] of byHead) {
     let field = out[head];
     if (typeof field === "string") {
-      const kind = PREFIX_KIND[field.split("_")[0] ?? ""];
+      // The longest known prefix wins: `sub_sched_…` is a schedule, `sub_…` a subscription.
+      const parts = field.split("_");
+      const kind = PREFIX_KIND[parts.slice(0, 2).join("_")] ?? PREFIX_KIND[parts[0] ?? ""];
       if (kind) field = store.get(kind, field, "expand");
     }
     out[head] = expand(store, field, rest);

@@ -36,7 +36,18 @@ describe("a MEMBER of the org", () => {
 
   it("covers the billing mutations", () => {
     expect(billingMutations).toEqual(
-      expect.arrayContaining(["billing.createCheckoutSession", "billing.syncNow", "billing.addPaymentMethod", "billing.removePaymentMethod", "billing.setDefaultPaymentMethod"]),
+      expect.arrayContaining([
+        "billing.createCheckoutSession",
+        "billing.changePlan",
+        "billing.cancel",
+        "billing.resume",
+        "billing.cancelPendingChange",
+        "billing.portal",
+        "billing.syncNow",
+        "billing.addPaymentMethod",
+        "billing.removePaymentMethod",
+        "billing.setDefaultPaymentMethod",
+      ]),
     );
   });
 
@@ -48,6 +59,10 @@ describe("a MEMBER of the org", () => {
     expect((error as TRPCError).code).toBe("FORBIDDEN");
     expect(await db.subscription.findMany({ where: { organizationId: orgId }, select: { status: true, plan: true, cancelAtPeriodEnd: true } })).toEqual(before);
     expect(await db.paymentMethod.count({ where: { organizationId: orgId } })).toBe(1);
+  });
+
+  it("gets FORBIDDEN on the plan-change preview, which quotes the org's card", async () => {
+    await expect(member.billing.previewChange({ orgId, plan: "business", interval: "month" })).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
 
   it("can still read the org's billing overview and invoices", async () => {

@@ -14,7 +14,7 @@ import { stripe } from "~/server/clients/stripe";
 import { AppError } from "~/server/errors";
 
 /** The event families this app acts on; anything else is stored as IGNORED. */
-const HANDLED_PREFIXES = ["customer.", "checkout.session.", "invoice.", "payment_intent.", "payment_method."];
+const HANDLED_PREFIXES = ["customer.", "checkout.session.", "invoice.", "payment_intent.", "payment_method.", "subscription_schedule."];
 /** How long one delivery may hold an event before another may take it over. */
 const LEASE_SECONDS = 120;
 

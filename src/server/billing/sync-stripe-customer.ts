@@ -30,7 +30,33 @@ async function organizationFor(tx: Prisma.TransactionClient, customer: Stripe.Cu
   return linked.count ? claimed : null;
 }
 
-function subscriptionRow(sub: Stripe.Subscription, invoices: Stripe.Invoice[]) {
+type PendingChange = { pendingPlan: string | null; pendingInterval: string | null };
+const NO_PENDING_CHANGE: PendingChange = { pendingPlan: null, pendingInterval: null };
+
+/**
+ * The plan the subscription's schedule moves it to next: the first phase after the current one
+ * whose price differs from the subscription's. Nothing once the schedule is released, canceled
+ * or completed, or when no later phase changes the price.
+ */
+async function pendingChange(client: Stripe, sub: Stripe.Subscription): Promise<PendingChange> {
+  if (!sub.schedule) return NO_PENDING_CHANGE;
+  const schedule = typeof sub.schedule === "string" ? await client.subscriptionSchedules.retrieve(sub.schedule) : sub.schedule;
+  if (schedule.status !== "active" && schedule.status !== "not_started") return NO_PENDING_CHANGE;
+  const currentPrice = sub.items.data[0]?.price.id;
+  const after = schedule.current_phase?.end_date ?? 0;
+  const next = schedule.phases
+    .filter((phase) => phase.start_date >= after)
+    .map((phase) => phase.items[0]?.price)
+    .find((price) => price && idOf(price) !== currentPrice);
+  if (!next) return NO_PENDING_CHANGE;
+  // A phase names its price by id; the lookup key needs the price itself.
+  const price = typeof next === "string" ? (planForPrice({ id: next }) ? { id: next } : await client.prices.retrieve(next)) : next;
+  const known = planForPrice(price);
+  const interval = known?.interval ?? ("recurring" in price ? (price.recurring?.interval ?? null) : null);
+  return { pendingPlan: known?.plan ?? "unknown", pendingInterval: interval };
+}
+
+function subscriptionRow(sub: Stripe.Subscription, invoices: Stripe.Invoice[], pending: PendingChange) {
   const item = sub.items.data[0];
   const price = item?.price;
   const known = price ? planForPrice(price) : null;
@@ -50,6 +76,8 @@ function subscriptionRow(sub: Stripe.Subscription, invoices: Stripe.Invoice[]) {
     trialStart: at(sub.trial_start),
     trialEnd: at(sub.trial_end),
     cancelAtPeriodEnd: sub.cancel_at_period_end,
+    pendingPlan: pending.pendingPlan,
+    pendingInterval: pending.pendingInterval,
     cancelAt: at(sub.cancel_at),
     canceledAt: at(sub.canceled_at),
     endedAt: at(sub.ended_at),
@@ -106,14 +134,16 @@ export async function syncStripeCustomer(customerId: string): Promise<SyncResult
       if (!organizationId) return { status: "unknown_customer" } as const;
 
       const [subscriptions, invoices, paymentMethods] = await Promise.all([
-        client.subscriptions.list({ customer: customerId, status: "all", limit: 100 }).autoPagingToArray({ limit: 10_000 }),
+        client.subscriptions
+          .list({ customer: customerId, status: "all", limit: 100, expand: ["data.schedule"] })
+          .autoPagingToArray({ limit: 10_000 }),
         client.invoices.list({ customer: customerId, limit: 100 }).autoPagingToArray({ limit: 10_000 }),
         customer.deleted ? [] : client.customers.listPaymentMethods(customerId, { limit: 100 }).autoPagingToArray({ limit: 1_000 }),
       ]);
       const defaultPm = customer.deleted ? null : idOf(customer.invoice_settings.default_payment_method);
 
       for (const sub of subscriptions) {
-        const row = subscriptionRow(sub, invoices);
+        const row = subscriptionRow(sub, invoices, await pendingChange(client, sub));
         await tx.subscription.upsert({
           where: { stripeSubscriptionId: sub.id },
           create: { ...row, stripeSubscriptionId: sub.id, organizationId },

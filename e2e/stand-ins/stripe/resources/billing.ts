@@ -11,8 +11,9 @@ import type { Route } from "../router";
 import type { Store, StripeObject } from "../store";
 import { cardNumberOf } from "./payment-methods";
 import { bool, int, mergeMetadata, requireStr, str, type Params } from "./params";
+import { endScheduleWithSubscription, scheduleStep } from "./schedules";
 
-type Emit = (type: string, object: StripeObject, previous?: Record<string, unknown>) => void;
+export type Emit = (type: string, object: StripeObject, previous?: Record<string, unknown>) => void;
 
 const DAY = 86_400;
 /** Days after the first failure at which Stripe's default schedule retries; then it cancels. */
@@ -23,7 +24,7 @@ export function customerNow(store: Store, customerId: string) {
   return clockId ? (store.get("test_helpers.test_clock", clockId).frozen_time as number) : store.now();
 }
 
-function addInterval(ts: number, interval: string, count: number) {
+export function addInterval(ts: number, interval: string, count: number) {
   const d = new Date(ts * 1000);
   if (interval === "year") d.setUTCFullYear(d.getUTCFullYear() + count);
   else if (interval === "month") d.setUTCMonth(d.getUTCMonth() + count);
@@ -32,7 +33,7 @@ function addInterval(ts: number, interval: string, count: number) {
   return Math.floor(d.getTime() / 1000);
 }
 
-const itemOf = (sub: StripeObject) => (sub.items as { data: StripeObject[] }).data[0]!;
+export const itemOf = (sub: StripeObject) => (sub.items as { data: StripeObject[] }).data[0]!;
 const priceOf = (store: Store, sub: StripeObject) => store.get("price", (itemOf(sub).price as StripeObject).id);
 
 function setPeriod(sub: StripeObject, start: number, end: number) {
@@ -40,7 +41,7 @@ function setPeriod(sub: StripeObject, start: number, end: number) {
   itemOf(sub).current_period_end = end;
 }
 
-function updateSubscription(sub: StripeObject, emit: Emit, change: () => void) {
+export function updateSubscription(sub: StripeObject, emit: Emit, change: () => void) {
   const before = structuredClone(sub);
   change();
   const previous = previousAttributes(before, sub);
@@ -297,7 +298,9 @@ export function payOpenInvoice(store: Store, emit: Emit, invoice: StripeObject, 
   return invoice;
 }
 
-function cancelNow(sub: StripeObject, emit: Emit, now: number, reason = "cancellation_requested") {
+export function cancelNow(store: Store, sub: StripeObject, emit: Emit, now: number, reason = "cancellation_requested") {
+  // A schedule cannot outlive its subscription: Stripe cancels it along with the subscription.
+  endScheduleWithSubscription(store, emit, sub, now);
   sub.status = "canceled";
   sub.canceled_at ??= now;
   sub.ended_at = now;
@@ -344,8 +347,17 @@ function setPending(sub: StripeObject, lines: Line[]) {
 
 const sum = (lines: Line[]) => lines.reduce((total, line) => total + line.amount, 0);
 
+/** Puts `price` on the subscription's one item, billing nothing: what a renewal-aligned phase change does. */
+export function setPrice(sub: StripeObject, price: StripeObject, quantity: number) {
+  const item = itemOf(sub);
+  const recurring = price.recurring as { interval: string; interval_count: number };
+  item.price = price;
+  item.quantity = quantity;
+  item.plan = { ...(item.plan as Params), id: price.id, amount: price.unit_amount, interval: recurring.interval, interval_count: recurring.interval_count, product: price.product };
+}
+
 /** Swaps the subscription's price; invoices now when asked to or when the interval changes. */
-function changePrice(store: Store, emit: Emit, sub: StripeObject, p: Params) {
+export function changePrice(store: Store, emit: Emit, sub: StripeObject, p: Params) {
   const items = Array.isArray(p.items) ? (p.items as Params[]) : [];
   const change = items[0];
   if (!change) return;
@@ -357,9 +369,7 @@ function changePrice(store: Store, emit: Emit, sub: StripeObject, p: Params) {
   const at = int(p, "proration_date") ?? customerNow(store, sub.customer as string);
   const { lines, resetsCycle } = changeLines(store, sub, newPrice, quantity, at, behavior);
   const recurring = newPrice.recurring as { interval: string; interval_count: number };
-  item.price = newPrice;
-  item.quantity = quantity;
-  item.plan = { ...(item.plan as Params), id: newPrice.id, amount: newPrice.unit_amount, interval: recurring.interval, interval_count: recurring.interval_count, product: newPrice.product };
+  setPrice(sub, newPrice, quantity);
   if (resetsCycle) setPeriod(sub, at, addInterval(at, recurring.interval, recurring.interval_count));
   if (behavior === "always_invoice" || resetsCycle) {
     const all = [...pendingOf(sub), ...lines];
@@ -435,7 +445,7 @@ function cycle(store: Store, emit: Emit, sub: StripeObject, at: number) {
 
 /** What the account's retry settings do once every retry of a renewal has failed. */
 function afterFinalRetry(store: Store, emit: Emit, sub: StripeObject, at: number) {
-  if (store.settings.afterFinalRetry === "cancel") cancelNow(sub, emit, at, "payment_failed");
+  if (store.settings.afterFinalRetry === "cancel") cancelNow(store, sub, emit, at, "payment_failed");
   else if (store.settings.afterFinalRetry === "mark_unpaid") updateSubscription(sub, emit, () => void (sub.status = "unpaid"));
 }
 
@@ -445,9 +455,9 @@ const defaultPaymentMethodOf = (store: Store, sub: StripeObject) =>
 
 /** A trial ends: bill the first period, or, with no card, do what `trial_settings` asks. */
 function endTrial(store: Store, emit: Emit, sub: StripeObject, at: number) {
-  if (sub.cancel_at_period_end) return cancelNow(sub, emit, at);
+  if (sub.cancel_at_period_end) return cancelNow(store, sub, emit, at);
   const missing = ((sub.trial_settings as Params).end_behavior as Params).missing_payment_method;
-  if (defaultPaymentMethodOf(store, sub) === null && missing === "cancel") return cancelNow(sub, emit, at, "cancellation_requested");
+  if (defaultPaymentMethodOf(store, sub) === null && missing === "cancel") return cancelNow(store, sub, emit, at, "cancellation_requested");
   if (defaultPaymentMethodOf(store, sub) === null && missing === "pause") {
     updateSubscription(sub, emit, () => {
       sub.status = "paused";
@@ -476,8 +486,18 @@ function resumeSubscription(store: Store, emit: Emit, sub: StripeObject) {
   return sub;
 }
 
-/** The next due step of a subscription at or before `until`, as [time, action]. */
+/**
+ * The next due step of a subscription at or before `until`, as [time, action]. A schedule's phase
+ * change due at the same time as a renewal goes first, so the renewal bills the new phase's price.
+ */
 function nextStep(store: Store, emit: Emit, sub: StripeObject, until: number): [number, () => void] | null {
+  const lifecycle = lifecycleStep(store, emit, sub, until);
+  const phase = scheduleStep(store, emit, sub, until);
+  return phase && (!lifecycle || phase[0] <= lifecycle[0]) ? phase : lifecycle;
+}
+
+/** The next due trial, retry or renewal step of a subscription at or before `until`. */
+function lifecycleStep(store: Store, emit: Emit, sub: StripeObject, until: number): [number, () => void] | null {
   const periodEnd = itemOf(sub).current_period_end as number;
   if (sub.status === "trialing") {
     const warnAt = (sub.trial_end as number) - 3 * DAY;
@@ -501,7 +521,7 @@ function nextStep(store: Store, emit: Emit, sub: StripeObject, until: number): [
     }
   }
   if ((sub.status === "active" || sub.status === "past_due") && periodEnd <= until) {
-    return [periodEnd, () => (sub.cancel_at_period_end ? cancelNow(sub, emit, periodEnd) : cycle(store, emit, sub, periodEnd))];
+    return [periodEnd, () => (sub.cancel_at_period_end ? cancelNow(store, sub, emit, periodEnd) : cycle(store, emit, sub, periodEnd))];
   }
   return null;
 }
@@ -641,6 +661,11 @@ export const billingRoutes: Route[] = [
     ({ store, params, match, emit }) => {
       const sub = store.get("subscription", match[1]!);
       if (sub.status === "canceled") throw invalid("A canceled subscription can only update its cancellation_details and metadata.");
+      if (sub.schedule && (params.cancel_at_period_end !== undefined || params.cancel_at !== undefined)) {
+        throw invalid(
+          `The subscription is managed by the subscription schedule \`${String(sub.schedule)}\`, and updating any cancelation behavior directly is not allowed. Please update the schedule instead.`,
+        );
+      }
       updateSubscription(sub, emit, () => {
         if (params.cancel_at_period_end !== undefined) setCancelAtPeriodEnd(store, sub, bool(params, "cancel_at_period_end")!);
         if (params.default_payment_method !== undefined) sub.default_payment_method = str(params, "default_payment_method") || null;
@@ -656,7 +681,7 @@ export const billingRoutes: Route[] = [
     ({ store, match, emit }) => {
       const sub = store.get("subscription", match[1]!);
       if (sub.status === "canceled") throw invalid(`No such subscription: '${sub.id}' is already canceled.`);
-      cancelNow(sub, emit, customerNow(store, sub.customer as string));
+      cancelNow(store, sub, emit, customerNow(store, sub.customer as string));
       return sub;
     },
   ],

@@ -2,6 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
+import { useState } from "react";
 import { toast } from "sonner";
 import { formatDate, formatLimit, formatMoney } from "~/components/format";
 import { StatusBadge } from "~/components/status-badge";
@@ -26,6 +27,23 @@ export function BillingOverview({ orgId, canManage }: { orgId: string; canManage
       onError: (error) => toast.error(`Sync failed: ${error.message}`),
     }),
   );
+
+  const [confirmCancel, setConfirmCancel] = useState(false);
+  const action = (success: string) => ({
+    onSuccess: async () => {
+      setConfirmCancel(false);
+      await refresh();
+      toast.success(success);
+    },
+    onError: (error: { message: string }) => toast.error(error.message),
+  });
+  const cancel = useMutation(trpc.billing.cancel.mutationOptions(action("Your subscription will end at the end of this period.")));
+  const resume = useMutation(trpc.billing.resume.mutationOptions(action("Your subscription will continue.")));
+  const keepPlan = useMutation(trpc.billing.cancelPendingChange.mutationOptions(action("The scheduled plan change was dropped.")));
+  const portal = useMutation(
+    trpc.billing.portal.mutationOptions({ onSuccess: ({ url }) => window.location.assign(url), onError: (error) => toast.error(error.message) }),
+  );
+  const busy = cancel.isPending || resume.isPending || keepPlan.isPending || portal.isPending;
 
   if (overview.isPending) return <p className="text-sm text-slate-500">Loading billing…</p>;
   if (overview.isError) return <Alert>Could not load billing: {overview.error.message}</Alert>;
@@ -116,11 +134,47 @@ export function BillingOverview({ orgId, canManage }: { orgId: string; canManage
             <Button variant="secondary">Payment methods</Button>
           </Link>
           {canManage && o.hasCustomer && (
+            <Button variant="secondary" disabled={busy} onClick={() => portal.mutate({ orgId })}>
+              {portal.isPending ? "Opening…" : "Customer portal"}
+            </Button>
+          )}
+          {canManage && o.hasCustomer && (
             <Button variant="secondary" disabled={syncNow.isPending} onClick={() => syncNow.mutate({ orgId })}>
               {syncNow.isPending ? "Syncing…" : "Sync now"}
             </Button>
           )}
+          {canManage && sub?.pendingPlan && (
+            <Button variant="secondary" disabled={busy} onClick={() => keepPlan.mutate({ orgId })}>
+              Keep {o.subscribedPlanName}
+            </Button>
+          )}
+          {canManage && sub && (sub.cancelAtPeriodEnd || sub.status === "paused") && (
+            <Button disabled={busy} onClick={() => resume.mutate({ orgId })}>
+              {resume.isPending ? "Resuming…" : "Resume subscription"}
+            </Button>
+          )}
+          {canManage && sub && !sub.cancelAtPeriodEnd && sub.status !== "paused" && !confirmCancel && (
+            <Button variant="danger" disabled={busy} onClick={() => setConfirmCancel(true)}>
+              Cancel subscription
+            </Button>
+          )}
         </div>
+        {confirmCancel && sub && (
+          <div role="group" aria-label="Confirm cancellation" className="mt-4 rounded-lg border border-red-200 bg-red-50 p-4 text-sm">
+            <p>
+              Your {o.subscribedPlanName} plan stays on until {formatDate(sub.currentPeriodEnd)}; nothing more is charged after that. You can resume any
+              time before then.
+            </p>
+            <div className="mt-3 flex gap-3">
+              <Button variant="danger" disabled={busy} onClick={() => cancel.mutate({ orgId })}>
+                {cancel.isPending ? "Canceling…" : "Cancel at period end"}
+              </Button>
+              <Button variant="secondary" onClick={() => setConfirmCancel(false)}>
+                Keep my plan
+              </Button>
+            </div>
+          </div>
+        )}
         {!canManage && <p className="mt-3 text-sm text-slate-500">Only owners and admins can change billing.</p>}
       </Card>
     </div>

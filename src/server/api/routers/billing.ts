@@ -2,6 +2,15 @@ import { z } from "zod";
 import { checkoutInput, completeCheckout, createCheckoutSession, createSetupSession } from "~/server/billing/checkout";
 import { getBillingOverview } from "~/server/billing/overview";
 import { listPaymentMethods, paymentMethodInput, removePaymentMethod, setDefaultPaymentMethod } from "~/server/billing/payment-methods";
+import {
+  cancelPendingChange,
+  cancelSubscription,
+  changePlan,
+  createPortalSession,
+  planChangeInput,
+  previewChange,
+  resumeSubscription,
+} from "~/server/billing/plan-changes";
 import { publicPlans } from "~/server/billing/plans";
 import { syncOrganization } from "~/server/billing/sync-organization";
 import { createTRPCRouter, orgAdminProcedure, orgProcedure, publicProcedure } from "~/server/api/trpc";
@@ -14,6 +23,12 @@ export const billingRouter = createTRPCRouter({
   completeCheckout: orgProcedure
     .input(z.object({ sessionId: z.string().min(1).max(255) }))
     .mutation(({ ctx, input }) => completeCheckout(ctx.actor, input.sessionId)),
+  previewChange: orgAdminProcedure.input(planChangeInput).query(({ ctx, input }) => previewChange(ctx.actor, input)),
+  changePlan: orgAdminProcedure.input(planChangeInput).mutation(({ ctx, input }) => changePlan(ctx.actor, input)),
+  cancelPendingChange: orgAdminProcedure.mutation(({ ctx }) => cancelPendingChange(ctx.actor)),
+  cancel: orgAdminProcedure.mutation(({ ctx }) => cancelSubscription(ctx.actor)),
+  resume: orgAdminProcedure.mutation(({ ctx }) => resumeSubscription(ctx.actor)),
+  portal: orgAdminProcedure.mutation(({ ctx }) => createPortalSession(ctx.actor)),
   syncNow: orgAdminProcedure.mutation(({ ctx }) => syncOrganization(ctx.actor)),
   paymentMethods: orgProcedure.query(({ ctx }) => listPaymentMethods(ctx.actor)),
   addPaymentMethod: orgAdminProcedure.mutation(({ ctx }) => createSetupSession(ctx.actor)),

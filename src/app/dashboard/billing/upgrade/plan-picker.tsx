@@ -1,19 +1,24 @@
 "use client";
 
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { toast } from "sonner";
-import { formatLimit, formatPrice } from "~/components/format";
+import { formatDate, formatLimit, formatMoney, formatPrice } from "~/components/format";
 import { Alert, Button } from "~/components/ui";
+import { isUpgrade, type PlanId } from "~/server/billing/plans";
 import { useTRPC } from "~/trpc/react";
 
 type Interval = "month" | "year";
+type PaidPlan = "pro" | "business";
+type Target = { plan: PaidPlan; interval: Interval };
 
 export function PlanPicker({ orgId, canManage }: { orgId: string; canManage: boolean }) {
   const trpc = useTRPC();
   const plans = useQuery(trpc.billing.plans.queryOptions());
   const overview = useQuery(trpc.billing.overview.queryOptions({ orgId }));
   const [interval, setInterval] = useState<Interval>(overview.data?.subscription?.interval === "year" ? "year" : "month");
+  const [target, setTarget] = useState<Target | null>(null);
   const checkout = useMutation(
     trpc.billing.createCheckoutSession.mutationOptions({
       onSuccess: ({ url }) => window.location.assign(url),
@@ -75,6 +80,17 @@ export function PlanPicker({ orgId, canManage }: { orgId: string; canManage: boo
                   {formatLimit(plan.limits.team_members)} team {plan.limits.team_members === 1 ? "member" : "members"}
                 </li>
               </ul>
+              {plan.id !== "free" && o.subscription && !isCurrent && (
+                <Button
+                  className="mt-6"
+                  variant={isUpgrade(current.plan as PlanId, plan.id) ? "primary" : "secondary"}
+                  disabled={!canManage}
+                  onClick={() => setTarget({ plan: plan.id as PaidPlan, interval })}
+                >
+                  {isUpgrade(current.plan as PlanId, plan.id) ? "Upgrade" : "Switch"} to {plan.name}
+                  {plan.id === current.plan ? (interval === "year" ? " yearly" : " monthly") : ""}
+                </Button>
+              )}
               {plan.id !== "free" && !o.subscription && (
                 <Button
                   className="mt-6"
@@ -92,7 +108,72 @@ export function PlanPicker({ orgId, canManage }: { orgId: string; canManage: boo
           );
         })}
       </div>
+      {target && <ChangePreview orgId={orgId} target={target} planName={plans.data.find((p) => p.id === target.plan)!.name} onClose={() => setTarget(null)} />}
       {!canManage && <p className="text-sm text-slate-500">Only owners and admins can change the plan.</p>}
     </div>
+  );
+}
+
+/** The cost of a change before it is made: due now (prorated) and the next invoice. */
+function ChangePreview({ orgId, target, planName, onClose }: { orgId: string; target: Target; planName: string; onClose: () => void }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const preview = useQuery(trpc.billing.previewChange.queryOptions({ orgId, ...target }, { staleTime: 0 }));
+  const change = useMutation(
+    trpc.billing.changePlan.mutationOptions({
+      onSuccess: async (result) => {
+        await queryClient.invalidateQueries({ queryKey: trpc.billing.overview.queryKey({ orgId }) });
+        if (result.invoice && result.invoice.status === "open") {
+          toast.error("The plan changed, but the card was declined: pay the open invoice to keep it.");
+        } else {
+          toast.success(result.timing === "now" ? `You are now on ${planName}.` : `${planName} starts on ${formatDate(result.effectiveAt)}.`);
+        }
+        router.push("/dashboard/billing");
+      },
+      onError: (error) => toast.error(error.message),
+    }),
+  );
+  return (
+    <section aria-label="Plan change" className="rounded-xl border border-brand-200 bg-brand-50/40 p-6">
+      <h2 className="text-base font-semibold">
+        Change to {planName}, billed {target.interval === "year" ? "yearly" : "monthly"}
+      </h2>
+      {preview.isPending && <p className="mt-2 text-sm text-slate-500">Calculating…</p>}
+      {preview.isError && <Alert>Could not price this change: {preview.error.message}</Alert>}
+      {preview.data && (
+        <div className="mt-3 space-y-2 text-sm">
+          {preview.data.timing === "now" ? (
+            <>
+              <ul className="space-y-1 text-slate-600">
+                {preview.data.dueNow.lines.map((line, i) => (
+                  <li key={i} className="flex justify-between gap-4">
+                    <span>{line.description}</span>
+                    <span>{formatMoney(line.amount, preview.data.dueNow.currency)}</span>
+                  </li>
+                ))}
+              </ul>
+              <p data-testid="due-now" className="flex justify-between border-t border-slate-200 pt-2 font-semibold">
+                <span>Due now</span>
+                <span>{formatMoney(preview.data.dueNow.amount, preview.data.dueNow.currency)}</span>
+              </p>
+            </>
+          ) : (
+            <p data-testid="due-now">Nothing is charged now: you keep your current plan until {formatDate(preview.data.nextInvoice.date)}.</p>
+          )}
+          <p className="text-slate-600">
+            Then {formatMoney(preview.data.nextInvoice.amount, preview.data.nextInvoice.currency)} on {formatDate(preview.data.nextInvoice.date)}.
+          </p>
+        </div>
+      )}
+      <div className="mt-4 flex gap-3">
+        <Button disabled={!preview.data || change.isPending} onClick={() => change.mutate({ orgId, ...target })}>
+          {change.isPending ? "Changing…" : "Confirm change"}
+        </Button>
+        <Button variant="secondary" onClick={onClose}>
+          Not now
+        </Button>
+      </div>
+    </section>
   );
 }

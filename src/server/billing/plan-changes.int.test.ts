@@ -1,0 +1,199 @@
+import type Stripe from "stripe";
+import { describe, expect, it } from "vitest";
+import { createCaller } from "~/server/api/root";
+import {
+  cancelPendingChange,
+  cancelSubscription,
+  changePlan,
+  createPortalSession,
+  previewChange,
+  resumeSubscription,
+} from "~/server/billing/plan-changes";
+import { syncStripeCustomer } from "~/server/billing/sync-stripe-customer";
+import { db } from "~/server/clients/db";
+import type { Actor } from "~/server/orgs/memberships";
+import { makeUser } from "~/test/factories";
+import { advanceCustomerClock, payOnHostedPage, prices, sdk } from "~/test/stripe";
+
+const DAY = 86_400;
+
+/**
+ * An owner whose org subscribed through hosted Checkout with no trial (it had one already), so
+ * the subscription is active and its first period paid.
+ */
+async function subscribedOwner(plan: "pro" | "business", interval: "month" | "year" = "month") {
+  const user = await makeUser("Plan Owner");
+  const orgId = user.organization.id;
+  const actor: Actor = { userId: user.user.id, organizationId: orgId, role: "OWNER" };
+  const caller = createCaller({ headers: new Headers(), userId: user.user.id });
+  await db.organization.update({ where: { id: orgId }, data: { trialUsedAt: new Date() } });
+  const { url, trial } = await caller.billing.createCheckoutSession({ orgId, plan, interval });
+  expect(trial).toBe(false);
+  const back = new URL(await payOnHostedPage(url));
+  await caller.billing.completeCheckout({ orgId, sessionId: back.searchParams.get("session_id")! });
+  const customer = (await db.organization.findUniqueOrThrow({ where: { id: orgId } })).stripeCustomerId!;
+  return { actor, orgId, customer };
+}
+
+const rowOf = (orgId: string) => db.subscription.findFirstOrThrow({ where: { organizationId: orgId } });
+const invoicesOf = (orgId: string) => db.invoiceRecord.findMany({ where: { organizationId: orgId }, orderBy: { stripeCreatedAt: "desc" } });
+
+/** Stripe's proration of `from` → `to` cents at `at` within [start, end): charge minus credit. */
+function proration(from: number, to: number, start: number, end: number, at: number) {
+  const fraction = (end - at) / (end - start);
+  return Math.round(to * fraction) - Math.round(from * fraction);
+}
+
+describe("plan changes", () => {
+  it("previews an upgrade mid-period as the proration due now, and the next full invoice", async () => {
+    const o = await subscribedOwner("pro");
+    const clock = await advanceCustomerClock(o.customer, 10 * DAY);
+    const row = await rowOf(o.orgId);
+    const start = row.currentPeriodStart!.getTime() / 1000;
+    const end = row.currentPeriodEnd!.getTime() / 1000;
+
+    const preview = await previewChange(o.actor, { plan: "business", interval: "month" });
+    expect(preview).toMatchObject({ timing: "now", dueNow: { amount: proration(2900, 14900, start, end, clock.frozen_time), currency: "usd" } });
+    expect(preview.dueNow.amount).toBeGreaterThan(0);
+    expect(preview.dueNow.amount).toBeLessThan(14900 - 2900);
+    expect(preview.dueNow.lines.map((l) => l.proration)).toEqual([true, true]);
+    expect(preview.nextInvoice).toEqual({ amount: 14900, currency: "usd", date: row.currentPeriodEnd });
+    // A preview changes nothing.
+    expect(await rowOf(o.orgId)).toMatchObject({ plan: "pro", stripePriceId: prices.STRIPE_PRICE_PRO_MONTHLY });
+    expect(await invoicesOf(o.orgId)).toHaveLength(1);
+
+    // Month → year on the same plan is an upgrade: a yearly period starts now.
+    const yearly = await previewChange(o.actor, { plan: "pro", interval: "year" });
+    expect(yearly).toMatchObject({ timing: "now", nextInvoice: { amount: 29000 } });
+    const yearEnd = new Date(clock.frozen_time * 1000);
+    yearEnd.setUTCFullYear(yearEnd.getUTCFullYear() + 1);
+    expect(yearly.nextInvoice.date).toEqual(yearEnd);
+  });
+
+  it("upgrades Pro → Business now: the proration is invoiced and paid, the plan changes at once", async () => {
+    const o = await subscribedOwner("pro");
+    const clock = await advanceCustomerClock(o.customer, 12 * DAY);
+    const before = await rowOf(o.orgId);
+    const start = before.currentPeriodStart!.getTime() / 1000;
+    const end = before.currentPeriodEnd!.getTime() / 1000;
+    const expected = proration(2900, 14900, start, end, clock.frozen_time);
+
+    const result = await changePlan(o.actor, { plan: "business", interval: "month" });
+    expect(result).toMatchObject({ timing: "now", effectiveAt: null, invoice: { status: "paid", amountPaid: expected } });
+
+    const row = await rowOf(o.orgId);
+    expect(row).toMatchObject({ plan: "business", interval: "month", unitAmount: 14900, pendingPlan: null });
+    expect(row.currentPeriodEnd).toEqual(before.currentPeriodEnd);
+    const [invoice] = await invoicesOf(o.orgId);
+    expect(invoice).toMatchObject({ billingReason: "subscription_update", status: "paid", amountPaid: expected });
+    const lines = invoice!.lines as { amount: number; proration: boolean; description: string }[];
+    expect(lines.map((l) => l.proration)).toEqual([true, true]);
+    expect(lines[0]!.amount).toBeLessThan(0); // unused Pro time credited
+    expect(lines[0]!.description).toMatch(/^Unused time on/);
+    expect(lines[1]!.amount).toBeGreaterThan(0);
+
+    await expect(changePlan(o.actor, { plan: "business", interval: "month" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  });
+
+  it("downgrades Business → Pro at the period end: Business until then, then a Pro renewal", async () => {
+    const o = await subscribedOwner("business");
+    await advanceCustomerClock(o.customer, 5 * DAY);
+    const before = await rowOf(o.orgId);
+
+    const result = await changePlan(o.actor, { plan: "pro", interval: "month" });
+    expect(result).toMatchObject({ timing: "period_end", effectiveAt: before.currentPeriodEnd, invoice: null });
+    expect(await rowOf(o.orgId)).toMatchObject({ plan: "business", unitAmount: 14900, pendingPlan: "pro", pendingInterval: "month" });
+    expect(await invoicesOf(o.orgId)).toHaveLength(1); // nothing charged or credited now
+    const sub = await sdk.subscriptions.retrieve(before.stripeSubscriptionId, { expand: ["schedule"] });
+    expect((sub.schedule as Stripe.SubscriptionSchedule).phases.map((p) => p.items[0]!.price)).toEqual([
+      prices.STRIPE_PRICE_BUSINESS_MONTHLY,
+      prices.STRIPE_PRICE_PRO_MONTHLY,
+    ]);
+    const preview = await previewChange(o.actor, { plan: "pro", interval: "month" });
+    expect(preview).toMatchObject({ timing: "period_end", dueNow: { amount: 0 }, nextInvoice: { amount: 2900, date: before.currentPeriodEnd } });
+
+    const untilEnd = (before.currentPeriodEnd!.getTime() - before.currentPeriodStart!.getTime()) / 1000 - 5 * DAY;
+    await advanceCustomerClock(o.customer, untilEnd - DAY);
+    await syncStripeCustomer(o.customer);
+    expect(await rowOf(o.orgId)).toMatchObject({ plan: "business", pendingPlan: "pro" });
+
+    await advanceCustomerClock(o.customer, 2 * DAY);
+    await syncStripeCustomer(o.customer);
+    const after = await rowOf(o.orgId);
+    expect(after).toMatchObject({ status: "active", plan: "pro", interval: "month", unitAmount: 2900, pendingPlan: null, pendingInterval: null });
+    expect(after.currentPeriodStart).toEqual(before.currentPeriodEnd);
+    const invoices = await invoicesOf(o.orgId);
+    expect(invoices.map((i) => [i.billingReason, i.status, i.amountPaid])).toEqual([
+      ["subscription_cycle", "paid", 2900],
+      ["subscription_create", "paid", 14900],
+    ]);
+    expect((invoices[0]!.lines as { proration: boolean }[]).map((l) => l.proration)).toEqual([false]);
+  });
+
+  it("a new change replaces a pending downgrade; cancelPendingChange drops one", async () => {
+    const o = await subscribedOwner("business");
+    await changePlan(o.actor, { plan: "pro", interval: "month" });
+    await changePlan(o.actor, { plan: "pro", interval: "year" });
+    expect(await rowOf(o.orgId)).toMatchObject({ plan: "business", interval: "month", pendingPlan: "pro", pendingInterval: "year" });
+    const schedules = await sdk.subscriptionSchedules.list({ customer: o.customer });
+    expect(schedules.data.map((s) => s.status)).toEqual(["active"]); // the same schedule, new phases
+
+    // Month → year on the same plan is an upgrade: it applies now and the pending downgrade goes.
+    const upgrade = await changePlan(o.actor, { plan: "business", interval: "year" });
+    expect(upgrade).toMatchObject({ timing: "now", invoice: { status: "paid" } });
+    expect(await rowOf(o.orgId)).toMatchObject({ plan: "business", interval: "year", pendingPlan: null });
+    expect((await sdk.subscriptionSchedules.retrieve(schedules.data[0]!.id)).status).toBe("released");
+
+    await changePlan(o.actor, { plan: "pro", interval: "year" });
+    expect((await rowOf(o.orgId)).pendingPlan).toBe("pro");
+    expect(await cancelPendingChange(o.actor)).toEqual({ released: true });
+    expect(await rowOf(o.orgId)).toMatchObject({ plan: "business", pendingPlan: null });
+    expect(await cancelPendingChange(o.actor)).toEqual({ released: false });
+  });
+
+  it("cancel ends at the period end (dropping a pending downgrade) and resume undoes it", async () => {
+    const o = await subscribedOwner("business");
+    await changePlan(o.actor, { plan: "pro", interval: "month" });
+    const result = await cancelSubscription(o.actor);
+    const row = await rowOf(o.orgId);
+    expect(result).toEqual({ cancelAtPeriodEnd: true, endsAt: row.currentPeriodEnd });
+    expect(row).toMatchObject({ status: "active", cancelAtPeriodEnd: true, cancelAt: row.currentPeriodEnd, pendingPlan: null });
+    expect(await sdk.subscriptions.retrieve(row.stripeSubscriptionId)).toMatchObject({ cancel_at_period_end: true, schedule: null });
+    await expect(changePlan(o.actor, { plan: "pro", interval: "month" })).rejects.toMatchObject({ code: "CONFLICT" });
+
+    expect(await resumeSubscription(o.actor)).toEqual({ status: "active", cancelAtPeriodEnd: false });
+    expect(await rowOf(o.orgId)).toMatchObject({ cancelAtPeriodEnd: false, cancelAt: null });
+    expect((await sdk.subscriptions.retrieve(row.stripeSubscriptionId)).cancel_at_period_end).toBe(false);
+  });
+
+  it("the portal is a Stripe session for the org's own customer, returning to the billing page", async () => {
+    const o = await subscribedOwner("pro");
+    const { url } = await createPortalSession(o.actor);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/portal\/bps_/);
+    const page = await (await fetch(url)).text();
+    expect(page).toContain("http://localhost:3000/dashboard/billing");
+    const row = await rowOf(o.orgId);
+    expect(page).toContain(row.stripeSubscriptionId);
+  });
+
+  it("refuses what it cannot do: the current plan, an org without a subscription or a customer", async () => {
+    const o = await subscribedOwner("pro");
+    await expect(changePlan(o.actor, { plan: "pro", interval: "month" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(previewChange(o.actor, { plan: "pro", interval: "month" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+
+    const other = await makeUser("No Plan");
+    const actor: Actor = { userId: other.user.id, organizationId: other.organization.id, role: "OWNER" };
+    for (const action of [
+      () => changePlan(actor, { plan: "business", interval: "month" }),
+      () => previewChange(actor, { plan: "business", interval: "month" }),
+      () => cancelSubscription(actor),
+      () => resumeSubscription(actor),
+      () => cancelPendingChange(actor),
+      () => createPortalSession(actor),
+    ]) {
+      await expect(action()).rejects.toMatchObject({ code: "CONFLICT" });
+    }
+    // The other org's subscription was not touched by any of it.
+    expect(await rowOf(o.orgId)).toMatchObject({ plan: "pro", cancelAtPeriodEnd: false });
+  });
+});
