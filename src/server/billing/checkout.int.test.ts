@@ -88,6 +88,11 @@ describe("checkout", () => {
     ]);
     expect(invoices.items[0]!.hostedInvoiceUrl).toMatch(/\/invoice\/in_/);
     expect(await o.caller.invoices.get({ orgId: o.orgId, invoiceId: invoices.items[0]!.id })).toMatchObject({ total: 2900 });
+    // A page at a time, newest first, with a cursor.
+    const first = await o.caller.invoices.list({ orgId: o.orgId, limit: 1 });
+    expect(first.items.map((i) => i.billingReason)).toEqual(["subscription_cycle"]);
+    const second = await o.caller.invoices.list({ orgId: o.orgId, limit: 1, cursor: first.nextCursor });
+    expect(second).toMatchObject({ items: [{ billingReason: "subscription_create" }], nextCursor: null });
   });
 
   it("with card 0341: past_due after the trial, Pro limits for the 7-day grace, then free", async () => {
