@@ -15,7 +15,8 @@ import { startLocalServices } from "./lib/local-services";
 import { startEmbeddedPostgres, type RunningPostgres } from "./lib/postgres";
 
 const root = resolve(import.meta.dirname, "..");
-const dataDir = join(root, ".data");
+// VANTFLOW_DATA_DIR: where the embedded PostgreSQL and the dev secret live (tests use a temp dir).
+const dataDir = process.env.VANTFLOW_DATA_DIR ?? join(root, ".data");
 const port = Number(process.env.PORT ?? 3000);
 const say = (line: string) => console.log(`[vantflow] ${line}`);
 
@@ -33,7 +34,7 @@ async function main() {
 
   if (!env.DATABASE_URL) {
     const pgPort = Number(env.EMBEDDED_PG_PORT ?? 54329);
-    say(`no DATABASE_URL: starting embedded PostgreSQL on 127.0.0.1:${pgPort} (data in .data/postgres)`);
+    say(`no DATABASE_URL: starting embedded PostgreSQL on 127.0.0.1:${pgPort} (data in ${join(dataDir, "postgres")})`);
     embedded = await startEmbeddedPostgres({ dir: join(dataDir, "postgres"), port: pgPort, log: say });
     env.DATABASE_URL = embedded.url("vantflow");
   } else {
