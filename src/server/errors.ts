@@ -57,9 +57,40 @@ export function fieldErrorsOf(error: z.ZodError): FieldErrors {
   return out;
 }
 
+/** An error thrown by the `stripe` SDK (duck-typed: this module stays free of the SDK). */
+export type StripeLikeError = Error & { type: string; code?: string; decline_code?: string; statusCode?: number };
+export const isStripeError = (error: unknown): error is StripeLikeError => {
+  const type = error instanceof Error ? (error as { type?: unknown }).type : undefined;
+  return typeof type === "string" && type.startsWith("Stripe");
+};
+
+/**
+ * Stripe's answer to a request the user made, in the app's vocabulary: a declined card is 402, a
+ * missing object 404, a request Stripe refuses in the current state 409; Stripe being down or
+ * rate limiting is 503 (retry), and a rejected API key is our own failure (500).
+ */
+function fromStripe(error: StripeLikeError): AppError {
+  const details = { reason: error.code ?? error.type, ...(error.decline_code ? { declineCode: error.decline_code } : {}) };
+  switch (error.type) {
+    case "StripeCardError":
+      return new AppError("PAYMENT_REQUIRED", error.message, { details, cause: error });
+    case "StripeInvalidRequestError":
+      return error.code === "resource_missing"
+        ? new AppError("NOT_FOUND", "Stripe has no such object (it may have been removed).", { details, cause: error })
+        : new AppError("CONFLICT", `Stripe refused the change: ${error.message}`, { details, cause: error });
+    case "StripeRateLimitError":
+    case "StripeAPIError":
+    case "StripeConnectionError":
+      return new AppError("UNAVAILABLE", "Stripe is not answering right now. Please retry in a moment.", { details, cause: error });
+    default:
+      return new AppError("INTERNAL", "Something went wrong on our side. Please retry.", { cause: error });
+  }
+}
+
 /** Normalises anything thrown into an AppError; unknown errors become INTERNAL. */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
+  if (isStripeError(error)) return fromStripe(error);
   if (error instanceof ZodError) {
     return new AppError("BAD_REQUEST", "The request body is invalid.", {
       title: "Invalid input",

@@ -66,3 +66,13 @@ export async function advanceCustomerClock(customerId: string, seconds: number) 
   const clock = await sdk.testHelpers.testClocks.retrieve(clockId);
   return sdk.testHelpers.testClocks.advance(clockId, { frozen_time: clock.frozen_time + seconds });
 }
+
+/** Makes the stand-in fail the next `count` API calls to `path` (a prefix) with a 500 api_error. */
+export async function injectStripeFault(fault: { method?: string; path: string; count?: number }) {
+  const res = await fetch(new URL("/__stand-in/faults", config.apiBase), {
+    method: "POST",
+    headers: { authorization: `Bearer ${config.secretKey}`, "content-type": "application/json" },
+    body: JSON.stringify(fault),
+  });
+  if (!res.ok) throw new Error(`fault injection answered ${res.status}`);
+}

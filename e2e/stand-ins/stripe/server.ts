@@ -98,6 +98,7 @@ export async function startStripeStandIn(opts: {
   const bus = new EventBus(store, opts.delivery);
   opts.webhooks?.forEach((w, i) => bus.endpoints.push({ id: `we_env_${i}`, url: w.url, secret: w.secret, enabledEvents: w.events ?? ["*"] }));
   const idempotent = new Map<string, { fingerprint: string; status: number; body: string }>();
+  const faults: { method?: string; path: string; remaining: number }[] = [];
 
   const server: Server = createServer(async (req, res) => {
     const requestId = store.id("req");
@@ -116,6 +117,22 @@ export async function startStripeStandIn(opts: {
       const auth = req.headers.authorization ?? "";
       if (auth !== `Bearer ${opts.secretKey}`) {
         throw new StripeApiError(401, "authentication_error", "Invalid API Key provided.");
+      }
+      // Stand-in only: make the next `count` matching API calls fail, so a test can see how its
+      // caller handles Stripe being down. Body: {"method":"GET","path":"/v1/invoices","count":1}.
+      if (req.method === "POST" && new URL(req.url ?? "/", "http://stand-in").pathname === "/__stand-in/faults") {
+        const fault = JSON.parse((await readBody(req)) || "{}") as { method?: string; path: string; count?: number };
+        faults.push({ method: fault.method?.toUpperCase(), path: fault.path, remaining: fault.count ?? 1 });
+        return send(200, { faults: faults.length });
+      }
+      const fault = faults.find(
+        (f) => f.remaining > 0 && (!f.method || f.method === req.method) && new URL(req.url ?? "/", "http://stand-in").pathname.startsWith(f.path),
+      );
+      if (fault) {
+        fault.remaining--;
+        // As Stripe does for errors a retry cannot fix, tell the SDK not to retry.
+        res.setHeader("stripe-should-retry", "false");
+        throw new StripeApiError(500, "api_error", "An injected stand-in fault: Stripe is having trouble.");
       }
       const url = new URL(req.url ?? "/", "http://stand-in");
       const method = req.method ?? "GET";

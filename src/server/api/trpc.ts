@@ -7,7 +7,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
 import { auth } from "~/server/auth/config";
-import { AppError, fieldErrorsOf } from "~/server/errors";
+import { AppError, fieldErrorsOf, isStripeError, toAppError } from "~/server/errors";
 import { BILLING_ROLES, requireMembership, requireRole } from "~/server/orgs/memberships";
 import { projectOrganizationId } from "~/server/projects/projects";
 
@@ -44,11 +44,11 @@ const t = initTRPC.context<TRPCContext>().create({
 export const createCallerFactory = t.createCallerFactory;
 export const createTRPCRouter = t.router;
 
-/** Maps a domain AppError thrown anywhere below to its tRPC code, once for every procedure. */
+/** Maps a domain AppError (or a Stripe error) thrown anywhere below to its tRPC code, once for every procedure. */
 const appErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof AppError) {
-    const cause = result.error.cause;
+  if (!result.ok && (result.error.cause instanceof AppError || isStripeError(result.error.cause))) {
+    const cause = toAppError(result.error.cause);
     throw new TRPCError({ code: cause.trpcCode, message: cause.message, cause });
   }
   return result;

@@ -44,6 +44,16 @@ describe("checkout", () => {
     ]);
   });
 
+  it("a new checkout expires the one left open in another tab, so it cannot start a second subscription", async () => {
+    const o = await owner();
+    const first = await o.caller.billing.createCheckoutSession({ orgId: o.orgId, plan: "pro", interval: "month" });
+    await o.caller.billing.createCheckoutSession({ orgId: o.orgId, plan: "business", interval: "month" });
+    const customer = await customerOf(o.orgId);
+    const sessions = await sdk.checkout.sessions.list({ customer });
+    expect(sessions.data.map((s) => s.status)).toEqual(["open", "expired"]);
+    await expect(payOnHostedPage(first.url)).rejects.toThrow(/answered 4\d\d/);
+  });
+
   it("the success page syncs at once: a trialing Pro subscription with 14 days left", async () => {
     const o = await owner();
     expect((await subscribe(o)).trial).toBe(true);

@@ -30,6 +30,9 @@ export async function createCheckoutSession(actor: Actor, input: z.infer<typeof 
   const price = priceIdFor(input.plan, input.interval);
   const customer = await ensureStripeCustomer(actor.organizationId);
   const trial = !(await hadTrial(actor.organizationId));
+  // A checkout left open in another tab could otherwise start a second subscription: expire it.
+  const open = await stripe().checkout.sessions.list({ customer, status: "open", limit: 100 });
+  for (const old of open.data) if (old.mode === "subscription") await stripe().checkout.sessions.expire(old.id);
   const session = await stripe().checkout.sessions.create({
     mode: "subscription",
     customer,
@@ -47,7 +50,7 @@ export async function createCheckoutSession(actor: Actor, input: z.infer<typeof 
   return { url: session.url, trial };
 }
 
-/** Adding a card: hosted Checkout in setup mode; the card becomes the default when there is none. */
+/** Adding a card: hosted Checkout in setup mode; on return the card becomes the default when there is none. */
 export async function createSetupSession(actor: Actor) {
   const customer = await ensureStripeCustomer(actor.organizationId);
   const session = await stripe().checkout.sessions.create({
@@ -63,6 +66,14 @@ export async function createSetupSession(actor: Actor) {
   return { url: session.url };
 }
 
+/** A customer without a default card gets its newest one, so invoices have a card to charge. */
+async function defaultToNewestCard(customerId: string) {
+  const customer = await stripe().customers.retrieve(customerId);
+  if (customer.deleted || customer.invoice_settings.default_payment_method) return;
+  const [newest] = (await stripe().customers.listPaymentMethods(customerId, { limit: 1 })).data;
+  if (newest) await stripe().customers.update(customerId, { invoice_settings: { default_payment_method: newest.id } });
+}
+
 /**
  * The return from Checkout: syncs at once from Stripe rather than waiting for the webhook. The
  * session must belong to the caller's org; anything else is NOT_FOUND.
@@ -75,6 +86,8 @@ export async function completeCheckout(actor: Actor, sessionId: string) {
       throw error;
     });
   if (session.client_reference_id !== actor.organizationId || !session.customer) throw new AppError("NOT_FOUND", "No such Checkout Session.");
-  await syncStripeCustomer(typeof session.customer === "string" ? session.customer : session.customer.id);
+  const customerId = typeof session.customer === "string" ? session.customer : session.customer.id;
+  if (session.mode === "setup" && session.status === "complete") await defaultToNewestCard(customerId);
+  await syncStripeCustomer(customerId);
   return { status: session.status, mode: session.mode };
 }

@@ -1,5 +1,5 @@
 import { getEntitlements } from "~/server/billing/entitlements";
-import { PLANS } from "~/server/billing/plans";
+import { PLANS, type Interval, type PlanId } from "~/server/billing/plans";
 import { db } from "~/server/clients/db";
 import type { Actor } from "~/server/orgs/memberships";
 
@@ -20,9 +20,11 @@ export async function getBillingOverview(actor: Actor, now = new Date()) {
     : null;
   const live = sub && !["canceled", "incomplete_expired"].includes(sub.status);
   const trialDaysLeft = sub?.status === "trialing" && sub.trialEnd ? Math.max(0, Math.ceil((sub.trialEnd.getTime() - now.getTime()) / DAY_MS)) : null;
+  // A scheduled change bills the new plan's price at the period end (before tax and discounts).
+  const pending = sub?.pendingPlan && sub.pendingInterval ? PLANS[sub.pendingPlan as PlanId]?.prices?.[sub.pendingInterval as Interval] : undefined;
   const nextInvoice =
     live && sub.currentPeriodEnd && !sub.cancelAtPeriodEnd && ["trialing", "active", "past_due"].includes(sub.status)
-      ? { date: sub.currentPeriodEnd, amount: (sub.unitAmount ?? 0) * sub.quantity, currency: sub.currency }
+      ? { date: sub.currentPeriodEnd, amount: (pending ?? sub.unitAmount ?? 0) * sub.quantity, currency: sub.currency }
       : null;
   return {
     plan: entitlements.plan,

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { createCaller } from "~/server/api/root";
 import { db } from "~/server/clients/db";
+import { ensureStripeCustomer } from "~/server/billing/stripe-customer";
+import { syncStripeCustomer } from "~/server/billing/sync-stripe-customer";
 import { makeUser } from "~/test/factories";
-import { payOnHostedPage, sdk } from "~/test/stripe";
+import { payOnHostedPage, prices, sdk } from "~/test/stripe";
 
 describe("payment methods", () => {
   it("adds a card through Checkout in setup mode, makes it the default everywhere, and removes the old one", async () => {
@@ -54,5 +56,61 @@ describe("payment methods", () => {
       code: "NOT_FOUND",
     });
     expect((await sdk.paymentMethods.retrieve(card!.stripePaymentMethodId)).customer).not.toBeNull();
+  });
+
+  it("counts the card a subscription carries as the default, and removing it moves the subscription to another card", async () => {
+    // As Stripe's Checkout leaves it: the card on the subscription, none as the customer's default.
+    const owner = await makeUser("Sub Card");
+    const orgId = owner.organization.id;
+    const customer = await ensureStripeCustomer(orgId);
+    const visa = await sdk.paymentMethods.attach("pm_card_visa", { customer });
+    const sub = await sdk.subscriptions.create({ customer, items: [{ price: prices.STRIPE_PRICE_PRO_MONTHLY! }], default_payment_method: visa.id });
+    const mastercard = await sdk.paymentMethods.attach("pm_card_mastercard", { customer });
+    await syncStripeCustomer(customer);
+    const caller = createCaller({ headers: new Headers(), userId: owner.user.id });
+    expect((await caller.billing.paymentMethods({ orgId })).map((c) => [c.last4, c.isDefault])).toEqual([
+      ["4242", true],
+      ["4444", false],
+    ]);
+    expect((await caller.billing.overview({ orgId })).defaultCard).toMatchObject({ last4: "4242" });
+
+    await caller.billing.removePaymentMethod({ orgId, paymentMethodId: visa.id });
+    expect((await sdk.subscriptions.retrieve(sub.id)).default_payment_method).toBe(mastercard.id);
+    expect((await caller.billing.paymentMethods({ orgId })).map((c) => [c.last4, c.isDefault])).toEqual([["4444", true]]);
+  });
+
+  it("a card Stripe no longer has attached is a 4xx from Stripe's answer, not a 500", async () => {
+    const owner = await makeUser("Stale Card");
+    const orgId = owner.organization.id;
+    const customer = await ensureStripeCustomer(orgId);
+    const visa = await sdk.paymentMethods.attach("pm_card_visa", { customer });
+    const other = await sdk.paymentMethods.attach("pm_card_mastercard", { customer });
+    await syncStripeCustomer(customer);
+    await sdk.paymentMethods.detach(other.id); // e.g. removed in the customer portal; no sync yet
+    const caller = createCaller({ headers: new Headers(), userId: owner.user.id });
+    const error = await caller.billing.setDefaultPaymentMethod({ orgId, paymentMethodId: other.id }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "CONFLICT" });
+    expect((await sdk.customers.retrieve(customer)) as { invoice_settings: { default_payment_method: string | null } }).toMatchObject({
+      invoice_settings: { default_payment_method: null },
+    });
+    expect(visa.id).toBeTruthy();
+  });
+
+  it("runs one billing change per org at a time: a concurrent second one gets CONFLICT", async () => {
+    const owner = await makeUser("Double Click");
+    const orgId = owner.organization.id;
+    const customer = await ensureStripeCustomer(orgId);
+    const a = await sdk.paymentMethods.attach("pm_card_visa", { customer });
+    const b = await sdk.paymentMethods.attach("pm_card_mastercard", { customer });
+    await syncStripeCustomer(customer);
+    const caller = createCaller({ headers: new Headers(), userId: owner.user.id });
+    const results = await Promise.allSettled([
+      caller.billing.removePaymentMethod({ orgId, paymentMethodId: a.id }),
+      caller.billing.removePaymentMethod({ orgId, paymentMethodId: b.id }),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"]);
+    const rejected = results.find((r) => r.status === "rejected")!;
+    expect(rejected.reason).toMatchObject({ code: "CONFLICT", message: expect.stringContaining("in progress") });
+    expect(await db.paymentMethod.count({ where: { organizationId: orgId } })).toBe(1);
   });
 });

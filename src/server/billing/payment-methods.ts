@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { withBillingLock } from "~/server/billing/billing-lock";
 import { syncStripeCustomer } from "~/server/billing/sync-stripe-customer";
 import { db } from "~/server/clients/db";
 import { stripe } from "~/server/clients/stripe";
@@ -28,45 +29,50 @@ async function ownCard(actor: Actor, paymentMethodId: string) {
   return card;
 }
 
-/** Makes a card the default for future invoices: on the customer and on every live subscription. */
-export async function setDefaultPaymentMethod(actor: Actor, paymentMethodId: string) {
-  const card = await ownCard(actor, paymentMethodId);
+async function makeDefault(actor: Actor, customerId: string, paymentMethodId: string) {
   const client = stripe();
-  await client.customers.update(card.stripeCustomerId, { invoice_settings: { default_payment_method: paymentMethodId } });
+  await client.customers.update(customerId, { invoice_settings: { default_payment_method: paymentMethodId } });
   const live = await db.subscription.findMany({
-    where: { organizationId: actor.organizationId, stripeCustomerId: card.stripeCustomerId, status: { in: CHARGING } },
+    where: { organizationId: actor.organizationId, stripeCustomerId: customerId, status: { in: CHARGING } },
     select: { stripeSubscriptionId: true },
   });
   for (const sub of live) await client.subscriptions.update(sub.stripeSubscriptionId, { default_payment_method: paymentMethodId });
-  await syncStripeCustomer(card.stripeCustomerId);
-  return listPaymentMethods(actor);
 }
 
-/** Detaches a card; the last one is refused while a paid subscription would need to charge it. */
-export async function removePaymentMethod(actor: Actor, paymentMethodId: string) {
-  const card = await ownCard(actor, paymentMethodId);
-  const [cards, charging] = await Promise.all([
-    db.paymentMethod.count({ where: { organizationId: actor.organizationId } }),
-    db.subscription.count({ where: { organizationId: actor.organizationId, status: { in: CHARGING } } }),
-  ]);
-  if (cards <= 1 && charging > 0) {
-    throw new AppError("CONFLICT", "This is the last card of an active subscription: add another card before removing it.", {
-      details: { reason: "last_payment_method" },
-    });
-  }
-  const client = stripe();
-  await client.paymentMethods.detach(paymentMethodId);
-  if (card.isDefault) {
-    const next = await db.paymentMethod.findFirst({
-      where: { organizationId: actor.organizationId, stripePaymentMethodId: { not: paymentMethodId } },
-      orderBy: { stripeCreatedAt: "desc" },
-      select: { stripePaymentMethodId: true },
-    });
-    if (next) {
-      await syncStripeCustomer(card.stripeCustomerId);
-      return setDefaultPaymentMethod(actor, next.stripePaymentMethodId);
+/** Makes a card the default for future invoices: on the customer and on every live subscription. */
+export function setDefaultPaymentMethod(actor: Actor, paymentMethodId: string) {
+  return withBillingLock(actor.organizationId, async () => {
+    const card = await ownCard(actor, paymentMethodId);
+    await makeDefault(actor, card.stripeCustomerId, paymentMethodId);
+    await syncStripeCustomer(card.stripeCustomerId);
+    return listPaymentMethods(actor);
+  });
+}
+
+/**
+ * Detaches a card. The last one is refused while a paid subscription would need to charge it;
+ * removing the default first moves the default (customer and subscriptions) to the newest other
+ * card, so a renewal never finds no card.
+ */
+export function removePaymentMethod(actor: Actor, paymentMethodId: string) {
+  return withBillingLock(actor.organizationId, async () => {
+    const card = await ownCard(actor, paymentMethodId);
+    const [others, charging] = await Promise.all([
+      db.paymentMethod.findMany({
+        where: { organizationId: actor.organizationId, stripePaymentMethodId: { not: paymentMethodId } },
+        orderBy: { stripeCreatedAt: "desc" },
+        select: { stripePaymentMethodId: true },
+      }),
+      db.subscription.count({ where: { organizationId: actor.organizationId, status: { in: CHARGING } } }),
+    ]);
+    if (!others.length && charging > 0) {
+      throw new AppError("CONFLICT", "This is the last card of an active subscription: add another card before removing it.", {
+        details: { reason: "last_payment_method" },
+      });
     }
-  }
-  await syncStripeCustomer(card.stripeCustomerId);
-  return listPaymentMethods(actor);
+    if (card.isDefault && others[0]) await makeDefault(actor, card.stripeCustomerId, others[0].stripePaymentMethodId);
+    await stripe().paymentMethods.detach(paymentMethodId);
+    await syncStripeCustomer(card.stripeCustomerId);
+    return listPaymentMethods(actor);
+  });
 }

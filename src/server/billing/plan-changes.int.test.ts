@@ -95,6 +95,26 @@ describe("plan changes", () => {
     await expect(changePlan(o.actor, { plan: "business", interval: "month" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 
+  it("charges exactly what the preview showed when the change carries the preview's proration time", async () => {
+    const o = await subscribedOwner("pro");
+    await advanceCustomerClock(o.customer, 9 * DAY);
+    const preview = await previewChange(o.actor, { plan: "business", interval: "month" });
+    if (!("prorationDate" in preview)) throw new Error("an upgrade preview carries its proration time");
+    // Time moves on between the preview and the click; the charge still matches the preview.
+    await advanceCustomerClock(o.customer, 1800);
+    const result = await changePlan(o.actor, { plan: "business", interval: "month", prorationDate: preview.prorationDate });
+    expect(result.invoice).toMatchObject({ status: "paid", amountPaid: preview.dueNow.amount });
+
+    const late = await subscribedOwner("pro");
+    await advanceCustomerClock(late.customer, 3 * DAY);
+    const stale = await previewChange(late.actor, { plan: "business", interval: "month" });
+    await advanceCustomerClock(late.customer, 2 * 3600);
+    await expect(
+      changePlan(late.actor, { plan: "business", interval: "month", prorationDate: "prorationDate" in stale ? stale.prorationDate : 0 }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST", details: { reason: "stale_preview" } });
+    expect(await rowOf(late.orgId)).toMatchObject({ plan: "pro" });
+  });
+
   it("downgrades Business → Pro at the period end: Business until then, then a Pro renewal", async () => {
     const o = await subscribedOwner("business");
     await advanceCustomerClock(o.customer, 5 * DAY);

@@ -8,6 +8,7 @@
 import type Stripe from "stripe";
 import { z } from "zod";
 import { env } from "~/env";
+import { withBillingLock } from "~/server/billing/billing-lock";
 import { INTERVALS, PAID_PLAN_IDS, isUpgrade, type Interval, type PaidPlanId } from "~/server/billing/plans";
 import { planForPrice, priceIdFor } from "~/server/billing/price-ids";
 import { LIVE_STATUSES, syncStripeCustomer } from "~/server/billing/sync-stripe-customer";
@@ -16,7 +17,12 @@ import { stripe } from "~/server/clients/stripe";
 import { AppError } from "~/server/errors";
 import type { Actor } from "~/server/orgs/memberships";
 
-export const planChangeInput = z.object({ plan: z.enum(PAID_PLAN_IDS), interval: z.enum(INTERVALS) });
+export const planChangeInput = z.object({
+  plan: z.enum(PAID_PLAN_IDS),
+  interval: z.enum(INTERVALS),
+  /** The preview's proration time (Unix seconds), so the change charges what the preview showed. */
+  prorationDate: z.number().int().positive().optional(),
+});
 export type PlanChangeInput = z.infer<typeof planChangeInput>;
 
 type Target = { plan: PaidPlanId; interval: Interval };
@@ -55,23 +61,15 @@ function requireStatus(sub: Stripe.Subscription, allowed: readonly string[], act
 }
 
 /**
- * Runs a plan action for the org, one at a time: a second click waits for the first and then
- * sees its result in Stripe (a same-plan BAD_REQUEST, or a schedule to replace) instead of racing
- * it. The customer the action `touch`es is synced afterwards, also when the action failed part
- * way, so whatever Stripe did apply reaches the rows. The sync runs outside the lock: it takes a
- * connection and a lock of its own.
+ * Runs a plan action for the org under the org's billing lock (a concurrent second click gets
+ * CONFLICT rather than racing the first). The customer the action `touch`es is synced
+ * afterwards, also when the action failed part way, so whatever Stripe did apply reaches the rows.
  */
 async function planAction<T>(actor: Actor, action: (touch: (customerId: string) => void) => Promise<T>): Promise<T> {
   const touched: { customerId?: string } = {};
   let result: T;
   try {
-    result = await db.$transaction(
-      async (tx) => {
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`plan-change:${actor.organizationId}`}, 0))`;
-        return action((customerId) => void (touched.customerId = customerId));
-      },
-      { timeout: 60_000, maxWait: 10_000 },
-    );
+    result = await withBillingLock(actor.organizationId, () => action((customerId) => void (touched.customerId = customerId)));
   } catch (error) {
     if (touched.customerId) await syncStripeCustomer(touched.customerId).catch(() => undefined);
     throw error;
@@ -120,10 +118,11 @@ export async function previewChange(actor: Actor, input: PlanChangeInput) {
       nextInvoice: { amount: nextAmount, currency: price.currency, date: at(item.current_period_end) },
     };
   }
+  const prorationDate = await stripeNow(sub);
   const preview = await stripe().invoices.createPreview({
     customer: customerId,
     subscription: sub.id,
-    subscription_details: { items: [{ id: item.id, price: priceId }], proration_behavior: "always_invoice" },
+    subscription_details: { items: [{ id: item.id, price: priceId }], proration_behavior: "always_invoice", proration_date: prorationDate },
   });
   // A line that is not a proration is a new period starting now (the interval changed): it
   // ends where the next invoice falls. Otherwise the period, and its end, stay as they are.
@@ -131,6 +130,7 @@ export async function previewChange(actor: Actor, input: PlanChangeInput) {
   return {
     ...input,
     timing,
+    prorationDate,
     dueNow: {
       amount: preview.amount_due,
       currency: preview.currency,
@@ -140,6 +140,22 @@ export async function previewChange(actor: Actor, input: PlanChangeInput) {
     },
     nextInvoice: { amount: nextAmount, currency: price.currency, date: at(restart?.period.end ?? item.current_period_end) },
   };
+}
+
+/** Stripe's "now" for the subscription: its test clock's time when it has one, else the wall clock. */
+async function stripeNow(sub: Stripe.Subscription) {
+  const clock = sub.test_clock;
+  if (!clock) return Math.floor(Date.now() / 1000);
+  return typeof clock === "string" ? (await stripe().testHelpers.testClocks.retrieve(clock)).frozen_time : clock.frozen_time;
+}
+
+/** A preview's proration time is honoured for an hour, and never in the future or before the period. */
+async function checkedProrationDate(sub: Stripe.Subscription, prorationDate: number) {
+  const now = await stripeNow(sub);
+  if (prorationDate > now || prorationDate < now - 3600 || prorationDate < itemOf(sub).current_period_start) {
+    throw new AppError("BAD_REQUEST", "This price preview has expired: preview the change again.", { details: { reason: "stale_preview" } });
+  }
+  return prorationDate;
 }
 
 /** Releases the subscription's schedule: any change it had pending is dropped. */
@@ -203,6 +219,7 @@ export function changePlan(actor: Actor, input: PlanChangeInput) {
       const updated = await stripe().subscriptions.update(sub.id, {
         items: [{ id: item.id, price: priceId }],
         proration_behavior: "always_invoice",
+        ...(input.prorationDate ? { proration_date: await checkedProrationDate(sub, input.prorationDate) } : {}),
         metadata: { plan: input.plan },
         expand: ["latest_invoice"],
       });

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { ensureStripeCustomer } from "~/server/billing/stripe-customer";
 import { db } from "~/server/clients/db";
 import { makeUser } from "~/test/factories";
-import { deliver, eventsFor, prices, sdk } from "~/test/stripe";
+import { deliver, eventsFor, injectStripeFault, prices, sdk } from "~/test/stripe";
 
 /** An org with a Stripe customer and a card, ready for subscriptions made through the SDK. */
 async function customerWithCard() {
@@ -91,16 +91,24 @@ describe("POST /api/billing/webhooks/stripe", () => {
   });
 
   it("our own failure is a 500 so Stripe retries; the row keeps the error and the attempt count", async () => {
-    const { organization } = await makeUser("Broken Org");
-    // A customer id the app stores but Stripe has never heard of: the sync fails reading it.
-    await db.organization.update({ where: { id: organization.id }, data: { stripeCustomerId: `cus_gone_${Date.now()}` } });
-    const org = await db.organization.findUniqueOrThrow({ where: { id: organization.id } });
-    const event = fakeEvent(`evt_fail_${Date.now()}`, "customer.updated", { id: org.stripeCustomerId, object: "customer" });
-    expect((await deliver(event)).status).toBe(500);
-    expect((await deliver(event)).status).toBe(500);
-    const [row] = await eventRows(event.id);
-    expect(row).toMatchObject({ status: "FAILED", attempts: 2 });
-    expect(row!.lastError).toContain("No such customer");
+    const { orgId, customer } = await customerWithCard();
+    const event = (await eventsFor(customer)).find((e) => e.type === "payment_method.attached")!;
+    // Stripe fails the sync's invoice listing twice, then recovers.
+    await injectStripeFault({ method: "GET", path: "/v1/invoices", count: 2 });
+    expect(await deliver(event)).toMatchObject({ status: 500, body: { code: "INTERNAL", reason: "processing_failed" } });
+    expect(await deliver(event)).toMatchObject({ status: 500 });
+    const [failed] = await eventRows(event.id);
+    expect(failed).toMatchObject({ status: "FAILED", attempts: 2 });
+    expect(failed!.lastError).toContain("injected stand-in fault");
+
+    expect(await deliver(event)).toMatchObject({ status: 200, body: { status: "processed" } });
+    expect((await eventRows(event.id))[0]).toMatchObject({ status: "PROCESSED", attempts: 3, organizationId: orgId, lastError: null });
+    expect(await db.paymentMethod.count({ where: { organizationId: orgId } })).toBe(1);
+  });
+
+  it("an event naming a customer Stripe does not have is a 200, stored as ignored", async () => {
+    const event = fakeEvent(`evt_gone_${Date.now()}`, "customer.updated", { id: `cus_gone_${Date.now()}`, object: "customer" });
+    expect(await deliver(event)).toMatchObject({ status: 200, body: { status: "ignored", reason: "unknown_customer" } });
   });
 });
 

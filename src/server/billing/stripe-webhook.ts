@@ -26,8 +26,9 @@ function verify(rawBody: string, signature: string | null): Stripe.Event {
   const secret = env.STRIPE_WEBHOOK_SECRET;
   if (!secret) throw new AppError("UNAVAILABLE", "STRIPE_WEBHOOK_SECRET is not set.");
   if (!signature) throw new AppError("BAD_REQUEST", "Missing Stripe-Signature header.", { details: { reason: "invalid_signature" } });
+  const client = stripe(); // a configuration failure is ours (5xx), not a bad signature
   try {
-    return stripe().webhooks.constructEvent(rawBody, signature, secret);
+    return client.webhooks.constructEvent(rawBody, signature, secret);
   } catch (error) {
     throw new AppError("BAD_REQUEST", "The Stripe-Signature does not match this payload.", {
       details: { reason: "invalid_signature" },
@@ -96,6 +97,7 @@ export async function handleStripeWebhook(rawBody: string, signature: string | n
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     await db.billingEvent.update({ where: { stripeEventId: event.id }, data: { status: "FAILED", lastError: message.slice(0, 2000), lockedUntil: null } });
-    throw error;
+    // Whatever failed (a Stripe 404 included), the event is fine and we are not: 500, Stripe retries.
+    throw new AppError("INTERNAL", "Processing this event failed; it will be retried.", { cause: error, details: { reason: "processing_failed" } });
   }
 }

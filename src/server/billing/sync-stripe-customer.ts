@@ -2,8 +2,8 @@
  * The one convergent sync: reads a customer's subscriptions, invoices and payment methods from
  * Stripe and writes them as they are now. The webhook, the checkout success page, the admin
  * "sync now" and the daily job all call it. It never trusts an event's payload, so events that
- * arrive late, twice or out of order cannot move the rows away from Stripe's state; a per-customer
- * advisory lock makes concurrent syncs apply in the order they read.
+ * arrive late, twice or out of order cannot move the rows away from Stripe's state; a ticket taken
+ * before reading makes concurrent syncs apply in the order they started reading.
  */
 import type Stripe from "stripe";
 import { type Prisma } from "~/generated/prisma/client";
@@ -20,7 +20,7 @@ export const LIVE_STATUSES = ["trialing", "active", "past_due", "unpaid", "incom
 export type SyncResult = { status: "synced"; organizationId: string } | { status: "unknown_customer" };
 
 /** The org a customer belongs to: by stored id, else by the `organizationId` the app put in its metadata. */
-async function organizationFor(tx: Prisma.TransactionClient, customer: Stripe.Customer | Stripe.DeletedCustomer) {
+async function organizationFor(tx: Prisma.TransactionClient | typeof db, customer: Stripe.Customer | Stripe.DeletedCustomer) {
   const known = await tx.organization.findUnique({ where: { stripeCustomerId: customer.id }, select: { id: true } });
   if (known) return known.id;
   const claimed = "metadata" in customer ? customer.metadata.organizationId : undefined;
@@ -126,24 +126,43 @@ function invoiceRow(invoice: Stripe.Invoice) {
 
 export async function syncStripeCustomer(customerId: string): Promise<SyncResult> {
   const client = stripe();
+  // The read's place in line, taken before reading Stripe: the write below lands only if no
+  // sync that started reading later has landed already, so a slow read cannot overwrite a newer one.
+  const [{ ticket }] = (await db.$queryRaw<{ ticket: bigint }[]>`SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint AS ticket`) as [
+    { ticket: bigint },
+  ];
+  const customer = await client.customers.retrieve(customerId).catch((error: unknown) => {
+    // A customer Stripe does not know (another account's, or deleted long ago) is not ours to sync.
+    if ((error as { code?: string }).code === "resource_missing") return null;
+    throw error;
+  });
+  const organizationId = customer ? await organizationFor(db, customer) : null;
+  if (!customer || !organizationId) return { status: "unknown_customer" };
+
+  // Stripe is read outside any transaction: no database connection waits on the network.
+  const [subscriptions, invoices, paymentMethods] = await Promise.all([
+    client.subscriptions
+      .list({ customer: customerId, status: "all", limit: 100, expand: ["data.schedule"] })
+      .autoPagingToArray({ limit: 10_000 }),
+    client.invoices.list({ customer: customerId, limit: 100 }).autoPagingToArray({ limit: 10_000 }),
+    customer.deleted ? [] : client.customers.listPaymentMethods(customerId, { limit: 100 }).autoPagingToArray({ limit: 1_000 }),
+  ]);
+  const pending = await Promise.all(subscriptions.map((sub) => pendingChange(client, sub)));
+  // The card that will be charged: the customer's default, else the one a live subscription
+  // carries (Checkout in subscription mode saves the card on the subscription only).
+  const charging = subscriptions.find((s) => ["trialing", "active", "past_due", "unpaid"].includes(s.status) && s.default_payment_method);
+  const defaultPm = (customer.deleted ? null : idOf(customer.invoice_settings.default_payment_method)) ?? idOf(charging?.default_payment_method);
+
   return db.$transaction(
     async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`stripe-sync:${customerId}`}, 0))`;
-      const customer = await client.customers.retrieve(customerId);
-      const organizationId = await organizationFor(tx, customer);
-      if (!organizationId) return { status: "unknown_customer" } as const;
+      // Also the per-org write lock: a concurrent sync waits here for this row, then compares tickets.
+      const current = await tx.$executeRaw`
+        UPDATE "Organization" SET "stripeSyncTicket" = ${ticket}
+         WHERE "id" = ${organizationId} AND ("stripeSyncTicket" IS NULL OR "stripeSyncTicket" < ${ticket})`;
+      if (!current) return { status: "synced", organizationId } as const;
 
-      const [subscriptions, invoices, paymentMethods] = await Promise.all([
-        client.subscriptions
-          .list({ customer: customerId, status: "all", limit: 100, expand: ["data.schedule"] })
-          .autoPagingToArray({ limit: 10_000 }),
-        client.invoices.list({ customer: customerId, limit: 100 }).autoPagingToArray({ limit: 10_000 }),
-        customer.deleted ? [] : client.customers.listPaymentMethods(customerId, { limit: 100 }).autoPagingToArray({ limit: 1_000 }),
-      ]);
-      const defaultPm = customer.deleted ? null : idOf(customer.invoice_settings.default_payment_method);
-
-      for (const sub of subscriptions) {
-        const row = subscriptionRow(sub, invoices, await pendingChange(client, sub));
+      for (const [i, sub] of subscriptions.entries()) {
+        const row = subscriptionRow(sub, invoices, pending[i]!);
         await tx.subscription.upsert({
           where: { stripeSubscriptionId: sub.id },
           create: { ...row, stripeSubscriptionId: sub.id, organizationId },
@@ -185,6 +204,6 @@ export async function syncStripeCustomer(customerId: string): Promise<SyncResult
       }
       return { status: "synced", organizationId } as const;
     },
-    { timeout: 60_000, maxWait: 10_000 },
+    { timeout: 30_000, maxWait: 10_000 },
   );
 }

@@ -17,7 +17,9 @@ export function PlanPicker({ orgId, canManage }: { orgId: string; canManage: boo
   const trpc = useTRPC();
   const plans = useQuery(trpc.billing.plans.queryOptions());
   const overview = useQuery(trpc.billing.overview.queryOptions({ orgId }));
-  const [interval, setInterval] = useState<Interval>(overview.data?.subscription?.interval === "year" ? "year" : "month");
+  // Until the user picks, the toggle shows the interval the org pays by.
+  const [picked, setInterval] = useState<Interval | null>(null);
+  const interval: Interval = picked ?? (overview.data?.subscription?.interval === "year" ? "year" : "month");
   const [target, setTarget] = useState<Target | null>(null);
   const checkout = useMutation(
     trpc.billing.createCheckoutSession.mutationOptions({
@@ -167,7 +169,12 @@ function ChangePreview({ orgId, target, planName, onClose }: { orgId: string; ta
         </div>
       )}
       <div className="mt-4 flex gap-3">
-        <Button disabled={!preview.data || change.isPending} onClick={() => change.mutate({ orgId, ...target })}>
+        <Button
+          disabled={!preview.data || change.isPending}
+          onClick={() =>
+            change.mutate({ orgId, ...target, ...(preview.data && "prorationDate" in preview.data ? { prorationDate: preview.data.prorationDate } : {}) })
+          }
+        >
           {change.isPending ? "Changing…" : "Confirm change"}
         </Button>
         <Button variant="secondary" onClick={onClose}>
