@@ -1,20 +1,11 @@
-import type Stripe from "stripe";
-import { beforeAll, describe, expect, it } from "vitest";
-import { withStripeStandIn } from "./test-fixtures";
+import { describe, expect, it } from "vitest";
+import { withPlanPrices, withStripeStandIn } from "./test-fixtures";
 
 const SECRET = "sk_test_plan_change";
 const t = withStripeStandIn(SECRET);
 const DAY = 86_400;
 const T0 = Date.UTC(2026, 2, 1) / 1000; // 1 March: a 31-day period
-const prices: Record<string, Stripe.Price> = {};
-
-beforeAll(async () => {
-  const pro = await t.stripe.products.create({ name: "Pro" });
-  const business = await t.stripe.products.create({ name: "Business" });
-  prices.proMonthly = await t.stripe.prices.create({ product: pro.id, currency: "usd", unit_amount: 2900, recurring: { interval: "month" } });
-  prices.proYearly = await t.stripe.prices.create({ product: pro.id, currency: "usd", unit_amount: 29000, recurring: { interval: "year" } });
-  prices.businessMonthly = await t.stripe.prices.create({ product: business.id, currency: "usd", unit_amount: 14900, recurring: { interval: "month" } });
-});
+const prices = withPlanPrices(t);
 
 async function activeSubscription() {
   const clock = await t.stripe.testHelpers.testClocks.create({ frozen_time: T0 });

@@ -1,21 +1,13 @@
 import type Stripe from "stripe";
-import { beforeAll, describe, expect, it } from "vitest";
-import { fixtureKeys, withStripeStandIn } from "./test-fixtures";
+import { describe, expect, it } from "vitest";
+import { fixtureKeys, withPlanPrices, withStripeStandIn } from "./test-fixtures";
 
 const t = withStripeStandIn("sk_test_schedules");
 const DAY = 86_400;
 const T0 = Date.UTC(2026, 2, 1) / 1000; // 1 March: the period ends on 1 April
 const APRIL = Date.UTC(2026, 3, 1) / 1000;
 const MAY = Date.UTC(2026, 4, 1) / 1000;
-const prices: Record<string, Stripe.Price> = {};
-
-beforeAll(async () => {
-  const pro = await t.stripe.products.create({ name: "Pro" });
-  const business = await t.stripe.products.create({ name: "Business" });
-  prices.proMonthly = await t.stripe.prices.create({ product: pro.id, currency: "usd", unit_amount: 2900, recurring: { interval: "month" } });
-  prices.proYearly = await t.stripe.prices.create({ product: pro.id, currency: "usd", unit_amount: 29000, recurring: { interval: "year" } });
-  prices.businessMonthly = await t.stripe.prices.create({ product: business.id, currency: "usd", unit_amount: 14900, recurring: { interval: "month" } });
-});
+const prices = withPlanPrices(t);
 
 async function subscribed(price: Stripe.Price) {
   const clock = await t.stripe.testHelpers.testClocks.create({ frozen_time: T0 });

@@ -29,3 +29,16 @@ export function withStripeStandIn(secretKey: string, settings?: Parameters<typeo
   afterAll(() => ctx.standIn.close());
   return ctx;
 }
+
+/** Pro ($29/month, $290/year) and Business ($149/month) prices, created before a file's tests. */
+export function withPlanPrices(ctx: { stripe: Stripe }) {
+  const prices = {} as Record<"proMonthly" | "proYearly" | "businessMonthly", Stripe.Price>;
+  beforeAll(async () => {
+    const pro = await ctx.stripe.products.create({ name: "Pro" });
+    const business = await ctx.stripe.products.create({ name: "Business" });
+    prices.proMonthly = await ctx.stripe.prices.create({ product: pro.id, currency: "usd", unit_amount: 2900, recurring: { interval: "month" } });
+    prices.proYearly = await ctx.stripe.prices.create({ product: pro.id, currency: "usd", unit_amount: 29000, recurring: { interval: "year" } });
+    prices.businessMonthly = await ctx.stripe.prices.create({ product: business.id, currency: "usd", unit_amount: 14900, recurring: { interval: "month" } });
+  });
+  return prices;
+}
