@@ -15,7 +15,7 @@ export interface StartedStandIn {
   close(): Promise<void>;
 }
 
-export async function startLocalServices(env: NodeJS.ProcessEnv, appUrl: string) {
+export async function startLocalServices(env: Record<string, string | undefined>, appUrl: string) {
   const started: StartedStandIn[] = [];
   const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
   try {

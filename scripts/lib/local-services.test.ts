@@ -1,0 +1,37 @@
+import { GoogleGenAI } from "@google/genai";
+import { Client } from "@upstash/qstash";
+import Stripe from "stripe";
+import { describe, expect, it } from "vitest";
+import { stripeConnection } from "../../src/server/clients/stripe-connection";
+import { startLocalServices } from "./local-services";
+
+const ANY_PORT = { STRIPE_STAND_IN_PORT: "0", QSTASH_STAND_IN_PORT: "0", GEMINI_STAND_IN_PORT: "0" };
+
+describe("startLocalServices", () => {
+  it("starts none when every service has its key, and leaves the env as it was", async () => {
+    const env = { STRIPE_SECRET_KEY: "sk_test_real", QSTASH_TOKEN: "real-token", GEMINI_API_KEY: "real-key", ...ANY_PORT };
+    const services = await startLocalServices(env, "http://localhost:3000");
+    expect(services.started).toEqual([]);
+    expect(env).toEqual({ STRIPE_SECRET_KEY: "sk_test_real", QSTASH_TOKEN: "real-token", GEMINI_API_KEY: "real-key", ...ANY_PORT });
+  });
+
+  it("starts each missing one and points the official clients at it", async () => {
+    const env: Record<string, string | undefined> = { ...ANY_PORT };
+    const services = await startLocalServices(env, "http://localhost:3000");
+    try {
+      expect(services.started.map((s) => s.name)).toEqual(["Stripe", "QStash", "Gemini"]);
+      const stripe = new Stripe(env.STRIPE_SECRET_KEY!, { ...stripeConnection(env.STRIPE_API_BASE), maxNetworkRetries: 0 });
+      const price = await stripe.prices.retrieve(env.STRIPE_PRICE_PRO_MONTHLY!);
+      expect(price).toMatchObject({ unit_amount: 2900, lookup_key: "vantflow_pro_monthly" });
+
+      const qstash = new Client({ token: env.QSTASH_TOKEN!, baseUrl: env.QSTASH_URL! });
+      expect(await qstash.schedules.list()).toEqual([]);
+
+      const gemini = new GoogleGenAI({ apiKey: env.GEMINI_API_KEY!, httpOptions: { baseUrl: env.GEMINI_API_BASE! } });
+      const reply = await gemini.models.generateContent({ model: "gemini-2.5-flash", contents: "Plan a scrape of example.com" });
+      expect(reply.usageMetadata?.totalTokenCount).toBeGreaterThan(0);
+    } finally {
+      await services.close();
+    }
+  });
+});
