@@ -25,7 +25,9 @@ describe("startLocalServices", () => {
       expect(price).toMatchObject({ unit_amount: 2900, lookup_key: "vantflow_pro_monthly" });
 
       const qstash = new Client({ token: env.QSTASH_TOKEN!, baseUrl: env.QSTASH_URL! });
-      expect(await qstash.schedules.list()).toEqual([]);
+      expect((await qstash.schedules.list()).map((s) => [s.scheduleId, s.cron, s.destination])).toEqual([
+        ["vantflow-billing-sync-daily", "0 2 * * *", "http://localhost:3000/api/jobs/billing-sync"],
+      ]);
 
       const gemini = new GoogleGenAI({ apiKey: env.GEMINI_API_KEY!, httpOptions: { baseUrl: env.GEMINI_API_BASE! } });
       const reply = await gemini.models.generateContent({ model: "gemini-2.5-flash", contents: "Plan a scrape of example.com" });

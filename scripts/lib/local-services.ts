@@ -4,8 +4,10 @@
  * the env lines that point the app's official client at it; with real keys set, none starts.
  * Keys of stand-ins are fixed, local-only values: they guard nothing outside this machine.
  */
+import { Client } from "@upstash/qstash";
 import { startGeminiStandIn } from "../../e2e/stand-ins/gemini/server";
 import { startQStashStandIn } from "../../e2e/stand-ins/qstash/server";
+import { registerSchedules } from "../../src/server/jobs/schedules";
 import { startLocalStripe } from "./local-stripe";
 
 export interface StartedStandIn {
@@ -38,7 +40,13 @@ export async function startLocalServices(env: Record<string, string | undefined>
         QSTASH_CURRENT_SIGNING_KEY: keys.currentSigningKey,
         QSTASH_NEXT_SIGNING_KEY: keys.nextSigningKey,
       });
-      started.push({ name: "QStash", url: qstash.url, note: "ready for the job schedules; deliveries signed for the official Receiver", close: () => qstash.close() });
+      const schedules = await registerSchedules(new Client({ token: keys.token, baseUrl: qstash.url }), appUrl);
+      started.push({
+        name: "QStash",
+        url: qstash.url,
+        note: `schedules: ${schedules.map((s) => `${s.scheduleId} (${s.cron} UTC)`).join(", ")}; deliveries signed for the official Receiver`,
+        close: () => qstash.close(),
+      });
     }
     if (!env.GEMINI_API_KEY) {
       const apiKey = "gemini_local_stand_in";

@@ -1,5 +1,6 @@
 import Stripe from "stripe";
 import type { TestProject } from "vitest/node";
+import { startQStashStandIn } from "../../e2e/stand-ins/qstash/server";
 import { startStripeStandIn } from "../../e2e/stand-ins/stripe/server";
 import { setupCatalog } from "../server/billing/setup-catalog";
 import { deployMigrations } from "../../scripts/db/deploy";
@@ -10,6 +11,7 @@ declare module "vitest" {
   export interface ProvidedContext {
     databaseUrl: string;
     stripe: { apiBase: string; secretKey: string; webhookSecret: string; prices: Record<string, string> };
+    qstash: { url: string; token: string; currentSigningKey: string; nextSigningKey: string };
   }
 }
 
@@ -32,7 +34,13 @@ export default async function setup(project: TestProject) {
   const standIn = await startStripeStandIn({ secretKey, settings: { clockPerCustomer: true } });
   const prices = await setupCatalog(new Stripe(secretKey, { host: "127.0.0.1", port: standIn.port, protocol: "http" }));
   project.provide("stripe", { apiBase: standIn.url, secretKey, webhookSecret: "whsec_vantflow_integration", prices });
+
+  // One QStash stand-in for the run: jobs enqueue through it and tests read its deliveries via the SDK.
+  const qstashKeys = { token: "qstash_integration", currentSigningKey: "sig_integration_current", nextSigningKey: "sig_integration_next" };
+  const qstash = await startQStashStandIn({ ...qstashKeys, retryBaseMs: 1 });
+  project.provide("qstash", { url: qstash.url, ...qstashKeys });
   return async () => {
+    await qstash.close();
     await standIn.close();
     if (!process.env.KEEP_TEST_DB) await dropDatabase(url);
   };

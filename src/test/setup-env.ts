@@ -11,3 +11,9 @@ process.env.STRIPE_SECRET_KEY = stripe.secretKey;
 process.env.STRIPE_API_BASE = stripe.apiBase;
 process.env.STRIPE_WEBHOOK_SECRET = stripe.webhookSecret;
 Object.assign(process.env, stripe.prices);
+
+const qstash = inject("qstash");
+process.env.QSTASH_URL = qstash.url;
+process.env.QSTASH_TOKEN = qstash.token;
+process.env.QSTASH_CURRENT_SIGNING_KEY = qstash.currentSigningKey;
+process.env.QSTASH_NEXT_SIGNING_KEY = qstash.nextSigningKey;

@@ -67,7 +67,7 @@ export async function advanceCustomerClock(customerId: string, seconds: number) 
   return sdk.testHelpers.testClocks.advance(clockId, { frozen_time: clock.frozen_time + seconds });
 }
 
-/** Makes the stand-in fail the next `count` API calls to `path` (a prefix) with a 500 api_error. */
+/** Makes the stand-in fail the next `count` API calls whose path and query start with `path` (500 api_error). */
 export async function injectStripeFault(fault: { method?: string; path: string; count?: number }) {
   const res = await fetch(new URL("/__stand-in/faults", config.apiBase), {
     method: "POST",

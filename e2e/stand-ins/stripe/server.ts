@@ -125,9 +125,8 @@ export async function startStripeStandIn(opts: {
         faults.push({ method: fault.method?.toUpperCase(), path: fault.path, remaining: fault.count ?? 1 });
         return send(200, { faults: faults.length });
       }
-      const fault = faults.find(
-        (f) => f.remaining > 0 && (!f.method || f.method === req.method) && new URL(req.url ?? "/", "http://stand-in").pathname.startsWith(f.path),
-      );
+      // `path` is a prefix of the path and query, e.g. "/v1/invoices?customer=cus_123".
+      const fault = faults.find((f) => f.remaining > 0 && (!f.method || f.method === req.method) && (req.url ?? "/").startsWith(f.path));
       if (fault) {
         fault.remaining--;
         // As Stripe does for errors a retry cannot fix, tell the SDK not to retry.

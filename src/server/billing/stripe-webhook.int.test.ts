@@ -94,7 +94,7 @@ describe("POST /api/billing/webhooks/stripe", () => {
     const { orgId, customer } = await customerWithCard();
     const event = (await eventsFor(customer)).find((e) => e.type === "payment_method.attached")!;
     // Stripe fails the sync's invoice listing twice, then recovers.
-    await injectStripeFault({ method: "GET", path: "/v1/invoices", count: 2 });
+    await injectStripeFault({ method: "GET", path: `/v1/invoices?customer=${customer}`, count: 2 });
     expect(await deliver(event)).toMatchObject({ status: 500, body: { code: "INTERNAL", reason: "processing_failed" } });
     expect(await deliver(event)).toMatchObject({ status: 500 });
     const [failed] = await eventRows(event.id);

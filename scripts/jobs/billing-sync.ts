@@ -1,0 +1,10 @@
+/**
+ * `npm run job:billing-sync`: the daily billing sync, run by hand against DATABASE_URL and the
+ * configured Stripe (every batch in turn, no QStash involved). Prints what it did.
+ */
+import "dotenv/config";
+
+const { runBillingSyncToEnd } = await import("../../src/server/jobs/billing-sync");
+const result = await runBillingSyncToEnd();
+console.log(JSON.stringify(result, null, 2));
+process.exit(result.failed.length ? 1 : 0);

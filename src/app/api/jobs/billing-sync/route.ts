@@ -1,0 +1,3 @@
+import { billingSyncJobRoute } from "~/server/rest/jobs";
+
+export const POST = billingSyncJobRoute;
