@@ -14,7 +14,8 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
     params.checkout === "success" && params.session_id
       ? await returnFromCheckout(orgId, params.session_id, "Your subscription is set up. Welcome aboard!")
       : null;
-  void getQueryClient().prefetchQuery(trpc.billing.overview.queryOptions({ orgId }));
+  // Awaited: the client components then render with the data, so server and client HTML match.
+  await getQueryClient().prefetchQuery(trpc.billing.overview.queryOptions({ orgId }));
   return (
     <HydrateClient>
       <FlashToast flash={flash} />

@@ -9,7 +9,8 @@ export const metadata: Metadata = { title: "Projects" };
 export default async function ProjectsPage() {
   const { active } = await requireActiveOrg();
   const orgId = active.organization.id;
-  void getQueryClient().prefetchQuery(trpc.project.list.queryOptions({ orgId }));
+  // Awaited: the client components then render with the data, so server and client HTML match.
+  await getQueryClient().prefetchQuery(trpc.project.list.queryOptions({ orgId }));
   return (
     <HydrateClient>
       <PageHeader title="Projects" description="Automation projects of this organization." />

@@ -10,8 +10,11 @@ export const metadata: Metadata = { title: "Settings" };
 export default async function SettingsPage() {
   const { active } = await requireActiveOrg();
   const orgId = active.organization.id;
-  void getQueryClient().prefetchQuery(trpc.token.list.queryOptions({ orgId }));
-  void getQueryClient().prefetchQuery(trpc.org.list.queryOptions());
+  // Awaited: the client components then render with the data, so server and client HTML match.
+  await Promise.all([
+    getQueryClient().prefetchQuery(trpc.token.list.queryOptions({ orgId })),
+    getQueryClient().prefetchQuery(trpc.org.list.queryOptions()),
+  ]);
   return (
     <HydrateClient>
       <PageHeader title="Settings" description={`API access for ${active.organization.name}.`} />

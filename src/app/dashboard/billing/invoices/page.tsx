@@ -10,7 +10,8 @@ export const metadata: Metadata = { title: "Invoices" };
 
 export default async function InvoicesPage() {
   const { orgId } = await billingPageContext();
-  void getQueryClient().prefetchInfiniteQuery(trpc.invoices.list.infiniteQueryOptions({ orgId, limit: PAGE_SIZE }, { getNextPageParam: (page) => page.nextCursor }));
+  // Awaited: the client components then render with the data, so server and client HTML match.
+  await getQueryClient().prefetchInfiniteQuery(trpc.invoices.list.infiniteQueryOptions({ orgId, limit: PAGE_SIZE }, { getNextPageParam: (page) => page.nextCursor }));
   return (
     <HydrateClient>
       <PageHeader title="Invoices" description="Every invoice Stripe issued to this organization, newest first." />

@@ -16,7 +16,8 @@ export default async function PaymentMethodsPage({ searchParams }: { searchParam
       : params.setup === "canceled"
         ? { tone: "info", message: "No card was added." }
         : null;
-  void getQueryClient().prefetchQuery(trpc.billing.paymentMethods.queryOptions({ orgId }));
+  // Awaited: the client components then render with the data, so server and client HTML match.
+  await getQueryClient().prefetchQuery(trpc.billing.paymentMethods.queryOptions({ orgId }));
   return (
     <HydrateClient>
       <FlashToast flash={flash} />

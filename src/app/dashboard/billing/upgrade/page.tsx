@@ -10,12 +10,15 @@ export const metadata: Metadata = { title: "Plans" };
 export default async function UpgradePage({ searchParams }: { searchParams: Promise<{ checkout?: string }> }) {
   const { orgId, canManage } = await billingPageContext();
   const canceled = (await searchParams).checkout === "canceled";
-  void getQueryClient().prefetchQuery(trpc.billing.overview.queryOptions({ orgId }));
-  void getQueryClient().prefetchQuery(trpc.billing.plans.queryOptions());
+  // Awaited: the client components then render with the data, so server and client HTML match.
+  await Promise.all([
+    getQueryClient().prefetchQuery(trpc.billing.overview.queryOptions({ orgId })),
+    getQueryClient().prefetchQuery(trpc.billing.plans.queryOptions()),
+  ]);
   return (
     <HydrateClient>
       <FlashToast flash={canceled ? { tone: "info", message: "Checkout canceled: nothing was charged." } : null} />
-      <PageHeader title="Plans" description="Pick the plan that fits. Every paid plan starts with a 14-day free trial." />
+      <PageHeader title="Plans" description="Pick the plan that fits. An organization's first paid plan starts with a 14-day free trial." />
       <PlanPicker orgId={orgId} canManage={canManage} />
     </HydrateClient>
   );
