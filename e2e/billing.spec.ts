@@ -111,3 +111,19 @@ test("an active Pro org previews and makes an upgrade to Business, then cancels 
   await expect(page.getByText(/Cancels on/)).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Cancel subscription" })).toBeVisible();
 });
+
+test("the billing pages render the same on server and client: no console errors", async ({ page }) => {
+  const errors: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  page.on("pageerror", (error) => errors.push(error.message));
+  await register(page, "Console Watcher");
+  for (const path of ["/dashboard/billing", "/dashboard/billing/upgrade", "/dashboard/billing/invoices", "/dashboard/billing/payment-methods"]) {
+    await page.goto(path);
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+    await page.waitForLoadState("networkidle");
+  }
+  await expect(page.getByText("No card on file yet")).toBeVisible();
+  expect(errors).toEqual([]);
+});
