@@ -13,4 +13,11 @@ describe("log redaction", () => {
     for (const secret of ["hunter2", "sk_live_x", "vf_x", "vf_y", '"s"']) expect(text).not.toContain(secret);
     expect(out).toMatchObject({ nested: { ok: 1 }, error: { name: "Error", message: "boom", code: "E1" } });
   });
+
+  it("keeps an error's cause chain, cleaned the same way", () => {
+    const inner = Object.assign(new Error("No such customer"), { code: "resource_missing", raw: { headers: { authorization: "Bearer sk_x" } } });
+    const out = redactForLog({ error: new Error("Processing failed", { cause: inner }) });
+    expect(out).toEqual({ error: { name: "Error", message: "Processing failed", cause: { name: "Error", message: "No such customer", code: "resource_missing" } } });
+    expect(JSON.stringify(out)).not.toContain("sk_x");
+  });
 });

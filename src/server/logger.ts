@@ -7,7 +7,9 @@ const SECRET_KEY = /pass(word)?|secret|token|authorization|cookie|api[-_]?key|si
 function clean(value: unknown, depth = 0): unknown {
   if (value instanceof Error) {
     const code = (value as { code?: unknown }).code;
-    return { name: value.name, message: value.message, ...(code ? { code } : {}) };
+    // The cause chain too (an AppError wrapping a Stripe error), cleaned the same way.
+    const cause = value.cause !== undefined && depth < 4 ? { cause: clean(value.cause, depth + 1) } : {};
+    return { name: value.name, message: value.message, ...(code ? { code } : {}), ...cause };
   }
   if (depth > 4 || value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) return value.map((v) => clean(v, depth + 1));
