@@ -11,6 +11,10 @@ const config = {
   serverExternalPackages: ["pg", "@prisma/adapter-pg", "ioredis", "bcryptjs"],
   poweredByHeader: false,
   typedRoutes: false,
+  // The guide's paths (e.g. the 402 body's upgradeUrl) lead into the dashboard.
+  async redirects() {
+    return [{ source: "/billing/:path*", destination: "/dashboard/billing/:path*", permanent: false }];
+  },
 };
 
 export default config;

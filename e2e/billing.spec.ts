@@ -126,4 +126,7 @@ test("the billing pages render the same on server and client: no console errors"
   }
   await expect(page.getByText("No card on file yet")).toBeVisible();
   expect(errors).toEqual([]);
+  // The 402 body's upgradeUrl (the guide's path) lands on the plans page.
+  await page.goto("/billing/upgrade");
+  await expect(page).toHaveURL(/\/dashboard\/billing\/upgrade$/);
 });

@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useState } from "react";
 import { Alert, Button, Field } from "~/components/ui";
 
@@ -21,7 +22,7 @@ export function NameForm({
   label: string;
   submitLabel: string;
   pending: boolean;
-  error: { message: string; data?: { fieldErrors?: Record<string, string[]> | null } | null } | null;
+  error: { message: string; data?: { fieldErrors?: Record<string, string[]> | null; appCode?: string | null } | null } | null;
   variant?: "primary" | "secondary";
   onCreate: (name: string) => Promise<unknown>;
 }) {
@@ -48,7 +49,17 @@ export function NameForm({
       </form>
       {error && !fieldError && (
         <div className="mt-3">
-          <Alert>{error.message}</Alert>
+          <Alert>
+            {error.message}
+            {error.data?.appCode === "PAYMENT_REQUIRED" && (
+              <>
+                {" "}
+                <Link className="font-medium underline" href="/dashboard/billing/upgrade">
+                  See plans
+                </Link>
+              </>
+            )}
+          </Alert>
         </div>
       )}
     </>

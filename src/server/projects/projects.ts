@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { requireWithinLimit } from "~/server/billing/quota";
 import { db } from "~/server/clients/db";
 import { AppError } from "~/server/errors";
 import type { Actor } from "~/server/orgs/memberships";
@@ -9,10 +10,19 @@ export const projectInput = z.object({
 
 const projectSelect = { id: true, name: true, organizationId: true, createdAt: true, updatedAt: true } as const;
 
+/**
+ * Creates a project within the plan's project limit (402 past it). The count and the insert run
+ * under a per-org lock, so two concurrent creates cannot both take the last slot.
+ */
 export function createProject(actor: Actor, input: z.infer<typeof projectInput>) {
-  return db.project.create({
-    data: { name: input.name, organizationId: actor.organizationId, createdById: actor.userId },
-    select: projectSelect,
+  return db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`projects:${actor.organizationId}`}, 0))`;
+    const current = await tx.project.count({ where: { organizationId: actor.organizationId } });
+    await requireWithinLimit(actor.organizationId, "projects", current);
+    return tx.project.create({
+      data: { name: input.name, organizationId: actor.organizationId, createdById: actor.userId },
+      select: projectSelect,
+    });
   });
 }
 
