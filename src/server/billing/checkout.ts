@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { env } from "~/env";
-import { LIVE_STATUSES, syncStripeCustomer } from "~/server/billing/sync-stripe-customer";
+import { LIVE_STATUSES } from "~/server/billing/subscription-status";
+import { syncStripeCustomer } from "~/server/billing/sync-stripe-customer";
 import { INTERVALS, PAID_PLAN_IDS, TRIAL_DAYS } from "~/server/billing/plans";
 import { priceIdFor } from "~/server/billing/price-ids";
 import { ensureStripeCustomer } from "~/server/billing/stripe-customer";
@@ -13,11 +14,10 @@ export const checkoutInput = z.object({ plan: z.enum(PAID_PLAN_IDS), interval: z
 
 const billingUrl = (path: string) => new URL(path, env.APP_URL).toString();
 
-/** Whether the org has had a trial: recorded by the sync, or seen on any of its subscriptions. */
+/** Whether the org has had a trial: the sync records the first one with the subscription rows. */
 async function hadTrial(organizationId: string) {
   const org = await db.organization.findUniqueOrThrow({ where: { id: organizationId }, select: { trialUsedAt: true } });
-  if (org.trialUsedAt) return true;
-  return (await db.subscription.count({ where: { organizationId, trialStart: { not: null } } })) > 0;
+  return org.trialUsedAt !== null;
 }
 
 /**

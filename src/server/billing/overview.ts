@@ -1,5 +1,6 @@
-import { getEntitlements } from "~/server/billing/entitlements";
+import { entitlementsOf } from "~/server/billing/entitlements";
 import { PLANS, type Interval, type PlanId } from "~/server/billing/plans";
+import { isCharging, isLive } from "~/server/billing/subscription-status";
 import { db } from "~/server/clients/db";
 import type { Actor } from "~/server/orgs/memberships";
 
@@ -7,23 +8,23 @@ const DAY_MS = 86_400_000;
 
 /** What the billing dashboard shows: plan, status, trial days left, the next invoice, the default card. */
 export async function getBillingOverview(actor: Actor, now = new Date()) {
-  const [entitlements, org, card] = await Promise.all([
-    getEntitlements(actor.organizationId, now),
+  const [subscriptions, org, card] = await Promise.all([
+    db.subscription.findMany({ where: { organizationId: actor.organizationId } }),
     db.organization.findUniqueOrThrow({ where: { id: actor.organizationId }, select: { trialUsedAt: true, stripeCustomerId: true } }),
     db.paymentMethod.findFirst({
       where: { organizationId: actor.organizationId, isDefault: true },
       select: { brand: true, last4: true, expMonth: true, expYear: true },
     }),
   ]);
-  const sub = entitlements.subscription
-    ? await db.subscription.findUniqueOrThrow({ where: { stripeSubscriptionId: entitlements.subscription.stripeSubscriptionId } })
-    : null;
-  const live = sub && !["canceled", "incomplete_expired"].includes(sub.status);
+  // The rows are read once: the entitlements pick the subscription that speaks for the org.
+  const entitlements = entitlementsOf(subscriptions, now);
+  const sub = subscriptions.find((s) => s.stripeSubscriptionId === entitlements.subscription?.stripeSubscriptionId) ?? null;
+  const live = sub && isLive(sub.status);
   const trialDaysLeft = sub?.status === "trialing" && sub.trialEnd ? Math.max(0, Math.ceil((sub.trialEnd.getTime() - now.getTime()) / DAY_MS)) : null;
   // A scheduled change bills the new plan's price at the period end (before tax and discounts).
   const pending = sub?.pendingPlan && sub.pendingInterval ? PLANS[sub.pendingPlan as PlanId]?.prices?.[sub.pendingInterval as Interval] : undefined;
   const nextInvoice =
-    live && sub.currentPeriodEnd && !sub.cancelAtPeriodEnd && ["trialing", "active", "past_due"].includes(sub.status)
+    live && sub.currentPeriodEnd && !sub.cancelAtPeriodEnd && isCharging(sub.status)
       ? { date: sub.currentPeriodEnd, amount: (pending ?? sub.unitAmount ?? 0) * sub.quantity, currency: sub.currency }
       : null;
   return {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { withBillingLock } from "~/server/billing/billing-lock";
+import { CHARGING_STATUSES } from "~/server/billing/subscription-status";
 import { syncStripeCustomer } from "~/server/billing/sync-stripe-customer";
 import { db } from "~/server/clients/db";
 import { stripe } from "~/server/clients/stripe";
@@ -8,8 +9,6 @@ import type { Actor } from "~/server/orgs/memberships";
 
 export const paymentMethodInput = z.object({ paymentMethodId: z.string().min(1).max(255) });
 
-/** Statuses in which a subscription will charge a card. */
-const CHARGING = ["trialing", "active", "past_due"];
 
 export function listPaymentMethods(actor: Actor) {
   return db.paymentMethod.findMany({
@@ -33,7 +32,7 @@ async function makeDefault(actor: Actor, customerId: string, paymentMethodId: st
   const client = stripe();
   await client.customers.update(customerId, { invoice_settings: { default_payment_method: paymentMethodId } });
   const live = await db.subscription.findMany({
-    where: { organizationId: actor.organizationId, stripeCustomerId: customerId, status: { in: CHARGING } },
+    where: { organizationId: actor.organizationId, stripeCustomerId: customerId, status: { in: [...CHARGING_STATUSES] } },
     select: { stripeSubscriptionId: true },
   });
   for (const sub of live) await client.subscriptions.update(sub.stripeSubscriptionId, { default_payment_method: paymentMethodId });
@@ -63,7 +62,7 @@ export function removePaymentMethod(actor: Actor, paymentMethodId: string) {
         orderBy: { stripeCreatedAt: "desc" },
         select: { stripePaymentMethodId: true },
       }),
-      db.subscription.count({ where: { organizationId: actor.organizationId, status: { in: CHARGING } } }),
+      db.subscription.count({ where: { organizationId: actor.organizationId, status: { in: [...CHARGING_STATUSES] } } }),
     ]);
     if (!others.length && charging > 0) {
       throw new AppError("CONFLICT", "This is the last card of an active subscription: add another card before removing it.", {

@@ -28,5 +28,4 @@ export async function requireWithinLimit(organizationId: string, metric: Metric,
   const { limits } = await getEntitlements(organizationId);
   const limit = limits[metric];
   if (limit !== null && current + adding > limit) throw quotaExceeded(metric, current, limit);
-  return { limit };
 }

@@ -8,14 +8,13 @@
 import type Stripe from "stripe";
 import { type Prisma } from "~/generated/prisma/client";
 import { planForPrice } from "~/server/billing/price-ids";
+import { isLive } from "~/server/billing/subscription-status";
 import { db } from "~/server/clients/db";
 import { stripe } from "~/server/clients/stripe";
 
 const at = (seconds: number | null | undefined) => (seconds ? new Date(seconds * 1000) : null);
 const idOf = (value: string | { id: string } | null | undefined) => (typeof value === "string" ? value : (value?.id ?? null));
 
-/** Statuses that hold a subscription's plan or are still settling: the org has "a subscription". */
-export const LIVE_STATUSES = ["trialing", "active", "past_due", "unpaid", "incomplete", "paused"] as const;
 
 export type SyncResult = { status: "synced"; organizationId: string } | { status: "unknown_customer" };
 
@@ -150,7 +149,7 @@ export async function syncStripeCustomer(customerId: string): Promise<SyncResult
   const pending = await Promise.all(subscriptions.map((sub) => pendingChange(client, sub)));
   // The card that will be charged: the customer's default, else the one a live subscription
   // carries (Checkout in subscription mode saves the card on the subscription only).
-  const charging = subscriptions.find((s) => ["trialing", "active", "past_due", "unpaid"].includes(s.status) && s.default_payment_method);
+  const charging = subscriptions.find((s) => isLive(s.status) && s.default_payment_method);
   const defaultPm = (customer.deleted ? null : idOf(customer.invoice_settings.default_payment_method)) ?? idOf(charging?.default_payment_method);
 
   return db.$transaction(

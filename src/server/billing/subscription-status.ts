@@ -1,0 +1,9 @@
+/** Stripe subscription statuses, grouped as the app acts on them. */
+
+/** Not ended: the org "has a subscription" (checkout refuses a second one; plan actions find it). */
+export const LIVE_STATUSES = ["trialing", "active", "past_due", "unpaid", "incomplete", "paused"] as const;
+/** Will charge the card at the next invoice. */
+export const CHARGING_STATUSES = ["trialing", "active", "past_due"] as const;
+
+export const isLive = (status: string) => (LIVE_STATUSES as readonly string[]).includes(status);
+export const isCharging = (status: string) => (CHARGING_STATUSES as readonly string[]).includes(status);
