@@ -1,7 +1,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, test, type Page } from "@playwright/test";
-import Stripe from "stripe";
+import type Stripe from "stripe";
+import { sdkFor } from "./stand-ins/stripe/sdk";
 import { startStripeStandIn, type StripeStandIn } from "./stand-ins/stripe/server";
 
 // The stand-in's hosted Checkout page, filled in by a real browser; state read back through the SDK.
@@ -14,7 +15,7 @@ let price: Stripe.Price;
 
 test.beforeAll(async () => {
   standIn = await startStripeStandIn({ secretKey: SECRET });
-  stripe = new Stripe(SECRET, { host: "127.0.0.1", port: standIn.port, protocol: "http", maxNetworkRetries: 0 });
+  stripe = sdkFor(standIn.url, SECRET);
   landing = createServer((_req, res) => res.writeHead(200, { "content-type": "text/html" }).end("<h1>Back in the app</h1>"));
   await new Promise<void>((r) => landing.listen(0, "127.0.0.1", r));
   landingUrl = `http://127.0.0.1:${(landing.address() as AddressInfo).port}`;

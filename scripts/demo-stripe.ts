@@ -6,7 +6,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { chromium } from "@playwright/test";
-import Stripe from "stripe";
+import { sdkFor } from "../e2e/stand-ins/stripe/sdk";
 import { startStripeStandIn } from "../e2e/stand-ins/stripe/server";
 
 const SECRET = "sk_test_demo";
@@ -14,7 +14,7 @@ const DAY = 86_400;
 const log = (line: string) => console.log(line);
 
 const standIn = await startStripeStandIn({ secretKey: SECRET, delivery: { retryBaseMs: 50 } });
-const stripe = new Stripe(SECRET, { host: "127.0.0.1", port: standIn.port, protocol: "http", maxNetworkRetries: 0 });
+const stripe = sdkFor(standIn.url, SECRET);
 
 let webhookSecret = "";
 const receiver = createServer((req, res) => {

@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { expect, type Page } from "@playwright/test";
 import pg from "pg";
-import Stripe from "stripe";
 import { stripePort } from "../../playwright.config";
 import { LOCAL_STRIPE_SECRET } from "../../scripts/lib/local-stripe";
+import { sdkFor } from "../stand-ins/stripe/sdk";
 
 /** The stand-in that scripts/e2e-server.ts runs beside the app, through the official SDK. */
-export const stripe = new Stripe(LOCAL_STRIPE_SECRET, { host: "127.0.0.1", port: stripePort, protocol: "http", maxNetworkRetries: 0 });
+export const stripe = sdkFor(`http://127.0.0.1:${stripePort}`, LOCAL_STRIPE_SECRET);
 
 /** Registers a fresh user through the page; returns their credentials. */
 export async function register(page: Page, name = "Billing Buyer") {

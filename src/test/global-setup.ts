@@ -1,6 +1,6 @@
-import Stripe from "stripe";
 import type { TestProject } from "vitest/node";
 import { startQStashStandIn } from "../../e2e/stand-ins/qstash/server";
+import { sdkFor } from "../../e2e/stand-ins/stripe/sdk";
 import { startStripeStandIn } from "../../e2e/stand-ins/stripe/server";
 import { setupCatalog } from "../server/billing/setup-catalog";
 import { deployMigrations } from "../../scripts/db/deploy";
@@ -32,7 +32,7 @@ export default async function setup(project: TestProject) {
   // through the official SDK. It has no webhook endpoint: tests sign and deliver events themselves.
   const secretKey = "sk_test_vantflow_integration";
   const standIn = await startStripeStandIn({ secretKey, settings: { clockPerCustomer: true } });
-  const prices = await setupCatalog(new Stripe(secretKey, { host: "127.0.0.1", port: standIn.port, protocol: "http" }));
+  const prices = await setupCatalog(sdkFor(standIn.url, secretKey));
   project.provide("stripe", { apiBase: standIn.url, secretKey, webhookSecret: "whsec_vantflow_integration", prices });
 
   // One QStash stand-in for the run: jobs enqueue through it and tests read its deliveries via the SDK.

@@ -1,10 +1,8 @@
+import { day, money, type InvoiceLine } from "./format";
 import type { Store, StripeObject } from "./store";
 
 const esc = (s: unknown) =>
   String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
-
-const money = (cents: number, currency: string) =>
-  new Intl.NumberFormat("en-US", { style: "currency", currency: currency.toUpperCase() }).format(cents / 100);
 
 /** The hosted Checkout page: a summary of what is bought and a card form. */
 export function checkoutPage(store: Store, session: StripeObject, error?: string) {
@@ -82,9 +80,6 @@ ${rows || "<p>No active subscription.</p>"}
 ${session.return_url ? `<p><a href="${esc(session.return_url)}">Return to the app</a></p>` : ""}
 </body></html>`;
 }
-
-type InvoiceLine = { description: string; amount: number; period: { start: number; end: number } };
-const day = (ts: number) => new Date(ts * 1000).toISOString().slice(0, 10);
 
 /** The hosted invoice page: what is billed, a PDF link and, while the invoice is open, a card form to pay it. */
 export function invoicePage(invoice: StripeObject, notice?: { error?: string; ok?: string }) {

@@ -1,12 +1,7 @@
 /** An invoice as a PDF document, drawn with PDFKit (a maintained pure-JS PDF writer). */
 import PDFDocument from "pdfkit";
+import { day, money, type InvoiceLine } from "./format";
 import type { StripeObject } from "./store";
-
-type InvoiceLine = { description: string; amount: number; period: { start: number; end: number } };
-
-const money = (cents: number, currency: string) =>
-  new Intl.NumberFormat("en-US", { style: "currency", currency: currency.toUpperCase() }).format(cents / 100);
-const day = (ts: number) => new Date(ts * 1000).toISOString().slice(0, 10);
 
 export function invoicePdf(invoice: StripeObject): Promise<Buffer> {
   // Uncompressed, so that a test can read the text it carries.

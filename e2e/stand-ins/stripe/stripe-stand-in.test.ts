@@ -1,5 +1,6 @@
-import Stripe from "stripe";
+import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
+import { sdkFor } from "./sdk";
 import { fixtureKeys, withStripeStandIn } from "./test-fixtures";
 
 // Every call goes through the official SDK, exactly as the app will make it.
@@ -36,7 +37,7 @@ describe("Stripe stand-in: catalogue and customers through the SDK", () => {
       code: "resource_missing",
       statusCode: 404,
     });
-    const wrong = new Stripe("sk_test_wrong", { host: "127.0.0.1", port: t.standIn.port, protocol: "http", maxNetworkRetries: 0 });
+    const wrong = sdkFor(t.standIn.url, "sk_test_wrong");
     await expect(wrong.customers.list()).rejects.toMatchObject({ type: "StripeAuthenticationError", statusCode: 401 });
   });
 

@@ -1,5 +1,6 @@
-import Stripe from "stripe";
+import type Stripe from "stripe";
 import { afterAll, beforeAll } from "vitest";
+import { sdkFor } from "./sdk";
 import { startStripeStandIn, type StripeStandIn } from "./server";
 import { readFileSync } from "node:fs";
 
@@ -15,16 +16,13 @@ export function fixtureKeys(type: string) {
   return Object.keys(fixture).sort();
 }
 
-/** The SDK pointed at a stand-in, exactly as the app points it (no network retries in tests). */
-export const sdkFor = (standIn: StripeStandIn, secretKey: string) =>
-  new Stripe(secretKey, { host: "127.0.0.1", port: standIn.port, protocol: "http", maxNetworkRetries: 0 });
 
 /** One stand-in for a test file, started before its tests and closed after them. */
 export function withStripeStandIn(secretKey: string, settings?: Parameters<typeof startStripeStandIn>[0]["settings"]) {
   const ctx = {} as { standIn: StripeStandIn; stripe: Stripe };
   beforeAll(async () => {
     ctx.standIn = await startStripeStandIn({ secretKey, settings });
-    ctx.stripe = sdkFor(ctx.standIn, secretKey);
+    ctx.stripe = sdkFor(ctx.standIn.url, secretKey);
   });
   afterAll(() => ctx.standIn.close());
   return ctx;

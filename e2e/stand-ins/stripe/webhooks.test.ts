@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import Stripe from "stripe";
 import { afterEach, describe, expect, it } from "vitest";
+import { sdkFor } from "./sdk";
 import { startStripeStandIn, type StripeStandIn } from "./server";
 
 const SECRET = "sk_test_webhooks";
@@ -58,7 +59,7 @@ function seeded(seed: number) {
   };
 }
 
-const sdk = (s: StripeStandIn) => new Stripe(SECRET, { host: "127.0.0.1", port: s.port, protocol: "http", maxNetworkRetries: 0 });
+const sdk = (s: StripeStandIn) => sdkFor(s.url, SECRET);
 
 describe("Stripe stand-in webhooks", () => {
   it("signs events as Stripe does, with the envelope and previous_attributes, and retries non-2xx", async () => {

@@ -6,11 +6,12 @@
  */
 import { cardBehavior } from "../cards";
 import { invalid, StripeApiError } from "../errors";
+import { day } from "../format";
 import { previousAttributes } from "../events";
 import type { Route } from "../router";
 import type { Store, StripeObject } from "../store";
 import { cardNumberOf } from "./payment-methods";
-import { bool, int, mergeMetadata, requireStr, str, type Params } from "./params";
+import { bool, int, matching, mergeMetadata, requireStr, str, type Params } from "./params";
 import { endScheduleWithSubscription, scheduleStep } from "./schedules";
 
 export type Emit = (type: string, object: StripeObject, previous?: Record<string, unknown>) => void;
@@ -100,7 +101,6 @@ export type Line = { amount: number; price: StripeObject; quantity: number; peri
 type InvoiceOptions = { reason: string; lines: Line[]; periodStart: number; periodEnd: number; now: number };
 
 const productName = (store: Store, price: StripeObject) => store.get("product", price.product as string).name as string;
-const dateOf = (ts: number) => new Date(ts * 1000).toISOString().slice(0, 10);
 
 /** The line billing `sub`'s current price for a whole period. */
 function periodLine(store: Store, sub: StripeObject, start: number, end: number): Line {
@@ -327,14 +327,14 @@ function changeLines(store: Store, sub: StripeObject, newPrice: StripeObject, qu
   const oldQuantity = item.quantity as number;
   if (behavior !== "none") {
     const credit = -Math.round((oldPrice.unit_amount as number) * oldQuantity * fraction);
-    if (credit) lines.push({ amount: credit, price: oldPrice, quantity: oldQuantity, periodStart: at, periodEnd: end, proration: true, description: `Unused time on ${productName(store, oldPrice)} after ${dateOf(at)}` });
+    if (credit) lines.push({ amount: credit, price: oldPrice, quantity: oldQuantity, periodStart: at, periodEnd: end, proration: true, description: `Unused time on ${productName(store, oldPrice)} after ${day(at)}` });
   }
   const newAmount = (newPrice.unit_amount as number) * quantity;
   if (resetsCycle) {
     lines.push({ amount: newAmount, price: newPrice, quantity, periodStart: at, periodEnd: addInterval(at, newRec.interval, newRec.interval_count), proration: false, description: `${quantity} × ${productName(store, newPrice)}` });
   } else if (behavior !== "none") {
     const charge = Math.round(newAmount * fraction);
-    if (charge) lines.push({ amount: charge, price: newPrice, quantity, periodStart: at, periodEnd: end, proration: true, description: `Remaining time on ${quantity} × ${productName(store, newPrice)} after ${dateOf(at)}` });
+    if (charge) lines.push({ amount: charge, price: newPrice, quantity, periodStart: at, periodEnd: end, proration: true, description: `Remaining time on ${quantity} × ${productName(store, newPrice)} after ${day(at)}` });
   }
   return { lines, resetsCycle };
 }
@@ -693,7 +693,7 @@ export const billingRoutes: Route[] = [
         "subscription",
         params,
         (o) =>
-          (params.customer === undefined || o.customer === params.customer) &&
+          matching(params, ["customer"])(o) &&
           (params.status === "all" || (params.status === undefined ? o.status !== "canceled" : o.status === params.status)),
       ),
   ],
@@ -719,10 +719,7 @@ export const billingRoutes: Route[] = [
       store.list(
         "invoice",
         params,
-        (o) =>
-          (params.customer === undefined || o.customer === params.customer) &&
-          (params.status === undefined || o.status === params.status) &&
-          (params.subscription === undefined || o.subscription === params.subscription),
+        matching(params, ["customer", "status", "subscription"]),
       ),
   ],
   ["GET", /^\/v1\/payment_intents\/([^/]+)$/, ({ store, match }) => store.get("payment_intent", match[1]!)],

@@ -1,6 +1,6 @@
 import { invalid } from "../errors";
 import type { Store, StripeObject } from "../store";
-import { bool, int, mergeMetadata, requireStr, str, type Params } from "./params";
+import { bool, int, matching, mergeMetadata, requireStr, str, type Params } from "./params";
 import type { Route } from "../router";
 
 export function productObject(store: Store, p: Params): StripeObject {
@@ -103,7 +103,7 @@ export const catalogRoutes: Route[] = [
     "GET",
     /^\/v1\/products$/,
     ({ store, params }) =>
-      store.list("product", params, (o) => params.active === undefined || o.active === bool(params, "active")),
+      store.list("product", params, matching(params, ["active"])),
   ],
   [
     "POST",
@@ -136,8 +136,7 @@ export const catalogRoutes: Route[] = [
         params,
         (o) =>
           (!keys || keys.includes(o.lookup_key as string)) &&
-          (params.product === undefined || o.product === params.product) &&
-          (params.active === undefined || o.active === bool(params, "active")),
+          matching(params, ["product", "active"])(o),
       );
     },
   ],

@@ -11,7 +11,7 @@ import type { Store, StripeObject } from "../store";
 import { createSubscription, customerNow } from "./billing";
 import { customerObject } from "./customers";
 import { attachPaymentMethod, createCardPaymentMethod } from "./payment-methods";
-import { int, mergeMetadata, requireStr, str, type Params } from "./params";
+import { int, matching, mergeMetadata, requireStr, str, type Params } from "./params";
 
 type Emit = (type: string, object: StripeObject, previous?: Record<string, unknown>) => void;
 
@@ -181,7 +181,7 @@ export const checkoutRoutes: Route[] = [
       store.list(
         "checkout.session",
         params,
-        (o) => (params.customer === undefined || o.customer === params.customer) && (params.status === undefined || o.status === params.status),
+        matching(params, ["customer", "status"]),
       ),
   ],
 ];

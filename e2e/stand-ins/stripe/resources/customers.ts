@@ -3,7 +3,7 @@ import { previousAttributes } from "../events";
 import type { Store, StripeObject } from "../store";
 import type { Route } from "../router";
 import { createTestClock } from "./billing";
-import { mergeMetadata, str, type Params } from "./params";
+import { matching, mergeMetadata, str, type Params } from "./params";
 
 export function customerObject(store: Store, p: Params): StripeObject {
   const settings = (p.invoice_settings as Params | undefined) ?? {};
@@ -94,6 +94,6 @@ export const customerRoutes: Route[] = [
     "GET",
     /^\/v1\/customers$/,
     ({ store, params }) =>
-      store.list("customer", params, (o) => !o.deleted && (params.email === undefined || o.email === params.email)),
+      store.list("customer", params, (o) => !o.deleted && matching(params, ["email"])(o)),
   ],
 ];

@@ -19,6 +19,10 @@ export function int(p: Params, key: string) {
 
 export const bool = (p: Params, key: string) => (p[key] === undefined ? undefined : p[key] === "true");
 
+/** A list filter: each named param that is given must equal the object's field, as the wire writes it. */
+export const matching = (p: Params, fields: string[]) => (o: Record<string, unknown>) =>
+  fields.every((field) => p[field] === undefined || String(o[field]) === p[field]);
+
 /** Stripe's metadata update: keys merge, an empty string deletes a key. */
 export function mergeMetadata(current: Record<string, string>, update: unknown) {
   if (update === "") return {};

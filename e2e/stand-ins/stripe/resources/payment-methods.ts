@@ -2,7 +2,7 @@ import { brandOf, cardBehavior, cardDeclined, luhnValid, magicCardNumber } from 
 import { invalid } from "../errors";
 import type { Route } from "../router";
 import type { Store, StripeObject } from "../store";
-import { int, mergeMetadata, requireStr, str, type Params } from "./params";
+import { int, matching, mergeMetadata, requireStr, str, type Params } from "./params";
 
 const NUMBER = Symbol("card number");
 
@@ -118,7 +118,7 @@ export const paymentMethodRoutes: Route[] = [
       store.list(
         "payment_method",
         params,
-        (o) => (params.customer === undefined || o.customer === params.customer) && (params.type === undefined || o.type === params.type),
+        matching(params, ["customer", "type"]),
       ),
   ],
   [
@@ -126,7 +126,7 @@ export const paymentMethodRoutes: Route[] = [
     /^\/v1\/customers\/([^/]+)\/payment_methods$/,
     ({ store, params, match }) => {
       store.get("customer", match[1]!);
-      return store.list("payment_method", params, (o) => o.customer === match[1] && (params.type === undefined || o.type === params.type));
+      return store.list("payment_method", params, (o) => o.customer === match[1] && matching(params, ["type"])(o));
     },
   ],
 ];

@@ -10,7 +10,7 @@ import { previousAttributes } from "../events";
 import type { Route } from "../router";
 import type { Store, StripeObject } from "../store";
 import { addInterval, cancelNow, changePrice, customerNow, itemOf, setPrice, updateSubscription, type Emit } from "./billing";
-import { int, mergeMetadata, requireStr, str, type Params } from "./params";
+import { int, matching, mergeMetadata, requireStr, str, type Params } from "./params";
 
 const OPEN = ["not_started", "active"];
 const END_BEHAVIORS = ["release", "cancel"];
@@ -303,7 +303,7 @@ export const scheduleRoutes: Route[] = [
       store.list(
         "subscription_schedule",
         params,
-        (o) => (params.customer === undefined || o.customer === params.customer) && (params.scheduled === undefined || (o.status === "not_started") === (params.scheduled === "true")),
+        (o) => matching(params, ["customer"])(o) && (params.scheduled === undefined || (o.status === "not_started") === (params.scheduled === "true")),
       ),
   ],
 ];

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Route } from "../router";
-import { mergeMetadata, requireStr, str } from "./params";
+import { matching, mergeMetadata, requireStr, str } from "./params";
 
 export const webhookRoutes: Route[] = [
   [
@@ -49,7 +49,7 @@ export const webhookRoutes: Route[] = [
       return store.list(
         "event",
         params,
-        (o) => o.created >= since && (params.type === undefined || o.type === params.type) && (!types || types.includes(o.type as string)),
+        (o) => o.created >= since && matching(params, ["type"])(o) && (!types || types.includes(o.type as string)),
       );
     },
   ],
