@@ -54,7 +54,7 @@ export async function handleStripeWebhook(rawBody: string, signature: string | n
   await db.$executeRaw`
     INSERT INTO "BillingEvent" ("id", "stripeEventId", "type", "stripeCustomerId", "apiVersion", "livemode", "payload", "stripeCreatedAt", "status", "attempts", "receivedAt")
     VALUES (${randomUUID()}, ${event.id}, ${event.type}, ${customerId}, ${event.api_version ?? null}, ${event.livemode},
-            ${rawBody}::jsonb, ${new Date(event.created * 1000)}, 'RECEIVED', 0, now())
+            ${rawBody}, ${new Date(event.created * 1000)}, 'RECEIVED', 0, now())
     ON CONFLICT ("stripeEventId") DO NOTHING`;
 
   // Claim: only one delivery processes an event at a time; a finished one is never redone.
