@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { StripeApiError } from "./errors";
 
 /** What a test card does, as in Stripe's testing docs. */
@@ -45,4 +46,12 @@ export function luhnValid(number: string) {
     sum += d;
   }
   return /^\d{12,19}$/.test(number) && sum % 10 === 0;
+}
+
+/**
+ * Stripe's `card.fingerprint`: the same card number always has the same fingerprint within an
+ * account, whichever customer or payment method carries it (apps use it to spot a reused card).
+ */
+export function fingerprintOf(number: string) {
+  return createHash("sha256").update(`card:${number}`).digest("base64url").replace(/[-_]/g, "x").slice(0, 16);
 }

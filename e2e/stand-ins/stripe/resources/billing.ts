@@ -468,6 +468,18 @@ function endTrial(store: Store, emit: Emit, sub: StripeObject, at: number) {
   cycle(store, emit, sub, at);
 }
 
+/**
+ * `trial_end: "now"` on an update: a trialing subscription ends its trial at once and bills its
+ * first period now, as Stripe does (apps use it to refuse a trial after the fact).
+ */
+function endTrialNow(store: Store, emit: Emit, sub: StripeObject, value: unknown) {
+  if (value !== "now") throw invalid("The stand-in supports trial_end=now only.", "trial_end");
+  if (sub.status !== "trialing") return;
+  const at = customerNow(store, sub.customer as string);
+  updateSubscription(sub, emit, () => void (sub.trial_end = at));
+  endTrial(store, emit, sub, at);
+}
+
 /** POST /v1/subscriptions/:id/resume: a paused subscription starts a new, billed period now. */
 function resumeSubscription(store: Store, emit: Emit, sub: StripeObject) {
   if (sub.status !== "paused") throw invalid("Only a subscription with status paused can be resumed.");
@@ -672,6 +684,7 @@ export const billingRoutes: Route[] = [
         changePrice(store, emit, sub, params);
         sub.metadata = mergeMetadata(sub.metadata as Record<string, string>, params.metadata);
       });
+      if (params.trial_end !== undefined) endTrialNow(store, emit, sub, params.trial_end);
       return sub;
     },
   ],

@@ -2,7 +2,7 @@ import { invalid } from "../errors";
 import { previousAttributes } from "../events";
 import type { Store, StripeObject } from "../store";
 import type { Route } from "../router";
-import { createTestClock } from "./billing";
+import { cancelNow, createTestClock, customerNow } from "./billing";
 import { matching, mergeMetadata, str, type Params } from "./params";
 
 export function customerObject(store: Store, p: Params): StripeObject {
@@ -85,6 +85,12 @@ export const customerRoutes: Route[] = [
     /^\/v1\/customers\/([^/]+)$/,
     ({ store, match, emit }) => {
       const customer = store.get("customer", match[1]!);
+      // Deleting a customer cancels its subscriptions at once, as Stripe does.
+      for (const sub of store.table("subscription").values()) {
+        if (sub.customer === customer.id && sub.status !== "canceled" && sub.status !== "incomplete_expired") {
+          cancelNow(store, sub, emit, customerNow(store, customer.id));
+        }
+      }
       customer.deleted = true;
       emit("customer.deleted", customer);
       return { id: customer.id, object: "customer", deleted: true };

@@ -1,4 +1,4 @@
-import { brandOf, cardBehavior, cardDeclined, luhnValid, magicCardNumber } from "../cards";
+import { brandOf, cardBehavior, cardDeclined, fingerprintOf, luhnValid, magicCardNumber } from "../cards";
 import { invalid } from "../errors";
 import type { Route } from "../router";
 import type { Store, StripeObject } from "../store";
@@ -32,7 +32,7 @@ export function createCardPaymentMethod(store: Store, number: string, p: Params 
       display_brand: brand,
       exp_month: int(card, "exp_month") ?? 12,
       exp_year: int(card, "exp_year") ?? new Date().getUTCFullYear() + 3,
-      fingerprint: store.id("fp").slice(3, 19),
+      fingerprint: fingerprintOf(number),
       funding: "credit",
       generated_from: null,
       last4: number.slice(-4),
