@@ -2,6 +2,7 @@
  * Integration-test access to the run's Stripe stand-in, only through the official SDK, plus a
  * webhook deliverer that signs events exactly as Stripe does and calls the app's route handler.
  */
+import { randomInt } from "node:crypto";
 import Stripe from "stripe";
 import { inject } from "vitest";
 import { stripeConnection } from "~/server/clients/stripe-connection";
@@ -45,10 +46,23 @@ export async function deliverNew(customerId: string) {
 }
 
 /**
+ * A Visa number that pays like 4242 4242 4242 4242 and ends in 4242, but is a card of its own:
+ * its fingerprint is new, so a trial paid with it is not refused as a reused card's. Random
+ * digits, then the one digit (not doubled by Luhn, 5th from the right) that makes it valid.
+ */
+export function freshCardNumber() {
+  const head = "4" + Array.from({ length: 10 }, () => randomInt(10)).join("");
+  const luhn = (digits: string) =>
+    [...digits].reverse().reduce((sum, d, i) => sum + (i % 2 === 1 ? [0, 2, 4, 6, 8, 1, 3, 5, 7, 9][Number(d)]! : Number(d)), 0);
+  const check = (10 - (luhn(head + "0" + "4242") % 10)) % 10;
+  return `${head}${check}4242`;
+}
+
+/**
  * Completes a hosted Checkout page as a browser's form submit would (the Playwright specs do it
  * in Chromium); returns where the page redirects.
  */
-export async function payOnHostedPage(url: string, card = "4242 4242 4242 4242") {
+export async function payOnHostedPage(url: string, card = freshCardNumber()) {
   const res = await fetch(url, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded" },

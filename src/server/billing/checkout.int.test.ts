@@ -1,47 +1,53 @@
 import { describe, expect, it } from "vitest";
-import { createCaller } from "~/server/api/root";
 import { getEntitlements } from "~/server/billing/entitlements";
 import { db } from "~/server/clients/db";
-import { makeUser } from "~/test/factories";
+import { customerOf, makeOwner, subscribe } from "~/test/billing";
 import { advanceCustomerClock, deliverNew, payOnHostedPage, sdk } from "~/test/stripe";
 
 const DAY = 86_400;
-
-async function owner() {
-  const user = await makeUser("Billing Owner");
-  const caller = createCaller({ headers: new Headers(), userId: user.user.id });
-  return { ...user, orgId: user.organization.id, caller };
-}
-
-const customerOf = async (orgId: string) =>
-  (await db.organization.findUniqueOrThrow({ where: { id: orgId }, select: { stripeCustomerId: true } })).stripeCustomerId!;
-
-/** Checkout → hosted page paid → back on the success URL, which syncs at once. */
-async function subscribe(o: Awaited<ReturnType<typeof owner>>, card?: string, plan: "pro" | "business" = "pro") {
-  const { url, trial } = await o.caller.billing.createCheckoutSession({ orgId: o.orgId, plan, interval: "month" });
-  const back = new URL(await payOnHostedPage(url, card));
-  expect(back.pathname).toBe("/dashboard/billing");
-  await o.caller.billing.completeCheckout({ orgId: o.orgId, sessionId: back.searchParams.get("session_id")! });
-  return { trial };
-}
+const owner = () => makeOwner();
 
 describe("checkout", () => {
-  it("two racing first clicks make one Stripe customer, tagged with the org", async () => {
+  it("5 concurrent starts: one session, one Stripe customer; the rest are refused, and only one subscription can be paid", async () => {
     const o = await owner();
-    const [a, b] = await Promise.all([
-      o.caller.billing.createCheckoutSession({ orgId: o.orgId, plan: "pro", interval: "month" }),
-      o.caller.billing.createCheckoutSession({ orgId: o.orgId, plan: "pro", interval: "year" }),
-    ]);
-    expect(a.url).not.toBe(b.url);
+    const starts = await Promise.allSettled(
+      Array.from({ length: 5 }, (_, i) => o.caller.billing.createCheckoutSession({ orgId: o.orgId, plan: "pro", interval: i % 2 ? "year" : "month" })),
+    );
+    const started = starts.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+    const refused = starts.flatMap((r) => (r.status === "rejected" ? [r.reason as { code: string; cause?: { details?: unknown } }] : []));
+    expect(started).toHaveLength(1);
+    expect(refused.map((e) => [e.code, e.cause?.details])).toEqual(Array(4).fill(["CONFLICT", { reason: "billing_change_in_progress" }]));
     const customers = await sdk.customers.list({ email: o.email });
     expect(customers.data).toHaveLength(1);
     expect(customers.data[0]!.metadata).toEqual({ organizationId: o.orgId });
-    expect(await customerOf(o.orgId)).toBe(customers.data[0]!.id);
-    const sessions = await sdk.checkout.sessions.list({ customer: customers.data[0]!.id });
-    expect(sessions.data.map((s) => [s.client_reference_id, s.mode, s.success_url])).toEqual([
-      [o.orgId, "subscription", "http://localhost:3000/dashboard/billing?checkout=success&session_id={CHECKOUT_SESSION_ID}"],
-      [o.orgId, "subscription", "http://localhost:3000/dashboard/billing?checkout=success&session_id={CHECKOUT_SESSION_ID}"],
-    ]);
+    const customer = await customerOf(o.orgId);
+    expect(customer).toBe(customers.data[0]!.id);
+
+    // Sequential clicks after that: each new session expires the one before it.
+    const later = [];
+    for (const interval of ["month", "year", "month"] as const) later.push(await o.caller.billing.createCheckoutSession({ orgId: o.orgId, plan: "pro", interval }));
+    const sessions = await sdk.checkout.sessions.list({ customer });
+    expect(sessions.data.map((s) => s.status)).toEqual(["open", "expired", "expired", "expired"]);
+    const payments = await Promise.allSettled([...started, ...later].map((s) => payOnHostedPage(s.url)));
+    expect(payments.filter((p) => p.status === "fulfilled")).toHaveLength(1);
+    const subs = await sdk.subscriptions.list({ customer, status: "all" });
+    expect(subs.data).toHaveLength(1);
+  });
+
+  it("a second click after paying, with the webhook held back and the success page skipped, is refused: no second subscription", async () => {
+    const o = await owner();
+    const first = await o.caller.billing.createCheckoutSession({ orgId: o.orgId, plan: "pro", interval: "month" });
+    await payOnHostedPage(first.url); // no completeCheckout, no webhook: our rows know nothing yet
+    expect(await db.subscription.count({ where: { organizationId: o.orgId } })).toBe(0);
+    await expect(o.caller.billing.createCheckoutSession({ orgId: o.orgId, plan: "business", interval: "month" })).rejects.toMatchObject({
+      code: "CONFLICT",
+      cause: { details: { reason: "already_subscribed" } },
+    });
+    const customer = await customerOf(o.orgId);
+    expect((await sdk.subscriptions.list({ customer, status: "all" })).data).toHaveLength(1);
+    expect((await sdk.checkout.sessions.list({ customer })).data).toHaveLength(1);
+    // Asking Stripe also brought the rows up to date.
+    expect(await db.subscription.findFirstOrThrow({ where: { organizationId: o.orgId } })).toMatchObject({ status: "trialing", plan: "pro" });
   });
 
   it("a new checkout expires the one left open in another tab, so it cannot start a second subscription", async () => {

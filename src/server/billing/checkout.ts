@@ -1,11 +1,14 @@
+import { createHash } from "node:crypto";
+import type Stripe from "stripe";
 import { z } from "zod";
 import { env } from "~/env";
-import { LIVE_STATUSES } from "~/server/billing/subscription-status";
+import { withBillingLock } from "~/server/billing/billing-lock";
+import { isLive } from "~/server/billing/subscription-status";
+import { trialEligibility } from "~/server/billing/trial-claims";
 import { syncStripeCustomer } from "~/server/billing/sync-stripe-customer";
 import { INTERVALS, PAID_PLAN_IDS, TRIAL_DAYS } from "~/server/billing/plans";
 import { priceIdFor } from "~/server/billing/price-ids";
 import { ensureStripeCustomer } from "~/server/billing/stripe-customer";
-import { db } from "~/server/clients/db";
 import { stripe } from "~/server/clients/stripe";
 import { AppError } from "~/server/errors";
 import type { Actor } from "~/server/orgs/memberships";
@@ -14,40 +17,58 @@ export const checkoutInput = z.object({ plan: z.enum(PAID_PLAN_IDS), interval: z
 
 const billingUrl = (path: string) => new URL(path, env.APP_URL).toString();
 
-/** Whether the org has had a trial: the sync records the first one with the subscription rows. */
-async function hadTrial(organizationId: string) {
-  const org = await db.organization.findUniqueOrThrow({ where: { id: organizationId }, select: { trialUsedAt: true } });
-  return org.trialUsedAt !== null;
+/**
+ * A live subscription at Stripe (not only in our rows, which lag behind a held or late webhook)
+ * means the org changes plan instead of checking out again; the rows are brought up to date first.
+ */
+async function refuseWhenSubscribed(customer: string) {
+  const subscriptions = await stripe().subscriptions.list({ customer, status: "all", limit: 100 });
+  if (!subscriptions.data.some((s) => isLive(s.status))) return;
+  await syncStripeCustomer(customer);
+  throw new AppError("CONFLICT", "This organization already has a subscription: change its plan instead.", { details: { reason: "already_subscribed" } });
 }
 
 /**
- * Hosted Checkout in subscription mode for a paid plan, with a 14-day trial unless the org has
- * had one. An org that already has a live subscription changes plan instead (CONFLICT).
+ * Expires the subscription-mode sessions left open (another tab, an earlier click), so only the
+ * one about to be created can start a subscription. Returns the newest session id seen.
+ */
+async function expireOpenSessions(customer: string) {
+  const recent = await stripe().checkout.sessions.list({ customer, limit: 100 });
+  for (const old of recent.data) if (old.mode === "subscription" && old.status === "open") await stripe().checkout.sessions.expire(old.id);
+  return recent.data[0]?.id ?? "none";
+}
+
+/**
+ * Hosted Checkout in subscription mode for a paid plan, with a 14-day trial when neither the org
+ * nor its owners had one. One step under the org's billing lock: a concurrent start is refused
+ * (409), Stripe is asked whether the customer already has a live subscription, and sessions left
+ * open are expired, so at most one session can ever be paid. The idempotency key covers the
+ * request and the newest session it follows, so a retry of this request replays it while the
+ * next click makes a new one.
  */
 export async function createCheckoutSession(actor: Actor, input: z.infer<typeof checkoutInput>) {
-  const live = await db.subscription.count({ where: { organizationId: actor.organizationId, status: { in: [...LIVE_STATUSES] } } });
-  if (live) throw new AppError("CONFLICT", "This organization already has a subscription: change its plan instead.", { details: { reason: "already_subscribed" } });
   const price = priceIdFor(input.plan, input.interval);
-  const customer = await ensureStripeCustomer(actor.organizationId);
-  const trial = !(await hadTrial(actor.organizationId));
-  // A checkout left open in another tab could otherwise start a second subscription: expire it.
-  const open = await stripe().checkout.sessions.list({ customer, status: "open", limit: 100 });
-  for (const old of open.data) if (old.mode === "subscription") await stripe().checkout.sessions.expire(old.id);
-  const session = await stripe().checkout.sessions.create({
-    mode: "subscription",
-    customer,
-    client_reference_id: actor.organizationId,
-    line_items: [{ price, quantity: 1 }],
-    subscription_data: {
-      ...(trial ? { trial_period_days: TRIAL_DAYS } : {}),
-      metadata: { organizationId: actor.organizationId, plan: input.plan },
-    },
-    metadata: { organizationId: actor.organizationId, plan: input.plan, interval: input.interval },
-    success_url: billingUrl("/dashboard/billing?checkout=success&session_id={CHECKOUT_SESSION_ID}"),
-    cancel_url: billingUrl("/dashboard/billing/upgrade?checkout=canceled"),
+  return withBillingLock(actor.organizationId, async () => {
+    const customer = await ensureStripeCustomer(actor.organizationId);
+    await refuseWhenSubscribed(customer);
+    const { trial, reason } = await trialEligibility(actor.organizationId, actor.userId);
+    const after = await expireOpenSessions(customer);
+    const metadata = { organizationId: actor.organizationId, plan: input.plan };
+    const params: Stripe.Checkout.SessionCreateParams = {
+      mode: "subscription",
+      customer,
+      client_reference_id: actor.organizationId,
+      line_items: [{ price, quantity: 1 }],
+      subscription_data: { ...(trial ? { trial_period_days: TRIAL_DAYS } : {}), metadata: { ...metadata, startedBy: actor.userId } },
+      metadata: { ...metadata, interval: input.interval },
+      success_url: billingUrl("/dashboard/billing?checkout=success&session_id={CHECKOUT_SESSION_ID}"),
+      cancel_url: billingUrl("/dashboard/billing/upgrade?checkout=canceled"),
+    };
+    const key = createHash("sha256").update(JSON.stringify([params, after])).digest("base64url").slice(0, 24);
+    const session = await stripe().checkout.sessions.create(params, { idempotencyKey: `vantflow-checkout-${actor.organizationId}-${key}` });
+    if (!session.url) throw new AppError("INTERNAL", "Stripe returned a Checkout Session without a URL.");
+    return { url: session.url, trial, trialUnavailableReason: reason };
   });
-  if (!session.url) throw new AppError("INTERNAL", "Stripe returned a Checkout Session without a URL.");
-  return { url: session.url, trial };
 }
 
 /** Adding a card: hosted Checkout in setup mode; on return the card becomes the default when there is none. */

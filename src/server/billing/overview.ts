@@ -1,6 +1,7 @@
 import { entitlementsOf } from "~/server/billing/entitlements";
 import { PLANS, type Interval, type PlanId } from "~/server/billing/plans";
 import { isCharging, isLive } from "~/server/billing/subscription-status";
+import { trialEligibility } from "~/server/billing/trial-claims";
 import { db } from "~/server/clients/db";
 import type { Actor } from "~/server/orgs/memberships";
 
@@ -8,9 +9,20 @@ const DAY_MS = 86_400_000;
 
 /** What the billing dashboard shows: plan, status, trial days left, the next invoice, the default card. */
 export async function getBillingOverview(actor: Actor, now = new Date()) {
-  const [subscriptions, org, card] = await Promise.all([
+  const [subscriptions, org, eligibility, card] = await Promise.all([
     db.subscription.findMany({ where: { organizationId: actor.organizationId } }),
-    db.organization.findUniqueOrThrow({ where: { id: actor.organizationId }, select: { trialUsedAt: true, stripeCustomerId: true } }),
+    db.organization.findUniqueOrThrow({
+      where: { id: actor.organizationId },
+      select: {
+        stripeCustomerId: true,
+        trialRefusedReason: true,
+        subscriptionDriftAt: true,
+        subscriptionDriftIds: true,
+        lostStripeCustomerAt: true,
+        lostStripeCustomerReason: true,
+      },
+    }),
+    trialEligibility(actor.organizationId, actor.userId),
     db.paymentMethod.findFirst({
       where: { organizationId: actor.organizationId, isDefault: true },
       select: { brand: true, last4: true, expMonth: true, expYear: true },
@@ -36,7 +48,15 @@ export async function getBillingOverview(actor: Actor, now = new Date()) {
     subscribedPlanName: entitlements.subscribedPlan ? PLANS[entitlements.subscribedPlan].name : null,
     graceEndsAt: entitlements.graceEndsAt,
     trialDaysLeft,
-    trialAvailable: !org.trialUsedAt && !sub,
+    trialAvailable: eligibility.trial && !sub,
+    /** Why Start Trial is not offered: the org or one of its owners already had a trial. */
+    trialUnavailableReason: eligibility.reason,
+    /** Why the last trial was ended at once: its owner or its card had already had one. */
+    trialRefusedReason: org.trialRefusedReason,
+    /** Stripe holds more than one live subscription for this org: every one of them bills. */
+    drift: org.subscriptionDriftAt ? { since: org.subscriptionDriftAt, subscriptionIds: org.subscriptionDriftIds } : null,
+    /** The Stripe customer was deleted or is unknown to Stripe: the org is back on Free. */
+    lostCustomer: org.lostStripeCustomerAt && !org.stripeCustomerId ? { at: org.lostStripeCustomerAt, reason: org.lostStripeCustomerReason } : null,
     subscription: live
       ? {
           id: sub.stripeSubscriptionId,

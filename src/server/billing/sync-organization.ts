@@ -6,6 +6,8 @@ import type { Actor } from "~/server/orgs/memberships";
 export async function syncOrganization(actor: Actor) {
   const org = await db.organization.findUniqueOrThrow({ where: { id: actor.organizationId }, select: { stripeCustomerId: true } });
   if (!org.stripeCustomerId) return { status: "no_customer" as const };
-  await syncStripeCustomer(org.stripeCustomerId);
+  const result = await syncStripeCustomer(org.stripeCustomerId);
+  // A customer Stripe deleted or does not know has just been unlinked: say so, not "up to date".
+  if (result.status === "customer_lost") return { status: "customer_lost" as const, reason: result.reason };
   return { status: "synced" as const, at: new Date() };
 }
