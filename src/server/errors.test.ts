@@ -10,6 +10,7 @@ describe("AppError mapping", () => {
     ["FORBIDDEN", 403, "FORBIDDEN"],
     ["NOT_FOUND", 404, "NOT_FOUND"],
     ["CONFLICT", 409, "CONFLICT"],
+    ["PAYLOAD_TOO_LARGE", 413, "PAYLOAD_TOO_LARGE"],
     ["RATE_LIMITED", 429, "TOO_MANY_REQUESTS"],
     ["INTERNAL", 500, "INTERNAL_SERVER_ERROR"],
   ] as const)("%s → HTTP %i, tRPC %s", (code, http, trpc) => {

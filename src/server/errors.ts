@@ -11,6 +11,7 @@ const codes = {
   FORBIDDEN: { http: 403, trpc: "FORBIDDEN", title: "Forbidden" },
   NOT_FOUND: { http: 404, trpc: "NOT_FOUND", title: "Not found" },
   CONFLICT: { http: 409, trpc: "CONFLICT", title: "Conflict" },
+  PAYLOAD_TOO_LARGE: { http: 413, trpc: "PAYLOAD_TOO_LARGE", title: "Payload too large" },
   RATE_LIMITED: { http: 429, trpc: "TOO_MANY_REQUESTS", title: "Too many requests" },
   INTERNAL: { http: 500, trpc: "INTERNAL_SERVER_ERROR", title: "Internal error" },
   UNAVAILABLE: { http: 503, trpc: "INTERNAL_SERVER_ERROR", title: "Service unavailable" },

@@ -12,14 +12,22 @@ const config = inject("stripe");
 export const sdk = new Stripe(config.secretKey, { ...stripeConnection(config.apiBase), maxNetworkRetries: 0 });
 export const prices = config.prices;
 
+/** The Stripe-Signature header Stripe would send with `body`, signed with the endpoint secret (or another one). */
+export const signatureFor = (body: string, secret = config.webhookSecret) =>
+  sdk.webhooks.generateTestHeaderString({ payload: body, secret });
+
+/** POSTs a raw body (text, or a stream read only as the route pulls it) to the webhook route. */
+export async function postToWebhook(body: string | ReadableStream<Uint8Array>, headers: Record<string, string>) {
+  // Node needs `duplex` for a streamed body; the DOM typings do not know it yet.
+  const init: RequestInit & { duplex: "half" } = { method: "POST", headers, body, duplex: "half" };
+  const res = await stripeWebhookRoute(new Request("http://localhost/api/billing/webhooks/stripe", init));
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
 /** Signs `payload` with the endpoint secret (or another one) and POSTs it to the webhook route. */
 export async function deliver(payload: string | object, opts: { secret?: string; signature?: string } = {}) {
   const body = typeof payload === "string" ? payload : JSON.stringify(payload);
-  const signature = opts.signature ?? sdk.webhooks.generateTestHeaderString({ payload: body, secret: opts.secret ?? config.webhookSecret });
-  const res = await stripeWebhookRoute(
-    new Request("http://localhost/api/billing/webhooks/stripe", { method: "POST", headers: { "stripe-signature": signature }, body }),
-  );
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  return postToWebhook(body, { "stripe-signature": opts.signature ?? signatureFor(body, opts.secret) });
 }
 
 /** Every stored event about `customerId`, oldest first. */

@@ -1,9 +1,11 @@
+import { randomUUID } from "node:crypto";
 import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import { ensureStripeCustomer } from "~/server/billing/stripe-customer";
 import { db } from "~/server/clients/db";
 import { makeUser } from "~/test/factories";
-import { deliver, eventsFor, injectStripeFault, prices, sdk } from "~/test/stripe";
+import { meteredBody } from "~/test/streams";
+import { deliver, eventsFor, injectStripeFault, postToWebhook, prices, sdk, signatureFor } from "~/test/stripe";
 
 /** An org with a Stripe customer and a card, ready for subscriptions made through the SDK. */
 async function customerWithCard() {
@@ -70,7 +72,7 @@ describe("POST /api/billing/webhooks/stripe", () => {
     const event = (await eventsFor(customer))[0]!;
     const forged = await deliver(event, { secret: "whsec_someone_else" });
     expect(forged).toMatchObject({ status: 400, body: { code: "BAD_REQUEST", reason: "invalid_signature" } });
-    const tampered = await deliver({ ...event, type: "invoice.paid" }, { signature: (await signatureOf(event)) });
+    const tampered = await deliver({ ...event, type: "invoice.paid" }, { signature: signatureFor(JSON.stringify(event)) });
     expect(tampered.status).toBe(400);
     const missing = await deliver(event, { signature: "" });
     expect(missing.status).toBe(400);
@@ -112,6 +114,84 @@ describe("POST /api/billing/webhooks/stripe", () => {
   });
 });
 
+describe("every signed event can be stored; the malformed are a 400 that says why", () => {
+  it("an event whose payload holds \\u0000 is stored as the very text that was signed, and processed", async () => {
+    const { orgId, customer } = await customerWithCard();
+    await sdk.customers.update(customer, { metadata: { note: "before\u0000after" } });
+    const event = (await eventsFor(customer)).findLast((e) => e.type === "customer.updated")!;
+    const body = JSON.stringify(event);
+    expect(body).toContain("before\\u0000after"); // the escape jsonb refuses, as Stripe sends it
+
+    expect(await deliver(body)).toMatchObject({ status: 200, body: { status: "processed" } });
+    const [row] = await eventRows(event.id);
+    expect(row).toMatchObject({ status: "PROCESSED", organizationId: orgId, stripeCustomerId: customer });
+    expect(row!.payload).toBe(body);
+    expect(await deliver(body)).toMatchObject({ status: 200, body: { status: "duplicate", previous: "processed" } });
+  });
+
+  const event = (fields: Record<string, unknown>) => ({
+    ...fakeEvent(`evt_malformed_${randomUUID().slice(0, 8)}`, "customer.updated", { id: "cus_x", object: "customer" }),
+    ...fields,
+  });
+  it.each([
+    ["an empty object", () => "{}", /\bid is missing\b.*\btype is missing\b.*\bcreated is missing\b.*\blivemode is missing\b.*\bdata is missing\b/],
+    ["no id", () => JSON.stringify(event({ id: undefined })), /^The signed event is malformed: id is missing\.$/],
+    ["an id that is not evt_…", () => JSON.stringify(event({ id: "evt_\u0000" })), /id must be a Stripe event id/],
+    ["no data", () => JSON.stringify(event({ data: undefined })), /data is missing/],
+    ["data.object that is not an object", () => JSON.stringify(event({ data: { object: "cus_x" } })), /data\.object must be an object/],
+    ["a type holding \\u0000", () => JSON.stringify(event({ type: "customer.updated\u0000" })), /type must be an event type/],
+    ["created as text", () => JSON.stringify(event({ created: "yesterday" })), /created must be/],
+    ["created past the year 9999", () => JSON.stringify(event({ created: 1e15 })), /created must be/],
+    ["livemode missing", () => JSON.stringify(event({ livemode: undefined })), /livemode is missing/],
+    ["a customer that is not a Stripe customer id", () => JSON.stringify(event({ data: { object: { object: "invoice", id: "in_1", customer: "cus_\u0000" } } })), /data\.object\.customer must be a Stripe customer id/],
+    ["a JSON array", () => "[]", /must be a JSON object/],
+    ["a body that is not JSON", () => "event=customer.updated", /not JSON/],
+  ])("a signed event with %s is a 400 naming the fault, and nothing is stored", async (_, makeBody, message) => {
+    const body = makeBody();
+    const res = await deliver(body);
+    expect(res).toMatchObject({ status: 400, body: { error: "Invalid request", code: "BAD_REQUEST", reason: "malformed_event" } });
+    expect(res.body.message).toMatch(message);
+    expect(await db.billingEvent.count({ where: { payload: body } })).toBe(0);
+  });
+});
+
+describe("the webhook's body cap (1 MiB)", () => {
+  const LIMIT = 1024 * 1024;
+  const tooLarge = { status: 413, body: { error: "Payload too large", code: "PAYLOAD_TOO_LARGE", reason: "body_too_large", limitBytes: LIMIT } };
+
+  it.each([
+    ["no Content-Length", {}],
+    ["a Content-Length that lies", { "content-length": "100" }],
+  ])("a 64 MiB body with %s is a 413, read no further than the cap", async (_, headers) => {
+    const body = meteredBody(64 * LIMIT);
+    expect(await postToWebhook(body.stream, { ...headers, "stripe-signature": "t=1,v1=00" })).toMatchObject(tooLarge);
+    expect(body.pulledBytes()).toBeGreaterThan(LIMIT);
+    expect(body.pulledBytes()).toBeLessThanOrEqual(LIMIT + 64 * 1024);
+    expect(body.cancelled()).toBe(true);
+  });
+
+  it("a declared Content-Length over the cap is a 413 before a byte is read", async () => {
+    const body = meteredBody(64 * LIMIT);
+    const headers = { "content-length": String(64 * LIMIT), "stripe-signature": "t=1,v1=00" };
+    expect(await postToWebhook(body.stream, headers)).toMatchObject(tooLarge);
+    expect(body.pulledBytes()).toBe(0);
+  });
+
+  it("a signed event of exactly the cap is stored; one byte more is a 413 and stores nothing", async () => {
+    const base = fakeEvent(`evt_at_cap_${randomUUID().slice(0, 8)}`, "issuing_card.created", { id: "ic_1", object: "issuing.card", metadata: { pad: "" } });
+    // "é" is two bytes in UTF-8: the cap counts bytes, not characters.
+    const pad = (bytes: number) => "é".repeat(Math.floor(bytes / 2)) + "x".repeat(bytes % 2);
+    const padded = (bytes: number) => JSON.stringify({ ...base, data: { object: { ...base.data.object, metadata: { pad: pad(bytes) } } } });
+    const atCap = padded(LIMIT - Buffer.byteLength(JSON.stringify(base)));
+    expect(Buffer.byteLength(atCap)).toBe(LIMIT);
+    const overCap = atCap.replace('"pad":"', '"pad":"x');
+    expect(await deliver(overCap)).toMatchObject(tooLarge);
+    expect(await eventRows(base.id)).toHaveLength(0);
+    expect(await deliver(atCap)).toMatchObject({ status: 200, body: { status: "ignored", reason: "unhandled_type" } });
+    expect((await eventRows(base.id))[0]!.payload).toBe(atCap);
+  });
+});
+
 function fakeEvent(id: string, type: string, object: Record<string, unknown>): Stripe.Event {
   return {
     id,
@@ -124,9 +204,4 @@ function fakeEvent(id: string, type: string, object: Record<string, unknown>): S
     request: { id: null, idempotency_key: null },
     type,
   } as unknown as Stripe.Event;
-}
-
-async function signatureOf(event: object) {
-  const { inject } = await import("vitest");
-  return sdk.webhooks.generateTestHeaderString({ payload: JSON.stringify(event), secret: inject("stripe").webhookSecret });
 }

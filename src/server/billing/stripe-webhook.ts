@@ -1,13 +1,15 @@
 /**
- * Stripe webhook ingestion. The signature is checked on the raw body; every event is stored once
- * by its Stripe id (INSERT … ON CONFLICT DO NOTHING) and claimed with a lease, so a redelivery,
- * however concurrent, has no second effect. Handling takes only the customer id from the payload
- * and runs the convergent sync. Failures propagate (the route logs them and answers 500, and
- * Stripe redelivers); the row keeps the error and the attempt count.
+ * Stripe webhook ingestion. The signature is checked on the raw body before anything is parsed;
+ * a signed body that is not an event this app can store is a 400 (stripe-event.ts). Every event
+ * is stored once by its Stripe id (INSERT … ON CONFLICT DO NOTHING), its payload the text that
+ * was signed, and claimed with a lease, so a redelivery, however concurrent, has no second
+ * effect. Handling takes only the customer id from the payload and runs the convergent sync.
+ * Failures propagate (the route logs them and answers 500, and Stripe redelivers); the row keeps
+ * the error and the attempt count.
  */
 import { randomUUID } from "node:crypto";
-import type Stripe from "stripe";
 import { env } from "~/env";
+import { parseStripeEvent } from "~/server/billing/stripe-event";
 import { syncStripeCustomer } from "~/server/billing/sync-stripe-customer";
 import { db } from "~/server/clients/db";
 import { stripe } from "~/server/clients/stripe";
@@ -22,13 +24,15 @@ export type WebhookOutcome =
   | { received: true; status: "processed" | "ignored"; reason?: string }
   | { received: true; status: "duplicate"; previous: string };
 
-function verify(rawBody: string, signature: string | null): Stripe.Event {
+/** Throws a 400 unless `signature` is Stripe's for this exact body (and recent). */
+function verifySignature(rawBody: string, signature: string | null) {
   const secret = env.STRIPE_WEBHOOK_SECRET;
   if (!secret) throw new AppError("UNAVAILABLE", "STRIPE_WEBHOOK_SECRET is not set.");
   if (!signature) throw new AppError("BAD_REQUEST", "Missing Stripe-Signature header.", { details: { reason: "invalid_signature" } });
-  const client = stripe(); // a configuration failure is ours (5xx), not a bad signature
+  const verifier = stripe().webhooks.signature; // a configuration failure is ours (5xx), not a bad signature
+  if (!verifier) throw new AppError("INTERNAL", "The Stripe SDK has no webhook signature verifier.");
   try {
-    return client.webhooks.constructEvent(rawBody, signature, secret);
+    verifier.verifyHeader(rawBody, signature, secret);
   } catch (error) {
     throw new AppError("BAD_REQUEST", "The Stripe-Signature does not match this payload.", {
       details: { reason: "invalid_signature" },
@@ -37,20 +41,12 @@ function verify(rawBody: string, signature: string | null): Stripe.Event {
   }
 }
 
-/** The customer an event is about, taken from the payload (the only thing taken from it). */
-function customerOf(event: Stripe.Event): string | null {
-  const object = event.data.object as { object?: string; id?: string; customer?: string | { id: string } | null };
-  if (object.object === "customer" && object.id) return object.id;
-  // A detached payment method no longer names its customer; the update's previous value does.
-  const customer = object.customer ?? (event.data.previous_attributes as { customer?: string } | undefined)?.customer;
-  return typeof customer === "string" ? customer : (customer?.id ?? null);
-}
-
 const handled = (type: string) => HANDLED_PREFIXES.some((prefix) => type.startsWith(prefix));
 
 export async function handleStripeWebhook(rawBody: string, signature: string | null): Promise<WebhookOutcome> {
-  const event = verify(rawBody, signature);
-  const customerId = customerOf(event);
+  verifySignature(rawBody, signature);
+  const event = parseStripeEvent(rawBody);
+  const { customerId } = event;
   await db.$executeRaw`
     INSERT INTO "BillingEvent" ("id", "stripeEventId", "type", "stripeCustomerId", "apiVersion", "livemode", "payload", "stripeCreatedAt", "status", "attempts", "receivedAt")
     VALUES (${randomUUID()}, ${event.id}, ${event.type}, ${customerId}, ${event.api_version ?? null}, ${event.livemode},

@@ -1,10 +1,12 @@
 import { publicPlans } from "~/server/billing/plans";
+import { STRIPE_EVENT_MAX_BYTES } from "~/server/billing/stripe-event";
 import { handleStripeWebhook } from "~/server/billing/stripe-webhook";
-import { jsonRoute } from "~/server/rest/json-route";
+import { jsonRoute, readBodyText } from "~/server/rest/json-route";
 
-/** POST /api/billing/webhooks/stripe: the raw body and signature in, the outcome out. */
+/** POST /api/billing/webhooks/stripe: the raw body (413 past the cap) and signature in, the outcome out. */
 export const stripeWebhookRoute = jsonRoute(async (req) => {
-  const outcome = await handleStripeWebhook(await req.text(), req.headers.get("stripe-signature"));
+  const rawBody = await readBodyText(req, STRIPE_EVENT_MAX_BYTES);
+  const outcome = await handleStripeWebhook(rawBody, req.headers.get("stripe-signature"));
   return Response.json(outcome);
 });
 

@@ -27,3 +27,33 @@ export async function readJson<S extends z.ZodType>(req: Request, schema: S): Pr
   }
   return schema.parse(raw);
 }
+
+/**
+ * Reads a request body as UTF-8 text, holding at most `maxBytes` of it.
+ * A Content-Length over the cap is refused before a byte is read; without one, or when it lies,
+ * the bytes are counted as they arrive and reading stops at the first chunk past the cap. Either
+ * way the body is cancelled (nothing more is pulled) and the caller gets a 413.
+ */
+export async function readBodyText(req: Request, maxBytes: number): Promise<string> {
+  const tooLarge = async () => {
+    await req.body?.cancel().catch(() => undefined); // the client may already be gone; we refuse either way
+    return new AppError("PAYLOAD_TOO_LARGE", `The request body is larger than ${maxBytes} bytes.`, {
+      details: { reason: "body_too_large", limitBytes: maxBytes },
+    });
+  };
+  if (Number(req.headers.get("content-length")) > maxBytes) throw await tooLarge();
+  if (!req.body) return "";
+
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+    received += chunk.value.byteLength;
+    if (received > maxBytes) {
+      reader.releaseLock();
+      throw await tooLarge();
+    }
+    chunks.push(chunk.value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
