@@ -8,6 +8,7 @@ import { formatDate, formatLimit, formatMoney } from "~/components/format";
 import { StatusBadge } from "~/components/status-badge";
 import { Alert, Button, Card } from "~/components/ui";
 import { useTRPC } from "~/trpc/react";
+import { BillingNotices } from "./billing-notices";
 
 const brandName = (brand: string | null) => (brand ? brand[0]!.toUpperCase() + brand.slice(1) : "Card");
 
@@ -20,9 +21,10 @@ export function BillingOverview({ orgId, canManage }: { orgId: string; canManage
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.billing.overview.queryKey({ orgId }) });
   const syncNow = useMutation(
     trpc.billing.syncNow.mutationOptions({
-      onSuccess: async () => {
+      onSuccess: async (result) => {
         await refresh();
-        toast.success("Billing is up to date with Stripe.");
+        if (result.status === "customer_lost") toast.error("Stripe no longer has this organization's customer: it is back on Free.");
+        else toast.success("Billing is up to date with Stripe.");
       },
       onError: (error) => toast.error(`Sync failed: ${error.message}`),
     }),
@@ -52,6 +54,7 @@ export function BillingOverview({ orgId, canManage }: { orgId: string; canManage
 
   return (
     <div className="space-y-6">
+      <BillingNotices notices={o} />
       {o.status === "past_due" && (
         <Alert>
           Your last payment failed.{" "}

@@ -52,6 +52,16 @@ export function PlanPicker({ orgId, canManage }: { orgId: string; canManage: boo
         ))}
       </div>
 
+      {!o.subscription && !o.trialAvailable && o.trialUnavailableReason && (
+        <Alert tone="info">
+          <span data-testid="trial-unavailable">
+            {o.trialUnavailableReason === "owner_had_trial"
+              ? "No free trial: the owner of this organization already had one with another organization."
+              : "No free trial: this organization already had one."}{" "}
+            Subscribing starts billing today.
+          </span>
+        </Alert>
+      )}
       <div className="grid gap-4 md:grid-cols-3">
         {plans.data.map((plan) => {
           const isCurrent = plan.id === current.plan && (plan.id === "free" || current.interval === interval);
