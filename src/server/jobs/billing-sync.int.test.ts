@@ -1,6 +1,6 @@
 import type { DeliveryAttempt, StoredMessage } from "../../../e2e/stand-ins/qstash/server";
 import { signDelivery } from "../../../e2e/stand-ins/qstash/signing";
-import { afterAll, describe, expect, inject, it, vi } from "vitest";
+import { afterAll, describe, expect, inject, it, onTestFinished, vi } from "vitest";
 import { env } from "~/env";
 import { ensureStripeCustomer } from "~/server/billing/stripe-customer";
 import { syncStripeCustomer } from "~/server/billing/sync-stripe-customer";
@@ -186,6 +186,7 @@ describe("POST /api/jobs/billing-sync, called by QStash at APP_URL", () => {
     await injectStripeFault({ method: "GET", path: `/v1/customers/${flaky.customer}`, count: 2 });
     await injectStripeFault({ method: "GET", path: `/v1/customers/${broken.customer}`, count: 1 + 1 + ORG_RETRIES });
     const errors = vi.spyOn(console, "error");
+    onTestFinished(() => errors.mockRestore());
     const published = watchPublished();
     const { messageId } = await app.client.publishJSON({ url: publicUrl(), body: {} });
     await app.standIn.settle();
@@ -204,7 +205,6 @@ describe("POST /api/jobs/billing-sync, called by QStash at APP_URL", () => {
     expect((row!.result as { failed: string[] }).failed).not.toContain(flaky.orgId);
     const logged = errors.mock.calls.map(([line]) => String(line)).filter((line) => line.includes(broken.orgId));
     expect(logged.some((line) => JSON.parse(line).level === "error")).toBe(true);
-    errors.mockRestore();
   });
 
   it("registers the daily schedule at 02:00 UTC, idempotently", async () => {
