@@ -1,6 +1,7 @@
 /**
  * `npm run job:billing-sync`: the daily billing sync, run by hand against DATABASE_URL and the
- * configured Stripe (every batch in turn, no QStash involved). Prints what it did.
+ * configured Stripe (every batch in turn, then the orgs that failed once more, a bounded number
+ * of times; no QStash involved). Prints what it did and exits 1 when orgs still fail.
  */
 import "dotenv/config";
 

@@ -139,6 +139,30 @@ describe("QStash stand-in: publishing and signatures", () => {
     await expect(receiver.verify({ signature, body, url: `${dest.base}/api/other` })).rejects.toThrow(/invalid subject/);
   });
 
+  it("delivers through an injected fetch (a public host routed to a local server), signed for the public URL", async () => {
+    const dest = await startDestination();
+    const routed: string[] = [];
+    const { standIn, client } = await start({
+      fetch: (input, init) => {
+        const url = new URL(String(input));
+        routed.push(url.href);
+        return fetch(new URL(`${url.pathname}${url.search}`, dest.base), init);
+      },
+    });
+    const publicUrl = "https://billing.example.test/api/jobs?tenant=1";
+    const { messageId } = await client.publishJSON({ url: publicUrl, body: { amount: 100 } });
+    await standIn.settle();
+
+    expect(routed).toEqual([publicUrl]);
+    expect(dest.received.map((r) => r.url)).toEqual([`${dest.base}/api/jobs?tenant=1`]);
+    const { headers, body } = dest.received[0]!;
+    const signature = String(headers["upstash-signature"]);
+    expect(decodeJwt(signature).sub).toBe(publicUrl);
+    const receiver = new Receiver({ currentSigningKey: CURRENT, nextSigningKey: NEXT });
+    await expect(receiver.verify({ signature, body, url: publicUrl })).resolves.toBe(true);
+    expect(standIn.deliveries.map((d) => [d.messageId, d.url, d.status])).toEqual([[messageId, publicUrl, 200]]);
+  });
+
   it("a token signed more than five minutes ago is rejected as expired", async () => {
     const { standIn, client } = await start({ now: () => Date.now() - 6 * 60_000 });
     const dest = await startDestination();

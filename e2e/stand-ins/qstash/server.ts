@@ -49,6 +49,12 @@ export interface QStashStandInOptions {
   deliveryTimeoutMs?: number;
   /** How long a deduplication id is remembered (QStash: 90 days). */
   dedupWindowMs?: number;
+  /**
+   * How a delivery reaches its destination; the global `fetch` by default. A test passes one that
+   * routes a public host name to a local server, as DNS and a proxy would: the message's URL (and
+   * the signature's `sub`) stay the public one.
+   */
+  fetch?: typeof fetch;
 }
 
 export interface DeliveryAttempt {
@@ -225,6 +231,7 @@ export async function startQStashStandIn(opts: QStashStandInOptions): Promise<QS
   const deliveryTimeoutMs = opts.deliveryTimeoutMs ?? 30_000;
   const dedupWindowMs = opts.dedupWindowMs ?? NINETY_DAYS_MS;
   const keys = { current: opts.currentSigningKey, next: opts.nextSigningKey };
+  const send = opts.fetch ?? fetch;
 
   let offset = 0;
   const now = () => baseNow() + offset;
@@ -445,7 +452,7 @@ export async function startQStashStandIn(opts: QStashStandInOptions): Promise<QS
       status: null,
     };
     try {
-      const response = await fetch(message.url, {
+      const response = await send(message.url, {
         method: message.method,
         headers,
         body: sendsBody ? new Uint8Array(body) : undefined,

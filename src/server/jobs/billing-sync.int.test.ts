@@ -1,15 +1,23 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { Client } from "@upstash/qstash";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { DeliveryAttempt, StoredMessage } from "../../../e2e/stand-ins/qstash/server";
+import { signDelivery } from "../../../e2e/stand-ins/qstash/signing";
+import { afterAll, describe, expect, inject, it, onTestFinished, vi } from "vitest";
+import { env } from "~/env";
 import { ensureStripeCustomer } from "~/server/billing/stripe-customer";
 import { syncStripeCustomer } from "~/server/billing/sync-stripe-customer";
 import { db } from "~/server/clients/db";
-import { runBillingSyncToEnd } from "~/server/jobs/billing-sync";
+import { HAND_RETRIES, runBillingSyncToEnd } from "~/server/jobs/billing-sync";
+import { ORG_RETRIES } from "~/server/jobs/billing-sync-delivery";
 import { JOB_SCHEDULES, registerSchedules } from "~/server/jobs/schedules";
 import { billingSyncJobRoute } from "~/server/rest/jobs";
 import { makeUser } from "~/test/factories";
 import { injectStripeFault, prices, sdk } from "~/test/stripe";
+
+// APP_URL is the public https://billing.vantflow.test; the route listens on 127.0.0.1 elsewhere.
+const app = await vi.hoisted(async () => (await import("~/test/qstash-app")).startQStashApp());
+const PATH = "/api/jobs/billing-sync";
+app.serve(PATH, billingSyncJobRoute);
+afterAll(() => app.close());
+const publicUrl = () => new URL(PATH, env.APP_URL).toString();
 
 /** An org with an active Pro subscription, synced; then changed in Stripe with no webhook. */
 async function driftedOrg() {
@@ -25,68 +33,188 @@ async function driftedOrg() {
 const cancelFlag = async (subId: string) =>
   (await db.subscription.findUniqueOrThrow({ where: { stripeSubscriptionId: subId }, select: { cancelAtPeriodEnd: true } })).cancelAtPeriodEnd;
 
-describe("the daily billing sync", () => {
-  it("brings every org back to Stripe's state; one org's failure is recorded and the rest go on", async () => {
+/** Orgs with a Stripe customer, enough that a small batch size makes a chain of several batches. */
+async function customers(count: number) {
+  for (let i = 0; i < count; i++) await ensureStripeCustomer((await makeUser("Customer")).organization.id);
+}
+
+const bodyOf = (m: StoredMessage) => JSON.parse(m.body.toString("utf8") || "{}") as Record<string, unknown>;
+const delivery = (messageId: string) => db.jobDelivery.findUnique({ where: { messageId } });
+
+/** The messages published to the stand-in from now on (schedule firings excluded). */
+function watchPublished() {
+  const before = new Set(app.standIn.messages.keys());
+  return () => [...app.standIn.messages.values()].filter((m) => !before.has(m.messageId) && !m.scheduleId);
+}
+
+/** How many next-batch messages name each cursor: one chain has exactly one per cursor. */
+function messagesPerCursor(messages: StoredMessage[]) {
+  const counts = new Map<string, number>();
+  for (const m of messages) {
+    const cursor = bodyOf(m).cursor;
+    if (typeof cursor === "string") counts.set(cursor, (counts.get(cursor) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** Sends a delivery again exactly as QStash sent it (same message id, body and signature). */
+const replay = (attempt: DeliveryAttempt) =>
+  fetch(new URL(PATH, app.origin), { method: attempt.method, headers: attempt.headers, body: attempt.body });
+
+/** A delivery as QStash makes it, signed for the public URL, straight to where the app listens. */
+async function deliverAsQStash(messageId: string, body: string) {
+  const signature = await signDelivery({ key: inject("qstash").currentSigningKey, url: publicUrl(), body: Buffer.from(body), nowMs: Date.now() });
+  return fetch(new URL(PATH, app.origin), {
+    method: "POST",
+    headers: { "content-type": "application/json", "upstash-signature": signature, "upstash-message-id": messageId, "upstash-retried": "0" },
+    body,
+  });
+}
+
+describe("the daily billing sync, run by hand", () => {
+  it("brings every org back to Stripe's state; an org that fails is retried at the end, one that keeps failing is reported", async () => {
     const good = await driftedOrg();
+    const flaky = await driftedOrg();
     const broken = await driftedOrg();
-    await injectStripeFault({ method: "GET", path: `/v1/customers/${broken.customer}`, count: 1 });
+    await injectStripeFault({ method: "GET", path: `/v1/customers/${flaky.customer}`, count: 1 });
+    await injectStripeFault({ method: "GET", path: `/v1/customers/${broken.customer}`, count: 1 + HAND_RETRIES });
     const result = await runBillingSyncToEnd(7);
     expect(result.batches).toBeGreaterThanOrEqual(1);
-    expect(result.failed.map((f) => f.organizationId)).toContain(broken.orgId);
-    expect(result.failed.map((f) => f.organizationId)).not.toContain(good.orgId);
+    const failed = result.failed.map((f) => f.organizationId);
+    expect(failed).toContain(broken.orgId);
+    expect(failed).not.toContain(flaky.orgId);
+    expect(failed).not.toContain(good.orgId);
     expect(await cancelFlag(good.subId)).toBe(true);
+    expect(await cancelFlag(flaky.subId)).toBe(true);
     expect(await cancelFlag(broken.subId)).toBe(false);
   });
+});
 
-  describe("POST /api/jobs/billing-sync, called by QStash", () => {
-    let server: Server;
-    let url: string;
-    const qstash = inject("qstash");
-    const client = new Client({ token: qstash.token, baseUrl: qstash.url });
+describe("POST /api/jobs/billing-sync, called by QStash at APP_URL", () => {
+  it("runs when the daily schedule, registered for APP_URL, fires, though the app listens on another host", async () => {
+    const org = await driftedOrg();
+    await registerSchedules(app.client, env.APP_URL);
+    const messageId = app.standIn.fireSchedule(JOB_SCHEDULES[0].scheduleId);
+    await app.standIn.settle();
 
-    beforeAll(async () => {
-      // The route handler behind a real HTTP port, as Next.js serves it, so QStash can deliver to it.
-      server = createServer((req, res) => {
-        const chunks: Buffer[] = [];
-        req.on("data", (c: Buffer) => chunks.push(c));
-        req.on("end", async () => {
-          const response = await billingSyncJobRoute(
-            new Request(url, { method: req.method, headers: req.headers as Record<string, string>, body: Buffer.concat(chunks) }),
-          );
-          res.writeHead(response.status, { "content-type": "application/json" }).end(await response.text());
-        });
-      });
-      await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-      url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/jobs/billing-sync`;
-    });
-    afterAll(() => new Promise<void>((r) => server.close(() => r())));
+    const fired = app.standIn.messages.get(messageId)!;
+    expect(fired.url).toBe(`https://billing.vantflow.test${PATH}`);
+    expect(fired.attempts.map((a) => a.status)).toEqual([200]);
+    expect(await cancelFlag(org.subId)).toBe(true);
+    expect(await delivery(messageId)).toMatchObject({ job: "billing-sync", status: "DONE", attempts: 1 });
+  });
 
-    it("runs the sync for a delivery QStash signed", async () => {
-      const org = await driftedOrg();
-      await client.publishJSON({ url, body: { batchSize: 500 }, retries: 0 });
-      for (let i = 0; i < 100 && !(await cancelFlag(org.subId)); i++) await new Promise((r) => setTimeout(r, 100));
-      expect(await cancelFlag(org.subId)).toBe(true);
-    });
+  it("answers 401 to anything QStash did not sign for APP_URL, and runs nothing", async () => {
+    const org = await driftedOrg();
+    const local = new URL(PATH, app.origin);
+    const unsigned = await fetch(local, { method: "POST", body: "{}" });
+    expect(unsigned.status).toBe(401);
+    expect(await unsigned.json()).toMatchObject({ code: "UNAUTHORIZED", reason: "invalid_signature" });
+    const forged = await fetch(local, { method: "POST", headers: { "upstash-signature": "eyJhbGciOiJIUzI1NiJ9.e30.x" }, body: "{}" });
+    expect(forged.status).toBe(401);
 
-    it("answers 401 to anything QStash did not sign, and runs nothing", async () => {
-      const org = await driftedOrg();
-      const unsigned = await fetch(url, { method: "POST", body: "{}" });
-      expect(unsigned.status).toBe(401);
-      expect(await unsigned.json()).toMatchObject({ code: "UNAUTHORIZED", reason: "invalid_signature" });
-      const forged = await fetch(url, { method: "POST", headers: { "upstash-signature": "eyJhbGciOiJIUzI1NiJ9.e30.x" }, body: "{}" });
-      expect(forged.status).toBe(401);
-      expect(await cancelFlag(org.subId)).toBe(false);
-    });
+    // A genuine QStash signature, but for the address the app listens on: not what was scheduled.
+    const { messageId } = await app.client.publishJSON({ url: local.toString(), body: {}, retries: 0 });
+    await app.standIn.settle();
+    expect(app.standIn.messages.get(messageId)!.attempts.map((a) => a.status)).toEqual([401]);
+    expect(await cancelFlag(org.subId)).toBe(false);
+  });
 
-    it("registers the daily schedule at 02:00 UTC, idempotently", async () => {
-      await registerSchedules(client, "https://billing.example.test");
-      await registerSchedules(client, "https://billing.example.test");
-      const ids = (await client.schedules.list()).map((s) => s.scheduleId).filter((id) => id === JOB_SCHEDULES[0].scheduleId);
-      expect(ids).toHaveLength(1);
-      expect(await client.schedules.get(JOB_SCHEDULES[0].scheduleId)).toMatchObject({
-        cron: "0 2 * * *",
-        destination: "https://billing.example.test/api/jobs/billing-sync",
-      });
+  it("a delivery repeated after it finished changes nothing; retried after a crash, it enqueues the same next batch (one chain)", async () => {
+    await customers(4);
+    const published = watchPublished();
+    const { messageId } = await app.client.publishJSON({ url: publicUrl(), body: { batchSize: 2 } });
+    await app.standIn.settle();
+    const chain = published().filter((m) => m.messageId !== messageId); // the follow-ups
+    expect(chain.length).toBeGreaterThanOrEqual(1);
+    expect([...messagesPerCursor(chain).values()].every((n) => n === 1)).toBe(true);
+    expect(chain.every((m) => bodyOf(m).runId === messageId)).toBe(true);
+    for (const m of chain) expect(m.attempts.map((a) => a.status)).toEqual([200]);
+
+    // QStash delivers the first message again (at-least-once): 200, no second chain.
+    const first = app.standIn.messages.get(messageId)!.attempts[0]!;
+    const again = await replay(first);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ status: "duplicate" });
+    await app.standIn.settle();
+    expect(published()).toHaveLength(chain.length + 1);
+
+    // The process died after enqueuing the next batch but before recording the delivery: once the
+    // lease has run out, QStash's retry runs the batch again and the next batch is deduplicated.
+    await db.jobDelivery.update({ where: { messageId }, data: { status: "RUNNING", finishedAt: null, lockedUntil: new Date(Date.now() - 1000) } });
+    const retried = await replay(first);
+    expect(retried.status).toBe(200);
+    await app.standIn.settle();
+    expect(published()).toHaveLength(chain.length + 1);
+    expect(await delivery(messageId)).toMatchObject({ status: "DONE", attempts: 2 });
+  });
+
+  it("runs a delivery that arrives 5 times at once only once (one chain)", async () => {
+    await customers(3);
+    const published = watchPublished();
+    const messageId = `msg_concurrent_${Date.now()}`;
+    const responses = await Promise.all(Array.from({ length: 5 }, () => deliverAsQStash(messageId, JSON.stringify({ batchSize: 2 }))));
+    const bodies = (await Promise.all(responses.map((r) => r.json()))) as { status?: string; reason?: string }[];
+    await app.standIn.settle();
+
+    expect(bodies.filter((b) => b.status === "done")).toHaveLength(1);
+    // The others met it in flight (409, so QStash would retry) or finished (200, no effect).
+    for (const [i, r] of responses.entries()) {
+      if (bodies[i]!.status !== "done") expect([409, 200]).toContain(r.status);
+      if (r.status === 409) expect(bodies[i]).toMatchObject({ code: "CONFLICT", reason: "delivery_in_progress" });
+    }
+    expect(await delivery(messageId)).toMatchObject({ status: "DONE", attempts: 1 });
+    const chain = published();
+    expect(chain.length).toBeGreaterThanOrEqual(1);
+    expect([...messagesPerCursor(chain).values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it("answers 400 to a signed delivery without a message id, and runs nothing", async () => {
+    const org = await driftedOrg();
+    const body = "{}";
+    const signature = await signDelivery({ key: inject("qstash").currentSigningKey, url: publicUrl(), body: Buffer.from(body), nowMs: Date.now() });
+    const res = await fetch(new URL(PATH, app.origin), { method: "POST", headers: { "upstash-signature": signature }, body });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ code: "BAD_REQUEST", reason: "missing_message_id" });
+    expect(await cancelFlag(org.subId)).toBe(false);
+  });
+
+  it("retries the orgs that failed by a follow-up message until Stripe answers, and surfaces those that never recover", async () => {
+    const flaky = await driftedOrg();
+    const broken = await driftedOrg();
+    // The batch and the first retry fail for `flaky`; every attempt fails for `broken`.
+    await injectStripeFault({ method: "GET", path: `/v1/customers/${flaky.customer}`, count: 2 });
+    await injectStripeFault({ method: "GET", path: `/v1/customers/${broken.customer}`, count: 1 + 1 + ORG_RETRIES });
+    const errors = vi.spyOn(console, "error");
+    onTestFinished(() => errors.mockRestore());
+    const published = watchPublished();
+    const { messageId } = await app.client.publishJSON({ url: publicUrl(), body: {} });
+    await app.standIn.settle();
+
+    expect(await cancelFlag(flaky.subId)).toBe(true);
+    expect(await cancelFlag(broken.subId)).toBe(false);
+    const retry = published().find((m) => (bodyOf(m).organizationIds as string[] | undefined)?.includes(broken.orgId));
+    expect(retry).toBeDefined();
+    expect(bodyOf(retry!)).toMatchObject({ runId: messageId, organizationIds: expect.arrayContaining([flaky.orgId, broken.orgId]) });
+    // QStash retried it while orgs failed, then gave up (its DLQ holds it).
+    expect(retry!.attempts.map((a) => a.status)).toEqual(Array(1 + ORG_RETRIES).fill(500));
+    expect(retry!.state).toBe("FAILED");
+    const row = await delivery(retry!.messageId);
+    expect(row).toMatchObject({ status: "FAILED", attempts: 1 + ORG_RETRIES });
+    expect((row!.result as { failed: string[] }).failed).toEqual(expect.arrayContaining([broken.orgId]));
+    expect((row!.result as { failed: string[] }).failed).not.toContain(flaky.orgId);
+    const logged = errors.mock.calls.map(([line]) => String(line)).filter((line) => line.includes(broken.orgId));
+    expect(logged.some((line) => JSON.parse(line).level === "error")).toBe(true);
+  });
+
+  it("registers the daily schedule at 02:00 UTC, idempotently", async () => {
+    await registerSchedules(app.client, "https://billing.example.test");
+    await registerSchedules(app.client, "https://billing.example.test");
+    const ids = (await app.client.schedules.list()).map((s) => s.scheduleId).filter((id) => id === JOB_SCHEDULES[0].scheduleId);
+    expect(ids).toHaveLength(1);
+    expect(await app.client.schedules.get(JOB_SCHEDULES[0].scheduleId)).toMatchObject({
+      cron: "0 2 * * *",
+      destination: "https://billing.example.test/api/jobs/billing-sync",
     });
   });
 });

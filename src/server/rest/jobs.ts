@@ -1,35 +1,39 @@
-import { qstash, qstashReceiver } from "~/server/clients/qstash";
+import { env } from "~/env";
+import { qstashReceiver } from "~/server/clients/qstash";
 import { AppError } from "~/server/errors";
-import { billingSyncPayload, runBillingSync } from "~/server/jobs/billing-sync";
+import { handleBillingSyncDelivery } from "~/server/jobs/billing-sync-delivery";
+import { type QStashDelivery } from "~/server/jobs/job-delivery";
+import { JOB_PATHS, jobUrl } from "~/server/jobs/job-routes";
 import { jsonRoute } from "~/server/rest/json-route";
 
 /**
- * A job route: the body is verified as QStash's (signature over the raw body and this URL,
- * always, whatever the environment) before anything runs; a failure is a 5xx so QStash retries.
+ * A job route: the body is verified as QStash's (signature over the raw body and the public
+ * APP_URL + path it was sent to, always, whatever the environment) before anything runs; a
+ * failure is a 5xx so QStash retries.
  */
-function qstashJob(handler: (body: unknown, req: Request) => Promise<unknown>) {
+function qstashJob(path: string, handler: (delivery: QStashDelivery) => Promise<unknown>) {
   return jsonRoute(async (req) => {
     const raw = await req.text();
     const signature = req.headers.get("upstash-signature");
     const receiver = qstashReceiver();
-    const valid = signature ? await receiver.verify({ signature, body: raw, url: req.url }).catch(() => false) : false;
+    const url = jobUrl(path, env.APP_URL);
+    const valid = signature ? await receiver.verify({ signature, body: raw, url }).catch(() => false) : false;
     if (!valid) throw new AppError("UNAUTHORIZED", "This route only answers QStash.", { details: { reason: "invalid_signature" } });
+    // QStash names every message; handling is recorded under that name, so a repeat has no effect.
+    const messageId = req.headers.get("upstash-message-id");
+    if (!messageId || messageId.length > 128) {
+      throw new AppError("BAD_REQUEST", "A QStash delivery carries an Upstash-Message-Id header.", { details: { reason: "missing_message_id" } });
+    }
+    const retried = Number.parseInt(req.headers.get("upstash-retried") ?? "0", 10);
     let body: unknown;
     try {
       body = raw ? JSON.parse(raw) : {};
     } catch {
       throw new AppError("BAD_REQUEST", "The job payload must be JSON.");
     }
-    return Response.json(await handler(body, req));
+    return Response.json(await handler({ messageId, retried: Number.isNaN(retried) ? 0 : retried, body }));
   });
 }
 
-/** POST /api/jobs/billing-sync: one batch; when more remain, the next batch is enqueued to this route. */
-export const billingSyncJobRoute = qstashJob(async (body, req) => {
-  const payload = billingSyncPayload.parse(body);
-  const result = await runBillingSync(payload);
-  if (result.nextCursor) {
-    await qstash().publishJSON({ url: req.url, body: { cursor: result.nextCursor, batchSize: payload.batchSize } });
-  }
-  return result;
-});
+/** POST /api/jobs/billing-sync: one batch of the run (the next one enqueued), or a retry of failed orgs. */
+export const billingSyncJobRoute = qstashJob(JOB_PATHS.billingSync, handleBillingSyncDelivery);
