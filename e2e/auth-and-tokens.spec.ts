@@ -89,6 +89,14 @@ test("a second organization brings the org switcher, and switching changes the a
 
   await switcher.selectOption({ label: "Second Org" });
   await expect(page.getByText("API access for Second Org.")).toBeVisible();
+  // The switcher itself names the org switched to, not the one before (React resets a form after its action).
+  await expect(switcher.locator("option:checked")).toHaveText("Second Org");
+  await page.getByRole("navigation", { name: "Dashboard" }).getByRole("link", { name: "Billing" }).click();
+  await expect(page.getByText("Plan, payments and limits of Second Org.")).toBeVisible();
+  await expect(switcher.locator("option:checked")).toHaveText("Second Org");
+  await switcher.selectOption({ label: "Sam's organization" });
+  await expect(page.getByText("Plan, payments and limits of Sam's organization.")).toBeVisible();
+  await expect(switcher.locator("option:checked")).toHaveText("Sam's organization");
   await page.goto("/dashboard");
-  await expect(page.getByRole("heading", { name: "Second Org" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Sam's organization" })).toBeVisible();
 });

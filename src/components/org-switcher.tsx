@@ -12,8 +12,11 @@ export function OrgSwitcher({
   action: (formData: FormData) => Promise<void>;
 }) {
   const formRef = useRef<HTMLFormElement>(null);
+  // React resets a form once its action is done, and an uncontrolled select resets to the
+  // default it mounted with: the org before the switch. Keyed by the active org, the form
+  // mounts again with the org now active as its default.
   return (
-    <form ref={formRef} action={action}>
+    <form key={activeId} ref={formRef} action={action}>
       <label htmlFor="org-switcher" className="sr-only">
         Organization
       </label>

@@ -5,15 +5,13 @@ import { ensureStripeCustomer } from "~/server/billing/stripe-customer";
 import { syncStripeCustomer } from "~/server/billing/sync-stripe-customer";
 import { db } from "~/server/clients/db";
 import { makeUser } from "~/test/factories";
-import { prices, sdk } from "~/test/stripe";
+import { payOnHostedPage, prices, sdk } from "~/test/stripe";
 
 type Procedure = { _def: { type: "query" | "mutation" | "subscription" } };
 const procedures = appRouter._def.procedures as unknown as Record<string, Procedure>;
 const billingMutations = Object.entries(procedures)
   .filter(([path, p]) => path.startsWith("billing.") && p._def.type === "mutation")
-  .map(([path]) => path)
-  // Returning from Checkout only syncs the caller's own session; any member may land on it.
-  .filter((path) => path !== "billing.completeCheckout");
+  .map(([path]) => path);
 
 describe("a MEMBER of the org", () => {
   let orgId: string;
@@ -31,13 +29,14 @@ describe("a MEMBER of the org", () => {
     const other = await makeUser("Member");
     await db.membership.create({ data: { userId: other.user.id, organizationId: orgId, role: "MEMBER" } });
     member = createCaller({ headers: new Headers(), userId: other.user.id });
-    input = { orgId, plan: "business", interval: "month", paymentMethodId: pm.id };
+    input = { orgId, plan: "business", interval: "month", paymentMethodId: pm.id, sessionId: "cs_test_not_checked" };
   });
 
   it("covers the billing mutations", () => {
     expect(billingMutations).toEqual(
       expect.arrayContaining([
         "billing.createCheckoutSession",
+        "billing.completeCheckout",
         "billing.changePlan",
         "billing.cancel",
         "billing.resume",
@@ -59,6 +58,25 @@ describe("a MEMBER of the org", () => {
     expect((error as TRPCError).code).toBe("FORBIDDEN");
     expect(await db.subscription.findMany({ where: { organizationId: orgId }, select: { status: true, plan: true, cancelAtPeriodEnd: true } })).toEqual(before);
     expect(await db.paymentMethod.count({ where: { organizationId: orgId } })).toBe(1);
+  });
+
+  it("gets FORBIDDEN completing the org's own paid card setup: the org's sync does not run", async () => {
+    const owner = await makeUser("Card Owner");
+    const ownOrg = owner.organization.id;
+    const ownerCaller = createCaller({ headers: new Headers(), userId: owner.user.id });
+    const { url } = await ownerCaller.billing.addPaymentMethod({ orgId: ownOrg });
+    const back = new URL(await payOnHostedPage(url));
+    const sessionId = back.searchParams.get("session_id")!;
+    const other = await makeUser("Card Member");
+    await db.membership.create({ data: { userId: other.user.id, organizationId: ownOrg, role: "MEMBER" } });
+    const asMember = createCaller({ headers: new Headers(), userId: other.user.id });
+
+    await expect(asMember.billing.completeCheckout({ orgId: ownOrg, sessionId })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect(await db.paymentMethod.count({ where: { organizationId: ownOrg } })).toBe(0);
+
+    // The owner's own return still completes it.
+    await expect(ownerCaller.billing.completeCheckout({ orgId: ownOrg, sessionId })).resolves.toMatchObject({ mode: "setup", status: "complete" });
+    expect(await db.paymentMethod.findMany({ where: { organizationId: ownOrg }, select: { isDefault: true } })).toEqual([{ isDefault: true }]);
   });
 
   it("gets FORBIDDEN on the plan-change preview, which quotes the org's card", async () => {

@@ -9,11 +9,12 @@ import {
   previewChange,
   resumeSubscription,
 } from "~/server/billing/plan-changes";
+import { getBillingOverview } from "~/server/billing/overview";
 import { syncStripeCustomer } from "~/server/billing/sync-stripe-customer";
 import { db } from "~/server/clients/db";
 import type { Actor } from "~/server/orgs/memberships";
 import { makeUser } from "~/test/factories";
-import { advanceCustomerClock, payOnHostedPage, prices, sdk } from "~/test/stripe";
+import { advanceCustomerClock, injectStripeFault, payOnHostedPage, prices, sdk } from "~/test/stripe";
 
 const DAY = 86_400;
 
@@ -171,19 +172,105 @@ describe("plan changes", () => {
     expect(await cancelPendingChange(o.actor)).toEqual({ released: false });
   });
 
-  it("cancel ends at the period end (dropping a pending downgrade) and resume undoes it", async () => {
-    const o = await subscribedOwner("business");
-    await changePlan(o.actor, { plan: "pro", interval: "month" });
+  it("cancel ends at the period end and resume undoes it", async () => {
+    const o = await subscribedOwner("pro");
     const result = await cancelSubscription(o.actor);
     const row = await rowOf(o.orgId);
     expect(result).toEqual({ cancelAtPeriodEnd: true, endsAt: row.currentPeriodEnd });
-    expect(row).toMatchObject({ status: "active", cancelAtPeriodEnd: true, cancelAt: row.currentPeriodEnd, pendingPlan: null });
-    expect(await sdk.subscriptions.retrieve(row.stripeSubscriptionId)).toMatchObject({ cancel_at_period_end: true, schedule: null });
-    await expect(changePlan(o.actor, { plan: "pro", interval: "month" })).rejects.toMatchObject({ code: "CONFLICT" });
+    expect(row).toMatchObject({ status: "active", cancelAtPeriodEnd: true, cancelAt: row.currentPeriodEnd });
+    expect(await getBillingOverview(o.actor)).toMatchObject({ nextInvoice: null });
 
     expect(await resumeSubscription(o.actor)).toEqual({ status: "active", cancelAtPeriodEnd: false });
-    expect(await rowOf(o.orgId)).toMatchObject({ cancelAtPeriodEnd: false, cancelAt: null });
+    expect(await rowOf(o.orgId)).toMatchObject({ cancelAtPeriodEnd: false, cancelAt: null, pendingPlan: null });
     expect((await sdk.subscriptions.retrieve(row.stripeSubscriptionId)).cancel_at_period_end).toBe(false);
+    expect(await resumeSubscription(o.actor)).toEqual({ status: "active", cancelAtPeriodEnd: false });
+  });
+
+  it("cancel sets a scheduled downgrade aside and resume schedules it again: the renewal bills Pro, not Business", async () => {
+    const o = await subscribedOwner("business");
+    await advanceCustomerClock(o.customer, 3 * DAY);
+    await changePlan(o.actor, { plan: "pro", interval: "month" });
+
+    // Stripe refuses cancel_at_period_end on a subscription a schedule manages, so the schedule goes.
+    await cancelSubscription(o.actor);
+    const row = await rowOf(o.orgId);
+    expect(row).toMatchObject({ status: "active", cancelAtPeriodEnd: true, pendingPlan: null });
+    expect(await sdk.subscriptions.retrieve(row.stripeSubscriptionId)).toMatchObject({ cancel_at_period_end: true, schedule: null });
+    await expect(changePlan(o.actor, { plan: "pro", interval: "month" })).rejects.toMatchObject({
+      code: "CONFLICT",
+      details: { reason: "cancel_at_period_end" },
+    });
+
+    expect(await resumeSubscription(o.actor)).toEqual({ status: "active", cancelAtPeriodEnd: false });
+    expect(await rowOf(o.orgId)).toMatchObject({ cancelAtPeriodEnd: false, plan: "business", pendingPlan: "pro", pendingInterval: "month" });
+    expect(await getBillingOverview(o.actor)).toMatchObject({ nextInvoice: { amount: 2900, date: row.currentPeriodEnd } });
+    // Resuming again changes nothing: still one schedule, still the one downgrade.
+    await resumeSubscription(o.actor);
+    const schedules = await sdk.subscriptionSchedules.list({ customer: o.customer });
+    expect(schedules.data.filter((s) => s.status === "active")).toHaveLength(1);
+
+    await advanceCustomerClock(o.customer, (row.currentPeriodEnd!.getTime() - row.currentPeriodStart!.getTime()) / 1000);
+    await syncStripeCustomer(o.customer);
+    expect(await rowOf(o.orgId)).toMatchObject({ status: "active", plan: "pro", unitAmount: 2900, pendingPlan: null });
+    const [renewal] = await invoicesOf(o.orgId);
+    expect(renewal).toMatchObject({ billingReason: "subscription_cycle", status: "paid", amountPaid: 2900 });
+  });
+
+  it("a downgrade dropped with Keep (or replaced by an upgrade) does not come back on resume", async () => {
+    const o = await subscribedOwner("business");
+    await changePlan(o.actor, { plan: "pro", interval: "month" });
+    await cancelSubscription(o.actor);
+    await resumeSubscription(o.actor);
+    expect(await cancelPendingChange(o.actor)).toEqual({ released: true });
+    await cancelSubscription(o.actor);
+    await resumeSubscription(o.actor);
+    expect(await rowOf(o.orgId)).toMatchObject({ plan: "business", pendingPlan: null, cancelAtPeriodEnd: false });
+
+    // Keep while canceling drops the downgrade the cancellation set aside.
+    await changePlan(o.actor, { plan: "pro", interval: "month" });
+    await cancelSubscription(o.actor);
+    expect(await cancelPendingChange(o.actor)).toEqual({ released: true });
+    await resumeSubscription(o.actor);
+    expect(await rowOf(o.orgId)).toMatchObject({ plan: "business", pendingPlan: null, cancelAtPeriodEnd: false });
+
+    await changePlan(o.actor, { plan: "pro", interval: "year" });
+    await changePlan(o.actor, { plan: "business", interval: "year" });
+    await cancelSubscription(o.actor);
+    await resumeSubscription(o.actor);
+    expect(await rowOf(o.orgId)).toMatchObject({ plan: "business", interval: "year", pendingPlan: null });
+  });
+
+  it("five cancels, then five resumes at once: one of each runs, the downgrade is scheduled once", async () => {
+    const o = await subscribedOwner("business");
+    await changePlan(o.actor, { plan: "pro", interval: "month" });
+    const cancels = await Promise.allSettled(Array.from({ length: 5 }, () => cancelSubscription(o.actor)));
+    expect(cancels.filter((r) => r.status === "fulfilled").length).toBeGreaterThanOrEqual(1);
+    for (const r of cancels) if (r.status === "rejected") expect(r.reason).toMatchObject({ code: "CONFLICT" });
+    expect(await rowOf(o.orgId)).toMatchObject({ cancelAtPeriodEnd: true, pendingPlan: null });
+
+    const resumes = await Promise.allSettled(Array.from({ length: 5 }, () => resumeSubscription(o.actor)));
+    expect(resumes.filter((r) => r.status === "fulfilled").length).toBeGreaterThanOrEqual(1);
+    for (const r of resumes) if (r.status === "rejected") expect(r.reason).toMatchObject({ code: "CONFLICT" });
+    expect(await rowOf(o.orgId)).toMatchObject({ cancelAtPeriodEnd: false, pendingPlan: "pro", pendingInterval: "month" });
+    const open = (await sdk.subscriptionSchedules.list({ customer: o.customer })).data.filter((s) => s.status === "active");
+    expect(open).toHaveLength(1);
+    expect(open[0]!.phases.map((p) => p.items[0]!.price)).toEqual([prices.STRIPE_PRICE_BUSINESS_MONTHLY, prices.STRIPE_PRICE_PRO_MONTHLY]);
+  });
+
+  it("a cancel or resume that Stripe fails part way is finished by the retry, and the downgrade survives", async () => {
+    const o = await subscribedOwner("business");
+    await changePlan(o.actor, { plan: "pro", interval: "month" });
+    const { schedule } = await sdk.subscriptions.retrieve((await rowOf(o.orgId)).stripeSubscriptionId);
+
+    await injectStripeFault({ method: "POST", path: `/v1/subscription_schedules/${String(schedule)}/release`, count: 1 });
+    await expect(cancelSubscription(o.actor)).rejects.toMatchObject({ type: "StripeAPIError" });
+    await cancelSubscription(o.actor);
+    expect(await rowOf(o.orgId)).toMatchObject({ cancelAtPeriodEnd: true, pendingPlan: null });
+
+    await injectStripeFault({ method: "POST", path: "/v1/subscription_schedules", count: 1 });
+    await expect(resumeSubscription(o.actor)).rejects.toMatchObject({ type: "StripeAPIError" });
+    await resumeSubscription(o.actor);
+    expect(await rowOf(o.orgId)).toMatchObject({ cancelAtPeriodEnd: false, pendingPlan: "pro", pendingInterval: "month" });
   });
 
   it("the portal is a Stripe session for the org's own customer, returning to the billing page", async () => {

@@ -2,8 +2,9 @@
  * Changing a live subscription: an upgrade (a higher plan, or the same plan month → year) applies
  * now and its proration is invoiced and charged at once; a downgrade (a lower plan, or year →
  * month) waits for the period end through a subscription schedule, so the org keeps what it paid
- * for. Cancel and resume act at the period end; the billing portal covers the rest. Every action
- * starts from the org's own subscription row and ends with the convergent sync.
+ * for. Cancel and resume act at the period end, and a downgrade pending when the org cancels comes
+ * back when it resumes; the billing portal covers the rest. Every action starts from the org's own
+ * subscription row and ends with the convergent sync.
  */
 import type Stripe from "stripe";
 import { z } from "zod";
@@ -86,13 +87,18 @@ function currentTarget(sub: Stripe.Subscription): Target {
   return known;
 }
 
-function timingOf(from: Target, to: Target): Timing {
-  if (from.plan === to.plan && from.interval === to.interval) {
-    throw new AppError("BAD_REQUEST", `The organization is already on ${to.plan} (${to.interval}ly).`, { details: { reason: "same_plan" } });
-  }
+/** When a move from one plan to another applies; null when it is no move at all. */
+function timingBetween(from: Target, to: Target): Timing | null {
+  if (from.plan === to.plan && from.interval === to.interval) return null;
   if (isUpgrade(from.plan, to.plan)) return "now";
   if (from.plan === to.plan && from.interval === "month" && to.interval === "year") return "now";
   return "period_end";
+}
+
+function timingOf(from: Target, to: Target): Timing {
+  const timing = timingBetween(from, to);
+  if (!timing) throw new AppError("BAD_REQUEST", `The organization is already on ${to.plan} (${to.interval}ly).`, { details: { reason: "same_plan" } });
+  return timing;
 }
 
 /** The schedule still steering the subscription, if any. */
@@ -159,6 +165,28 @@ async function checkedProrationDate(sub: Stripe.Subscription, prorationDate: num
   return prorationDate;
 }
 
+/** The plan a schedule moves the subscription to after its current phase; null for none or a price the app does not sell. */
+function scheduledTarget(schedule: Stripe.SubscriptionSchedule): Target | null {
+  const after = schedule.current_phase?.end_date ?? 0;
+  const price = schedule.phases.find((phase) => phase.start_date >= after)?.items[0]?.price;
+  return price ? planForPrice({ id: typeof price === "string" ? price : price.id }) : null;
+}
+
+/**
+ * A downgrade set aside by a cancellation, kept in Stripe on the subscription itself. Stripe
+ * refuses `cancel_at_period_end` on a subscription that a schedule manages ("update the schedule
+ * instead"), so cancel has to release the schedule; resume schedules the change again from here.
+ */
+const SET_ASIDE_KEYS = { plan: "resume_plan", interval: "resume_interval" } as const;
+const setAsideTarget = z.object({ [SET_ASIDE_KEYS.plan]: z.enum(PAID_PLAN_IDS), [SET_ASIDE_KEYS.interval]: z.enum(INTERVALS) });
+/** Metadata that records `target` as set aside, or (null) clears it: Stripe deletes a key set to "". */
+const setAsideMetadata = (target: Target | null) => ({ [SET_ASIDE_KEYS.plan]: target?.plan ?? "", [SET_ASIDE_KEYS.interval]: target?.interval ?? "" });
+
+function setAsideOf(sub: Stripe.Subscription): Target | null {
+  const parsed = setAsideTarget.safeParse(sub.metadata);
+  return parsed.success ? { plan: parsed.data[SET_ASIDE_KEYS.plan], interval: parsed.data[SET_ASIDE_KEYS.interval] } : null;
+}
+
 /** Releases the subscription's schedule: any change it had pending is dropped. */
 async function releaseSchedule(sub: Stripe.Subscription) {
   const schedule = await openSchedule(sub);
@@ -221,7 +249,8 @@ export function changePlan(actor: Actor, input: PlanChangeInput) {
         items: [{ id: item.id, price: priceId }],
         proration_behavior: "always_invoice",
         ...(input.prorationDate ? { proration_date: await checkedProrationDate(sub, input.prorationDate) } : {}),
-        metadata: { plan: input.plan },
+        // An upgrade supersedes a downgrade set aside by an earlier cancellation.
+        metadata: { plan: input.plan, ...setAsideMetadata(null) },
         expand: ["latest_invoice"],
       });
       invoice = typeof updated.latest_invoice === "object" ? updated.latest_invoice : null;
@@ -244,29 +273,53 @@ export function changePlan(actor: Actor, input: PlanChangeInput) {
   });
 }
 
-/** Drops a scheduled downgrade: the subscription renews on its current plan. */
+/** Drops a scheduled downgrade (also one set aside by a cancellation): the subscription renews on its current plan. */
 export function cancelPendingChange(actor: Actor) {
   return planAction(actor, async (touch) => {
     const { sub, customerId } = await ownSubscription(actor);
     const released = await releaseSchedule(sub);
-    if (released) touch(customerId);
-    return { released };
+    const setAside = setAsideOf(sub) !== null;
+    if (setAside) await stripe().subscriptions.update(sub.id, { metadata: setAsideMetadata(null) });
+    if (released || setAside) touch(customerId);
+    return { released: released || setAside };
   });
 }
 
-/** Ends the subscription at the period end. A pending change goes: Stripe refuses both at once. */
+/**
+ * Ends the subscription at the period end. Stripe refuses that while a schedule manages the
+ * subscription, so a pending downgrade is first written to the subscription (set aside), then its
+ * schedule released: a failure at any step leaves the change recorded, and a retry finishes.
+ */
 export function cancelSubscription(actor: Actor) {
   return planAction(actor, async (touch) => {
     const { sub, customerId } = await ownSubscription(actor);
     touch(customerId);
     requireStatus(sub, CANCELABLE, "be canceled");
-    await releaseSchedule(sub);
+    const schedule = await openSchedule(sub);
+    if (schedule) {
+      await stripe().subscriptions.update(sub.id, { metadata: setAsideMetadata(scheduledTarget(schedule)) });
+      await stripe().subscriptionSchedules.release(schedule.id);
+    }
     if (!sub.cancel_at_period_end) await stripe().subscriptions.update(sub.id, { cancel_at_period_end: true });
     return { cancelAtPeriodEnd: true, endsAt: at(itemOf(sub).current_period_end) };
   });
 }
 
-/** Undoes a cancellation at the period end, and resumes a paused subscription. */
+/**
+ * Schedules again the downgrade a cancellation set aside, if it is still a change at the period
+ * end from the plan the subscription is on, then forgets it. A retry after a failure part way
+ * finds either no schedule (and makes it) or the one made before (and keeps it).
+ */
+async function restoreSetAside(sub: Stripe.Subscription) {
+  const target = setAsideOf(sub);
+  if (!target) return;
+  const current = planForPrice(itemOf(sub).price);
+  const stillDue = CANCELABLE.includes(sub.status) && current && timingBetween(current, target) === "period_end";
+  if (stillDue && !(await openSchedule(sub))) await scheduleAtPeriodEnd(sub, target);
+  await stripe().subscriptions.update(sub.id, { metadata: setAsideMetadata(null) });
+}
+
+/** Undoes a cancellation at the period end (with the downgrade it set aside), and resumes a paused subscription. */
 export function resumeSubscription(actor: Actor) {
   return planAction(actor, async (touch) => {
     const found = await ownSubscription(actor);
@@ -274,6 +327,7 @@ export function resumeSubscription(actor: Actor) {
     let sub = found.sub;
     if (sub.status === "paused") sub = await stripe().subscriptions.resume(sub.id);
     if (sub.cancel_at_period_end) sub = await stripe().subscriptions.update(sub.id, { cancel_at_period_end: false });
+    await restoreSetAside(sub);
     return { status: sub.status, cancelAtPeriodEnd: sub.cancel_at_period_end };
   });
 }

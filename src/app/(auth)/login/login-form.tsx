@@ -6,7 +6,8 @@ import { signIn } from "next-auth/react";
 import { useState } from "react";
 import { Alert, Button, Field } from "~/components/ui";
 
-export function LoginForm() {
+/** `next`: where a successful sign-in goes, a path of this app (the page checked it). */
+export function LoginForm({ next }: { next: string }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -30,7 +31,7 @@ export function LoginForm() {
       );
       return;
     }
-    router.push("/dashboard");
+    router.push(next);
     router.refresh();
   }
 

@@ -7,6 +7,7 @@ import { toast } from "sonner";
 import { formatDate, formatLimit, formatMoney } from "~/components/format";
 import { StatusBadge } from "~/components/status-badge";
 import { Alert, Button, Card } from "~/components/ui";
+import { PLANS, type PlanId } from "~/server/billing/plans";
 import { useTRPC } from "~/trpc/react";
 import { BillingNotices } from "./billing-notices";
 
@@ -168,6 +169,12 @@ export function BillingOverview({ orgId, canManage }: { orgId: string; canManage
               Your {o.subscribedPlanName} plan stays on until {formatDate(sub.currentPeriodEnd)}; nothing more is charged after that. You can resume any
               time before then.
             </p>
+            {sub.pendingPlan && (
+              <p data-testid="cancel-pending-warning" className="mt-2 font-medium text-red-800">
+                Your switch to {PLANS[sub.pendingPlan as PlanId]?.name ?? sub.pendingPlan} ({sub.pendingInterval}ly) on {formatDate(sub.currentPeriodEnd)}{" "}
+                will not happen: the subscription ends that day instead. Resume before then and the switch is scheduled again.
+              </p>
+            )}
             <div className="mt-3 flex gap-3">
               <Button variant="danger" disabled={busy} onClick={() => cancel.mutate({ orgId })}>
                 {cancel.isPending ? "Canceling…" : "Cancel at period end"}

@@ -20,7 +20,8 @@ export const billingRouter = createTRPCRouter({
   plans: publicProcedure.query(() => publicPlans()),
   overview: orgProcedure.query(({ ctx }) => getBillingOverview(ctx.actor)),
   createCheckoutSession: orgAdminProcedure.input(checkoutInput).mutation(({ ctx, input }) => createCheckoutSession(ctx.actor, input)),
-  completeCheckout: orgProcedure
+  // Completing runs the org's sync and may set its default card: a change like the others.
+  completeCheckout: orgAdminProcedure
     .input(z.object({ sessionId: z.string().min(1).max(255) }))
     .mutation(({ ctx, input }) => completeCheckout(ctx.actor, input.sessionId)),
   previewChange: orgAdminProcedure.input(planChangeInput).query(({ ctx, input }) => previewChange(ctx.actor, input)),

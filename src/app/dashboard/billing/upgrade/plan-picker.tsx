@@ -65,6 +65,8 @@ export function PlanPicker({ orgId, canManage }: { orgId: string; canManage: boo
       <div className="grid gap-4 md:grid-cols-3">
         {plans.data.map((plan) => {
           const isCurrent = plan.id === current.plan && (plan.id === "free" || current.interval === interval);
+          // A change already scheduled for the period end is shown as such, not offered again.
+          const isScheduled = plan.id === o.subscription?.pendingPlan && interval === o.subscription.pendingInterval;
           const price = plan.prices?.[interval] ?? 0;
           return (
             <section
@@ -92,7 +94,12 @@ export function PlanPicker({ orgId, canManage }: { orgId: string; canManage: boo
                   {formatLimit(plan.limits.team_members)} team {plan.limits.team_members === 1 ? "member" : "members"}
                 </li>
               </ul>
-              {plan.id !== "free" && o.subscription && !isCurrent && (
+              {isScheduled && (
+                <p data-testid="scheduled-change" className="mt-6 rounded-lg bg-slate-50 px-3 py-2 text-center text-sm font-medium text-slate-700">
+                  Starts on {formatDate(o.subscription?.currentPeriodEnd)}
+                </p>
+              )}
+              {plan.id !== "free" && o.subscription && !isCurrent && !isScheduled && (
                 <Button
                   className="mt-6"
                   variant={isUpgrade(current.plan as PlanId, plan.id) ? "primary" : "secondary"}
