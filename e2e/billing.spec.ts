@@ -1,7 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { advanceClockOf, fillCard, query, register } from "./support/app";
 
-async function startProTrial(page: Page, card: string) {
+export async function startProTrial(page: Page, card: string) {
   await page.goto("/dashboard/billing");
   await expect(page.getByTestId("plan-name")).toHaveText("Free");
   await page.getByRole("button", { name: "Upgrade" }).click();
@@ -85,7 +85,8 @@ test("card 0341: past_due after the trial, the dashboard warns and keeps Pro for
 
 test("an active Pro org previews and makes an upgrade to Business, then cancels and resumes", async ({ page }) => {
   const { email } = await register(page, "Growing Team");
-  await startProTrial(page, "4242 4242 4242 4242");
+  // A card of its own: a card that already had a trial gets none (trial-once.spec.ts).
+  await startProTrial(page, "5555 5555 5555 4444");
   await advanceClockOf(email, 15);
   await expect(async () => {
     await page.reload();

@@ -6,7 +6,7 @@ test("a scheduled Business → Pro downgrade: the plans page shows it instead of
   await page.goto("/dashboard/billing/upgrade");
   await page.getByRole("region", { name: "Business" }).getByRole("button", { name: "Start 14-Day Trial" }).click();
   await expect(page.getByText("VantFlow Business — $149.00 / month")).toBeVisible();
-  await fillCard(page, "4242 4242 4242 4242");
+  await fillCard(page, "4000 0566 5566 5556"); // its own card: 4242 had its trial in billing.spec.ts
   await page.getByRole("button", { name: "Start 14-day trial" }).click();
   await expect(page.getByTestId("plan-name")).toHaveText("Business");
 

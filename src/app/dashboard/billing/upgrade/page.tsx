@@ -18,7 +18,7 @@ export default async function UpgradePage({ searchParams }: { searchParams: Prom
   return (
     <HydrateClient>
       <FlashToast flash={canceled ? { tone: "info", message: "Checkout canceled: nothing was charged." } : null} />
-      <PageHeader title="Plans" description="Pick the plan that fits. An organization's first paid plan starts with a 14-day free trial." />
+      <PageHeader title="Plans" description="Pick the plan that fits. A first paid plan starts with a 14-day free trial: one per organization, per owner and per card." />
       <PlanPicker orgId={orgId} canManage={canManage} />
     </HydrateClient>
   );
