@@ -7,7 +7,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { join, resolve } from "node:path";
 import { deployMigrations } from "./db/deploy";
@@ -167,7 +167,8 @@ async function main() {
     failures.push("e2e not run: no chromium (install Debian's chromium)");
   } else {
     const e2eOk = run("playwright (e2e)", bin("playwright"), ["test"], { ...appEnv, CHROMIUM_PATH: chromium });
-    countReport("playwright", e2eOk, join(out, "playwright.json"), playwrightCounts);
+    const specs = readdirSync(join(root, "e2e"), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".spec.ts"));
+    countReport("playwright", e2eOk, join(out, "playwright.json"), (json, ok) => playwrightCounts(json, ok, specs.map((f) => join(root, "e2e", f))));
   }
 }
 
