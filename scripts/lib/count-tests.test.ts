@@ -12,13 +12,14 @@ describe("countTests", () => {
         it.todo("c");
         it.skipIf(process.env.CI)("d", () => undefined);
         it.each([1, 2, 3])("e %i", () => undefined);
+        it.each([["a", 1], ["b", 2]] as const)("h %s", () => undefined);
         describe.each([["x"], ["y"]])("inner %s", () => {
           it("f", () => undefined);
           it.each(rows)("g", () => undefined);
         });
       });`;
-    // a, b, c, d, 3 × e, 2 × (f + g counted once for a table it cannot read)
-    expect(countTests(source)).toBe(11);
+    // a, b, c, d, 3 × e, 2 × h, 2 × (f + g counted once for a table it cannot read)
+    expect(countTests(source)).toBe(13);
   });
 
   it("counts Playwright's tests, not its suites, steps, hooks or fixtures", () => {

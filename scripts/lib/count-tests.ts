@@ -27,7 +27,7 @@ function callee(expression: ts.Expression): Callee | null {
   if (ts.isCallExpression(expression)) {
     // `it.each(table)(…)`, `it.skipIf(condition)(…)`: the call that names the test is the outer one.
     const inner = callee(expression.expression);
-    const table = expression.arguments[0];
+    const table = expression.arguments[0] && unwrapped(expression.arguments[0]);
     const last = inner?.names.at(-1);
     if (!inner || !last || !MODIFIERS.has(last)) return null;
     const rows = (last === "each" || last === "for") && table && ts.isArrayLiteralExpression(table) ? table.elements.length : 1;
@@ -35,6 +35,13 @@ function callee(expression: ts.Expression): Callee | null {
   }
   if (ts.isTaggedTemplateExpression(expression)) return callee(expression.tag);
   return null;
+}
+
+/** `[…] as const`, `([…])`, `[…] satisfies T`: the expression inside. */
+function unwrapped(expression: ts.Expression): ts.Expression {
+  let inner = expression;
+  while (ts.isAsExpression(inner) || ts.isSatisfiesExpression(inner) || ts.isParenthesizedExpression(inner)) inner = inner.expression;
+  return inner;
 }
 
 function kind(c: Callee): "test" | "suite" | null {
