@@ -45,6 +45,8 @@ export function previousAttributes(before: StripeObject, after: StripeObject) {
 export class EventBus {
   readonly endpoints: Endpoint[] = [];
   private readonly pending = new Map<Promise<void>, Delivery>();
+  /** Deliveries that stop() cut short: still owed to their endpoint. */
+  private readonly interrupted: Delivery[] = [];
   private readonly stopping = new AbortController();
   /** Called whenever a delivery ends, delivered or given up (persistence.ts saves then). */
   onSettled?: () => void;
@@ -87,7 +89,7 @@ export class EventBus {
 
   /** The deliveries not finished yet: what a restart must take up again. */
   deliveries(): Delivery[] {
-    return [...this.pending.values()];
+    return [...this.pending.values(), ...this.interrupted];
   }
 
   /** Takes up deliveries saved before a restart; one whose event or endpoint is gone is dropped. */
@@ -99,31 +101,32 @@ export class EventBus {
     }
   }
 
-  /** Ends every delivery loop (the stand-in is closing) and returns those that had not finished. */
-  stop(): Delivery[] {
-    const unfinished = this.deliveries();
+  /** Ends every delivery loop (the stand-in is closing); deliveries() keeps listing the unfinished. */
+  stop() {
     this.stopping.abort();
-    return unfinished;
   }
 
   private track(endpoint: Endpoint, event: StripeObject, delayMs: number) {
-    const p = this.deliver(endpoint, event, delayMs);
-    this.pending.set(p, { event: event.id, endpoint: endpoint.id });
+    const delivery = { event: event.id, endpoint: endpoint.id };
+    const p = this.deliver(endpoint, event, delayMs).then((ended) => void (ended || this.interrupted.push(delivery)));
+    this.pending.set(p, delivery);
     void p.finally(() => {
       this.pending.delete(p);
       if (!this.stopping.signal.aborted) this.onSettled?.();
     });
   }
 
-  private async deliver(endpoint: Endpoint, event: StripeObject, delayMs: number) {
+  /** True once delivered or given up; false when stop() cut it short. */
+  private async deliver(endpoint: Endpoint, event: StripeObject, delayMs: number): Promise<boolean> {
     const payload = JSON.stringify(event, null, 2);
     const base = this.options.retryBaseMs ?? 1000;
     const max = this.options.maxAttempts ?? 8;
     const { signal } = this.stopping;
     // A wait cut short by stop() ends the delivery; it stays unfinished for the next start.
     const wait = (ms: number) => sleep(ms, true, { signal }).catch(() => false);
-    if (delayMs && !(await wait(delayMs))) return;
-    for (let attempt = 1; attempt <= max && !signal.aborted; attempt++) {
+    if (delayMs && !(await wait(delayMs))) return false;
+    for (let attempt = 1; attempt <= max; attempt++) {
+      if (signal.aborted) return false;
       try {
         const res = await fetch(endpoint.url, {
           method: "POST",
@@ -137,12 +140,13 @@ export class EventBus {
         });
         if (res.ok) {
           (event.pending_webhooks as number)--;
-          return;
+          return true;
         }
       } catch {
-        // Unreachable endpoint: retried like a non-2xx answer.
+        // Unreachable endpoint (or the fetch stop() aborted): retried like a non-2xx answer.
       }
-      if (attempt < max && !(await wait(base * 2 ** (attempt - 1)))) return;
+      if (attempt < max && !(await wait(base * 2 ** (attempt - 1)))) return false;
     }
+    return !signal.aborted;
   }
 }

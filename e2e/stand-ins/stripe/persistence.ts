@@ -110,9 +110,9 @@ export function persistState(path: string, state: StandInState) {
       throw new Error(`The Stripe stand-in's state in ${path} cannot be read (${reason}); move it away, or start afresh with \`npm run dev -- --reset\`.`);
     }
   }
-  const save = (deliveries = state.bus.deliveries()) => {
+  const save = () => {
     const temp = `${path}.${process.pid}.tmp`;
-    writeFileSync(temp, serialize(state, deliveries));
+    writeFileSync(temp, serialize(state, state.bus.deliveries()));
     renameSync(temp, path);
   };
   state.bus.onSettled = () => save();
@@ -121,6 +121,9 @@ export function persistState(path: string, state: StandInState) {
     /** Once the stand-in listens: the deliveries that were under way when it last stopped. */
     resume: () => state.bus.resume(saved),
     /** Stops the deliveries and writes the state with the ones still under way. */
-    close: () => save(state.bus.stop()),
+    close: () => {
+      state.bus.stop();
+      save();
+    },
   };
 }
