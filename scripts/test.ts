@@ -7,13 +7,14 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { join, resolve } from "node:path";
 import { deployMigrations } from "./db/deploy";
 import { withDatabase } from "./db/paths";
 import { dropDatabase } from "./db/server";
 import { postgresAnswers, startEmbeddedPostgres } from "./lib/postgres";
+import { playwrightCounts, type RunnerCounts, vitestCounts } from "./lib/test-report";
 
 const root = resolve(import.meta.dirname, "..");
 const out = join(root, ".test-output");
@@ -45,22 +46,13 @@ function gate(label: string, cmd: string, args: string[], env?: NodeJS.ProcessEn
   return ok;
 }
 
-function countReport(
-  label: string,
-  exitOk: boolean,
-  file: string,
-  read: (json: unknown) => { passed: number; failed: number; skipped: number },
-) {
+function countReport(label: string, exitOk: boolean, file: string, read: (json: unknown, exitOk: boolean) => RunnerCounts) {
   try {
-    const counts = read(JSON.parse(readFileSync(file, "utf8")));
-    // A suite that fails to load has no failed test in the report, only a non-zero exit.
-    if (!exitOk && counts.failed === 0) {
-      counts.failed = 1;
-      failures.push(`${label} exited non-zero (a suite failed to load?)`);
-    }
+    const counts = read(JSON.parse(readFileSync(file, "utf8")), exitOk);
     totals.passed += counts.passed;
     totals.failed += counts.failed;
     totals.skipped += counts.skipped;
+    failures.push(...counts.notes.map((note) => `${label}: ${note}`));
     if (counts.failed) failures.push(`${label} (${counts.failed} failed)`);
     if (counts.passed + counts.failed === 0) {
       totals.failed++;
@@ -157,10 +149,7 @@ async function main() {
   gate("migrations match schema.prisma", bin("tsx"), ["scripts/db/migrate.ts", "check"], { ...base, DATABASE_URL: adminUrl });
 
   const vitestOk = run("vitest (unit + integration)", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${join(out, "vitest.json")}`], base);
-  countReport("vitest", vitestOk, join(out, "vitest.json"), (json) => {
-    const j = json as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
-    return { passed: j.numPassedTests, failed: j.numFailedTests, skipped: j.numPendingTests + j.numTodoTests };
-  });
+  countReport("vitest", vitestOk, join(out, "vitest.json"), vitestCounts);
 
   // The app under e2e gets a database of its own, created and migrated like production's.
   const e2eDb = `vantflow_e2e_${Date.now()}_${process.pid}`;
@@ -178,10 +167,8 @@ async function main() {
     failures.push("e2e not run: no chromium (install Debian's chromium)");
   } else {
     const e2eOk = run("playwright (e2e)", bin("playwright"), ["test"], { ...appEnv, CHROMIUM_PATH: chromium });
-    countReport("playwright", e2eOk, join(out, "playwright.json"), (json) => {
-      const s = (json as { stats: { expected: number; unexpected: number; flaky: number; skipped: number } }).stats;
-      return { passed: s.expected + s.flaky, failed: s.unexpected, skipped: s.skipped };
-    });
+    const specs = readdirSync(join(root, "e2e"), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".spec.ts"));
+    countReport("playwright", e2eOk, join(out, "playwright.json"), (json, ok) => playwrightCounts(json, ok, specs.map((f) => join(root, "e2e", f))));
   }
 }
 

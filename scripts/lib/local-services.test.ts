@@ -1,11 +1,16 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { GoogleGenAI } from "@google/genai";
 import { Client } from "@upstash/qstash";
 import Stripe from "stripe";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { stripeConnection } from "../../src/server/clients/stripe-connection";
 import { startLocalServices } from "./local-services";
 
 const ANY_PORT = { STRIPE_STAND_IN_PORT: "0", QSTASH_STAND_IN_PORT: "0", GEMINI_STAND_IN_PORT: "0" };
+const dataDir = mkdtempSync(join(tmpdir(), "vantflow-services-"));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe("startLocalServices", () => {
   it("starts none when every service has its key, and leaves the env as it was", async () => {
@@ -34,6 +39,26 @@ describe("startLocalServices", () => {
       expect(reply.usageMetadata?.totalTokenCount).toBeGreaterThan(0);
     } finally {
       await services.close();
+    }
+  });
+
+  it("keeps the Stripe stand-in's state in the data directory, so a restart finds its customers and the same plan prices", async () => {
+    const onlyStripe = () => ({ ...ANY_PORT, QSTASH_TOKEN: "real-token", GEMINI_API_KEY: "real-key" }) as Record<string, string | undefined>;
+    const sdk = (env: Record<string, string | undefined>) => new Stripe(env.STRIPE_SECRET_KEY!, { ...stripeConnection(env.STRIPE_API_BASE), maxNetworkRetries: 0 });
+
+    const before = onlyStripe();
+    const first = await startLocalServices(before, "http://localhost:3000", { dataDir });
+    const customer = await sdk(before).customers.create({ email: "kept@example.test" });
+    await first.close();
+
+    const after = onlyStripe();
+    const second = await startLocalServices(after, "http://localhost:3000", { dataDir });
+    try {
+      expect(second.started[0]!.note).toContain(`state kept in ${join(dataDir, "stripe-stand-in.json")}`);
+      expect(await sdk(after).customers.retrieve(customer.id)).toMatchObject({ id: customer.id, email: "kept@example.test" });
+      expect(after.STRIPE_PRICE_PRO_MONTHLY).toBe(before.STRIPE_PRICE_PRO_MONTHLY);
+    } finally {
+      await second.close();
     }
   });
 });

@@ -8,6 +8,7 @@ import { Client } from "@upstash/qstash";
 import { startGeminiStandIn } from "../../e2e/stand-ins/gemini/server";
 import { startQStashStandIn } from "../../e2e/stand-ins/qstash/server";
 import { registerSchedules } from "../../src/server/jobs/schedules";
+import { localState } from "./local-state";
 import { startLocalStripe } from "./local-stripe";
 
 export interface StartedStandIn {
@@ -17,17 +18,19 @@ export interface StartedStandIn {
   close(): Promise<void>;
 }
 
-export async function startLocalServices(env: Record<string, string | undefined>, appUrl: string) {
+/** `dataDir`: where the Stripe stand-in keeps its state between runs (local-state.ts); none → memory only. */
+export async function startLocalServices(env: Record<string, string | undefined>, appUrl: string, opts: { dataDir?: string } = {}) {
   const started: StartedStandIn[] = [];
   const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
   try {
     if (!env.STRIPE_SECRET_KEY) {
-      const stripe = await startLocalStripe({ appUrl, port: port("STRIPE_STAND_IN_PORT", 12111) });
+      const statePath = opts.dataDir ? localState(opts.dataDir).stripe : undefined;
+      const stripe = await startLocalStripe({ appUrl, port: port("STRIPE_STAND_IN_PORT", 12111), statePath });
       Object.assign(env, stripe.env);
       started.push({
         name: "Stripe",
         url: stripe.standIn.url,
-        note: "plan catalogue seeded, webhooks → /api/billing/webhooks/stripe, test card 4242 4242 4242 4242",
+        note: `plan catalogue seeded, webhooks → /api/billing/webhooks/stripe, test card 4242 4242 4242 4242; ${statePath ? `state kept in ${statePath}` : "state in memory"}`,
         close: () => stripe.standIn.close(),
       });
     }

@@ -1,4 +1,5 @@
 import { createHmac } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Store, StripeObject } from "./store";
 
 export const API_VERSION = "2026-10-28.endive";
@@ -8,6 +9,12 @@ export interface Endpoint {
   url: string;
   secret: string;
   enabledEvents: string[];
+}
+
+/** One event on its way to one endpoint. */
+export interface Delivery {
+  event: string;
+  endpoint: string;
 }
 
 export interface DeliveryOptions {
@@ -37,7 +44,12 @@ export function previousAttributes(before: StripeObject, after: StripeObject) {
 
 export class EventBus {
   readonly endpoints: Endpoint[] = [];
-  private readonly pending = new Set<Promise<void>>();
+  private readonly pending = new Map<Promise<void>, Delivery>();
+  /** Deliveries that stop() cut short: still owed to their endpoint. */
+  private readonly interrupted: Delivery[] = [];
+  private readonly stopping = new AbortController();
+  /** Called whenever a delivery ends, delivered or given up (persistence.ts saves then). */
+  onSettled?: () => void;
 
   constructor(
     private readonly store: Store,
@@ -65,27 +77,56 @@ export class EventBus {
       (event.pending_webhooks as number)++;
       const random = this.options.random ?? Math.random;
       const copies = this.options.chaos && random() < 0.5 ? 2 : 1;
-      for (let i = 0; i < copies; i++) this.track(this.deliver(endpoint, event, this.options.chaos ? random() * 50 : 0));
+      for (let i = 0; i < copies; i++) this.track(endpoint, event, this.options.chaos ? random() * 50 : 0);
     }
     return event;
   }
 
   /** Resolves when every delivery started so far has succeeded or given up. */
   async settle() {
-    while (this.pending.size) await Promise.all([...this.pending]);
+    while (this.pending.size) await Promise.all([...this.pending.keys()]);
   }
 
-  private track(p: Promise<void>) {
-    this.pending.add(p);
-    void p.finally(() => this.pending.delete(p));
+  /** The deliveries not finished yet: what a restart must take up again. */
+  deliveries(): Delivery[] {
+    return [...this.pending.values(), ...this.interrupted];
   }
 
-  private async deliver(endpoint: Endpoint, event: StripeObject, delayMs: number) {
+  /** Takes up deliveries saved before a restart; one whose event or endpoint is gone is dropped. */
+  resume(deliveries: Delivery[]) {
+    for (const delivery of deliveries) {
+      const event = this.store.table("event").get(delivery.event);
+      const endpoint = this.endpoints.find((e) => e.id === delivery.endpoint);
+      if (event && endpoint) this.track(endpoint, event, 0);
+    }
+  }
+
+  /** Ends every delivery loop (the stand-in is closing); deliveries() keeps listing the unfinished. */
+  stop() {
+    this.stopping.abort();
+  }
+
+  private track(endpoint: Endpoint, event: StripeObject, delayMs: number) {
+    const delivery = { event: event.id, endpoint: endpoint.id };
+    const p = this.deliver(endpoint, event, delayMs).then((ended) => void (ended || this.interrupted.push(delivery)));
+    this.pending.set(p, delivery);
+    void p.finally(() => {
+      this.pending.delete(p);
+      if (!this.stopping.signal.aborted) this.onSettled?.();
+    });
+  }
+
+  /** True once delivered or given up; false when stop() cut it short. */
+  private async deliver(endpoint: Endpoint, event: StripeObject, delayMs: number): Promise<boolean> {
     const payload = JSON.stringify(event, null, 2);
     const base = this.options.retryBaseMs ?? 1000;
     const max = this.options.maxAttempts ?? 8;
-    if (delayMs) await sleep(delayMs);
+    const { signal } = this.stopping;
+    // A wait cut short by stop() ends the delivery; it stays unfinished for the next start.
+    const wait = (ms: number) => sleep(ms, true, { signal }).catch(() => false);
+    if (delayMs && !(await wait(delayMs))) return false;
     for (let attempt = 1; attempt <= max; attempt++) {
+      if (signal.aborted) return false;
       try {
         const res = await fetch(endpoint.url, {
           method: "POST",
@@ -95,17 +136,17 @@ export class EventBus {
             "user-agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
           },
           body: payload,
+          signal,
         });
         if (res.ok) {
           (event.pending_webhooks as number)--;
-          return;
+          return true;
         }
       } catch {
-        // Unreachable endpoint: retried like a non-2xx answer.
+        // Unreachable endpoint (or the fetch stop() aborted): retried like a non-2xx answer.
       }
-      if (attempt < max) await sleep(base * 2 ** (attempt - 1));
+      if (attempt < max && !(await wait(base * 2 ** (attempt - 1)))) return false;
     }
+    return !signal.aborted;
   }
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

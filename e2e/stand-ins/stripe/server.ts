@@ -13,6 +13,7 @@ import { StripeApiError } from "./errors";
 import { EventBus, type DeliveryOptions } from "./events";
 import { checkoutPage, invoicePage, portalPage } from "./hosted-pages";
 import { invoicePdf } from "./invoice-pdf";
+import { persistState, type IdempotentReply } from "./persistence";
 import { billingRoutes, payOpenInvoice, portalActions } from "./resources/billing";
 import { checkoutRoutes, completeCheckout } from "./resources/checkout";
 import { catalogRoutes } from "./resources/catalog";
@@ -92,15 +93,20 @@ export async function startStripeStandIn(opts: {
   webhooks?: { url: string; secret: string; events?: string[] }[];
   /** Dashboard-only account settings, e.g. what happens after the last failed retry. */
   settings?: Partial<StandInSettings>;
+  /** A JSON file that keeps the state across restarts (persistence.ts); without it, memory only. */
+  statePath?: string;
 }): Promise<StripeStandIn> {
   const store = new Store();
   Object.assign(store.settings, opts.settings);
   const bus = new EventBus(store, opts.delivery);
   opts.webhooks?.forEach((w, i) => bus.endpoints.push({ id: `we_env_${i}`, url: w.url, secret: w.secret, enabledEvents: w.events ?? ["*"] }));
-  const idempotent = new Map<string, { fingerprint: string; status: number; body: string }>();
+  const idempotent = new Map<string, IdempotentReply>();
   const faults: { method?: string; path: string; remaining: number }[] = [];
+  const persisted = opts.statePath ? persistState(opts.statePath, { store, bus, idempotent }) : null;
 
   const server: Server = createServer(async (req, res) => {
+    // Whatever may have changed state is on disk once its answer has gone out.
+    if (persisted && req.method !== "GET") res.once("finish", () => persisted.save());
     const requestId = store.id("req");
     const send = (status: number, body: unknown, raw?: string) => {
       const text = raw ?? JSON.stringify(body);
@@ -262,14 +268,24 @@ export async function startStripeStandIn(opts: {
     res.writeHead(200).end(portalPage(store, session, action === "cancel" ? "Your plan will be canceled at the end of the period." : "Your plan was updated."));
   }
 
-  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", resolve);
+  });
   const port = (server.address() as AddressInfo).port;
   store.baseUrl = `http://127.0.0.1:${port}`;
+  persisted?.resume();
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     store,
     bus,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () => {
+      persisted?.close();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Idle keep-alive connections (the SDK's) would hold the port open for seconds.
+      server.closeIdleConnections();
+      return closed;
+    },
   };
 }

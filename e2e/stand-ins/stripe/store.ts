@@ -40,6 +40,20 @@ export class Store {
     return object;
   }
 
+  /** Puts back an object saved before a restart under its old sequence number (persistence.ts). */
+  restore(kind: string, object: StripeObject, at: number) {
+    Object.defineProperty(object, "__seq", { value: at, enumerable: false });
+    this.table(kind).set(object.id, object);
+    this.sequence = Math.max(this.sequence, at);
+  }
+
+  /** Every object with its kind and sequence number, oldest first (what persistence.ts saves). */
+  entries() {
+    return [...this.tables]
+      .flatMap(([kind, table]) => [...table.values()].map((object) => ({ kind, seq: seq(object), object })))
+      .sort((a, b) => a.seq - b.seq);
+  }
+
   get<T extends StripeObject = StripeObject>(kind: string, id: string, param = "id"): T {
     const object = this.table(kind).get(id);
     if (!object) throw missing(kind, id, param);

@@ -1,13 +1,11 @@
 import type Stripe from "stripe";
 import { afterAll, beforeAll } from "vitest";
 import { sdkFor } from "./sdk";
+import fixtureFile from "./fixtures/fixtures3.json";
 import { startStripeStandIn, type StripeStandIn } from "./server";
-import { readFileSync } from "node:fs";
 
-// Stripe's own example objects (shared/stripe/fixtures3.json, beside the repository).
-const fixtures = JSON.parse(readFileSync(new URL("../../../../shared/stripe/fixtures3.json", import.meta.url), "utf8")) as {
-  resources: Record<string, Record<string, unknown>>;
-};
+// Stripe's own example objects, vendored with their MIT notice (fixtures/README.md).
+const fixtures = fixtureFile as { resources: Record<string, Record<string, unknown>> };
 
 /** The top-level field names of Stripe's fixture of `type`. */
 export function fixtureKeys(type: string) {
@@ -15,7 +13,6 @@ export function fixtureKeys(type: string) {
   if (!fixture) throw new Error(`No fixture for ${type}`);
   return Object.keys(fixture).sort();
 }
-
 
 /** One stand-in for a test file, started before its tests and closed after them. */
 export function withStripeStandIn(secretKey: string, settings?: Parameters<typeof startStripeStandIn>[0]["settings"]) {

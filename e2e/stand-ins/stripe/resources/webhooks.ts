@@ -1,6 +1,16 @@
 import { randomBytes } from "node:crypto";
+import type { Endpoint } from "../events";
 import type { Route } from "../router";
+import type { StripeObject } from "../store";
 import { matching, mergeMetadata, requireStr, str } from "./params";
+
+/** Where the event bus sends a `webhook_endpoint` object's events. */
+export const endpointOf = (endpoint: StripeObject): Endpoint => ({
+  id: endpoint.id,
+  url: endpoint.url as string,
+  secret: endpoint.secret as string,
+  enabledEvents: endpoint.enabled_events as string[],
+});
 
 export const webhookRoutes: Route[] = [
   [
@@ -22,7 +32,7 @@ export const webhookRoutes: Route[] = [
         status: "enabled",
         url: requireStr(params, "url"),
       });
-      bus.endpoints.push({ id: endpoint.id, url: endpoint.url as string, secret: endpoint.secret as string, enabledEvents: enabled });
+      bus.endpoints.push(endpointOf(endpoint));
       return endpoint;
     },
   ],
