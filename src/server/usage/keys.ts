@@ -1,0 +1,30 @@
+/**
+ * The one usage key format (the guide's): `usage:org:{orgId}:metric:{metric}:{YYYY-MM}` holds the
+ * month's total as a plain integer, so `redis-cli SET` of it takes effect at once. Beside it,
+ * `…:daily` is a hash of the month's usage per UTC day ("DD" → amount), written in the same
+ * atomic step. `usage:org:{orgId}:limit:{metric}:{YYYY-MM}` caches the limit in force.
+ */
+import type { Metric } from "~/server/billing/plans";
+
+/** Longer than a month plus the flush that copies it to PostgreSQL; a write never shortens it. */
+export const USAGE_TTL_SECONDS = 45 * 86_400;
+
+export const usageKey = (organizationId: string, metric: string, period: string) => `usage:org:${organizationId}:metric:${metric}:${period}`;
+export const dailyKey = (organizationId: string, metric: string, period: string) => `${usageKey(organizationId, metric, period)}:daily`;
+export const limitKey = (organizationId: string, metric: string, period: string) => `usage:org:${organizationId}:limit:${metric}:${period}`;
+/** Marks a PostgreSQL fallback row as added to Redis, so a replay after a crash adds it once. */
+export const replayKey = (fallbackId: string) => `usage:replayed:${fallbackId}`;
+
+/** SCAN pattern of the monthly counters only (not their daily hashes or limits). */
+export const USAGE_COUNTER_PATTERN = "usage:org:*:metric:*:[0-9][0-9][0-9][0-9]-[0-9][0-9]";
+
+const COUNTER = /^usage:org:([^:]+):metric:([^:]+):(\d{4}-\d{2})$/;
+
+export function parseUsageKey(key: string): { organizationId: string; metric: string; period: string } | null {
+  const match = COUNTER.exec(key);
+  return match ? { organizationId: match[1]!, metric: match[2]!, period: match[3]! } : null;
+}
+
+/** Metrics counted in Redis per month; projects and team members are counted from their rows. */
+export const METERED_METRICS = ["gemini_tokens"] as const satisfies readonly Metric[];
+export type MeteredMetric = (typeof METERED_METRICS)[number];
