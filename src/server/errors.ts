@@ -26,11 +26,22 @@ export class AppError extends Error {
   readonly details: Record<string, unknown>;
   readonly fieldErrors?: FieldErrors;
   readonly title: string;
+  /** HTTP headers that go with the response (Retry-After). */
+  readonly headers: Record<string, string>;
+  /** A body fixed by a published contract (the guide's 402): `{error, message, …details}`, no `code`. */
+  readonly contractBody: boolean;
 
   constructor(
     code: AppErrorCode,
     message: string,
-    options: { details?: Record<string, unknown>; fieldErrors?: FieldErrors; title?: string; cause?: unknown } = {},
+    options: {
+      details?: Record<string, unknown>;
+      fieldErrors?: FieldErrors;
+      title?: string;
+      cause?: unknown;
+      headers?: Record<string, string>;
+      contractBody?: boolean;
+    } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = "AppError";
@@ -38,6 +49,8 @@ export class AppError extends Error {
     this.details = options.details ?? {};
     this.fieldErrors = options.fieldErrors;
     this.title = options.title ?? codes[code].title;
+    this.headers = options.headers ?? {};
+    this.contractBody = options.contractBody ?? false;
   }
 
   get httpStatus(): number {
@@ -103,6 +116,7 @@ export function toAppError(error: unknown): AppError {
 
 /** The machine-readable body of every error response: `error` is a short title, `code` is stable. */
 export function errorBody(error: AppError) {
+  if (error.contractBody) return { error: error.title, message: error.message, ...error.details };
   return {
     error: error.title,
     code: error.code,

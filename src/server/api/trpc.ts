@@ -34,6 +34,8 @@ const t = initTRPC.context<TRPCContext>().create({
       data: {
         ...shape.data,
         appCode: cause instanceof AppError ? cause.code : null,
+        // The guide's quota body ({quota, upgradeUrl, resetsAt}), so the UI can offer the upgrade.
+        quota: cause instanceof AppError && cause.code === "PAYMENT_REQUIRED" && "quota" in cause.details ? cause.details : null,
         fieldErrors:
           cause instanceof ZodError ? fieldErrorsOf(cause) : cause instanceof AppError ? (cause.fieldErrors ?? null) : null,
       },

@@ -28,7 +28,12 @@ function upstashStore(url: string, token: string): KeyValueStore {
     ping: () => client.ping(),
     get: (key) => client.get<string>(key),
     mget: async (keys) => (keys.length ? await client.mget<(string | null)[]>(...keys) : []),
-    hgetall: async (key) => ((await client.hgetall<Record<string, string>>(key)) ?? {}),
+    async hgetall(key) {
+      // Without automatic deserialization the client hands back Redis's flat [field, value, …] reply.
+      const flat = ((await client.hgetall(key)) ?? []) as unknown as string[] | Record<string, string>;
+      if (!Array.isArray(flat)) return flat;
+      return Object.fromEntries(flat.flatMap((v, i) => (i % 2 ? [] : [[v, String(flat[i + 1])]])));
+    },
     async set(key, value, ttl) {
       await (ttl ? client.set(key, value, { ex: ttl }) : client.set(key, value));
     },

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { requireWithinLimit } from "~/server/billing/quota";
+import { requireWithinLimit } from "~/server/usage/quota";
 import { db } from "~/server/clients/db";
 import { AppError } from "~/server/errors";
 import type { Actor } from "~/server/orgs/memberships";

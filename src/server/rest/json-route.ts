@@ -12,7 +12,7 @@ export function jsonRoute<Args extends unknown[]>(handler: (req: Request, ...arg
       if (error.httpStatus >= 500) {
         logger.error("route failed", { path: new URL(req.url).pathname, error: thrown });
       }
-      return Response.json(errorBody(error), { status: error.httpStatus });
+      return Response.json(errorBody(error), { status: error.httpStatus, headers: error.headers });
     }
   };
 }

@@ -19,7 +19,6 @@ describe("the plan's project limit", () => {
     expect(refused.status).toBe(402);
     expect(await refused.json()).toEqual({
       error: "Quota exceeded",
-      code: "PAYMENT_REQUIRED",
       message: "Your organization has reached its plan's limit of 3 projects. Upgrade now to create more.",
       quota: { metric: "projects", current: 3, limit: 3, percentage: 100 },
       upgradeUrl: "/billing/upgrade",

@@ -1,6 +1,13 @@
+/**
+ * The guide's HTTP 402, one builder for every limit: `{"error":"Quota exceeded", "message",
+ * "quota":{metric, current, limit, percentage}, "upgradeUrl":"/billing/upgrade"}`, plus, for a
+ * monthly metric, `resetsAt` (the next UTC month) and a `Retry-After` header. Route handlers get
+ * it through jsonRoute; tRPC callers get it in `error.data.quota`.
+ */
 import { getEntitlements } from "~/server/billing/entitlements";
 import type { Metric } from "~/server/billing/plans";
 import { AppError } from "~/server/errors";
+import { nextMonthStart } from "~/server/usage/periods";
 
 /** Where a blocked user goes to raise a limit (the guide's path; it redirects into the dashboard). */
 export const UPGRADE_URL = "/billing/upgrade";
@@ -11,18 +18,28 @@ const MESSAGES: Record<Metric, (limit: number) => string> = {
   projects: (limit) => `Your organization has reached its plan's limit of ${limit} projects. Upgrade now to create more.`,
   team_members: (limit) => `Your organization has reached its plan's limit of ${limit} team members. Upgrade now to add more.`,
 };
+/** Metrics whose quota starts again each UTC month. */
+const MONTHLY: readonly Metric[] = ["gemini_tokens"];
 
-/** The guide's HTTP 402: `{error: "Quota exceeded", message, quota: {metric, current, limit, percentage}, upgradeUrl}`. */
-export function quotaExceeded(metric: Metric, current: number, limit: number) {
+export const percentageOf = (current: number, limit: number) => (limit > 0 ? Math.round((current / limit) * 10_000) / 100 : 100);
+
+export function quotaExceeded(metric: Metric, current: number, limit: number, now = new Date()) {
+  const resetsAt = MONTHLY.includes(metric) ? nextMonthStart(now) : null;
   return new AppError("PAYMENT_REQUIRED", MESSAGES[metric](limit), {
     title: "Quota exceeded",
-    details: { quota: { metric, current, limit, percentage: Math.round((current / limit) * 10_000) / 100 }, upgradeUrl: UPGRADE_URL },
+    contractBody: true,
+    details: {
+      quota: { metric, current, limit, percentage: percentageOf(current, limit) },
+      upgradeUrl: UPGRADE_URL,
+      ...(resetsAt ? { resetsAt: resetsAt.toISOString() } : {}),
+    },
+    headers: resetsAt ? { "Retry-After": String(Math.max(1, Math.ceil((resetsAt.getTime() - now.getTime()) / 1000))) } : {},
   });
 }
 
 /**
  * Refuses with 402 when `adding` more of `metric` would pass the limit the org is entitled to now
- * (its plan's, per `getEntitlements`; null = unlimited).
+ * (its plan's, per `getEntitlements`; null = unlimited). For counts kept in PostgreSQL rows.
  */
 export async function requireWithinLimit(organizationId: string, metric: Metric, current: number, adding = 1) {
   const { limits } = await getEntitlements(organizationId);

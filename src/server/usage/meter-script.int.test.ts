@@ -1,0 +1,57 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startUpstashRedisBridge, type UpstashRedisBridge } from "../../../e2e/stand-ins/upstash-redis/server";
+import { memoryStore, type KeyValueStore } from "~/server/clients/key-value-store";
+import { createStore } from "~/server/clients/redis";
+import { METER_SCRIPT, meterReply } from "~/server/usage/meter-script";
+
+const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const TOKEN = "meter-script-test-token";
+let bridge: UpstashRedisBridge;
+const stores: Record<string, () => KeyValueStore> = {
+  "in process": () => memoryStore(),
+  "Redis (ioredis)": () => createStore({ redisUrl: REDIS_URL }),
+  "Upstash (@upstash/redis over REST)": () => createStore({ upstashUrl: bridge.url, upstashToken: TOKEN }),
+};
+
+beforeAll(async () => {
+  bridge = await startUpstashRedisBridge({ redisUrl: REDIS_URL, token: TOKEN });
+});
+afterAll(() => bridge.close());
+
+const TTL = "3888000";
+
+describe.each(Object.keys(stores))("the meter script on %s", (name) => {
+  it("asks for a seed and a limit, refuses past the limit without recording, counts a marked call once", async () => {
+    const store = stores[name]!();
+    const base = `usage:org:test-${randomUUID()}:metric:gemini_tokens:2026-03`;
+    const keys = [base, `${base}:daily`, `${base}:limit`];
+    const run = async (amount: number, opts: { seed?: string; enforce?: boolean; limit?: string; marker?: string } = {}) =>
+      meterReply(
+        await store.run(METER_SCRIPT, opts.marker ? [...keys, opts.marker] : keys, [
+          String(amount),
+          "07",
+          TTL,
+          opts.seed ?? "",
+          opts.enforce === false ? "0" : "1",
+          opts.limit ?? "",
+        ]),
+      );
+
+    expect(await run(3)).toEqual({ kind: "seed" });
+    expect(await run(3, { seed: "5" })).toEqual({ kind: "limit", current: 5 });
+    expect(await run(3, { limit: "10" })).toEqual({ kind: "ok", current: 8, limit: 10 });
+    expect(await run(3, { limit: "10" })).toEqual({ kind: "refused", current: 8, limit: 10 });
+    await store.set(keys[2]!, "10", 60);
+    expect(await run(2)).toEqual({ kind: "ok", current: 10, limit: 10 });
+    expect(await run(1)).toEqual({ kind: "refused", current: 10, limit: 10 });
+    expect(await run(-4, { enforce: false })).toEqual({ kind: "ok", current: 6, limit: 10 });
+    expect(await run(50, { limit: "-1" })).toEqual({ kind: "ok", current: 56, limit: -1 });
+    const marker = `usage:replayed:test-${randomUUID()}`;
+    expect(await run(1, { enforce: false, marker })).toEqual({ kind: "ok", current: 57, limit: 10 });
+    expect(await run(1, { enforce: false, marker })).toEqual({ kind: "dup", current: 57 });
+    expect(await store.get(base)).toBe("57");
+    expect(await store.hgetall(`${base}:daily`)).toEqual({ "07": "52" });
+    await Promise.all([base, `${base}:daily`, keys[2]!, marker].map((k) => store.del(k)));
+  });
+});

@@ -1,0 +1,95 @@
+/**
+ * Check-and-record in one atomic step, on Redis (Lua) and in process (the same logic in TS).
+ *
+ * KEYS: 1 the month's counter, 2 its daily hash, 3 the cached limit, 4 (optional) a marker that
+ * makes the call count once (the replay of a fallback row).
+ * ARGV: 1 amount (an integer, negative to give back), 2 the day field, 3 the TTL in seconds,
+ * 4 the seed for a missing counter ("" = unknown: the caller must read it from PostgreSQL),
+ * 5 "1" to enforce the limit, "0" to record only, 6 the limit ("" = read KEYS[3]; "-1" = none).
+ *
+ * Replies: {"seed"} the counter is missing and no seed was given; {"limit", current} the limit is
+ * not cached; {"refused", current, limit} the amount would pass the limit (nothing recorded);
+ * {"dup", current} the marker was already set; {"ok", new, limit} recorded (limit -1 = none).
+ * A TTL is raised to ARGV[3] when lower, never shortened.
+ */
+import type { LocalOps, StoreScript } from "~/server/clients/key-value-store";
+
+export type MeterReply =
+  | { kind: "seed" }
+  | { kind: "limit"; current: number }
+  | { kind: "refused"; current: number; limit: number }
+  | { kind: "dup"; current: number }
+  | { kind: "ok"; current: number; limit: number };
+
+const LUA = `
+local cur = redis.call('GET', KEYS[1])
+if not cur then
+  if ARGV[4] == '' then return {'seed'} end
+  redis.call('SET', KEYS[1], ARGV[4], 'NX')
+  cur = redis.call('GET', KEYS[1])
+end
+cur = tonumber(cur)
+local amount = tonumber(ARGV[1])
+local limit = ARGV[6]
+if limit == '' then limit = redis.call('GET', KEYS[3]) end
+if ARGV[5] == '1' then
+  if not limit then return {'limit', cur} end
+  limit = tonumber(limit)
+  if limit >= 0 and amount > 0 and cur + amount > limit then return {'refused', cur, limit} end
+end
+if KEYS[4] and not redis.call('SET', KEYS[4], '1', 'NX', 'EX', ARGV[3]) then return {'dup', cur} end
+local new = redis.call('INCRBY', KEYS[1], amount)
+if amount ~= 0 then redis.call('HINCRBY', KEYS[2], ARGV[2], amount) end
+local ttl = tonumber(ARGV[3])
+for i = 1, 2 do
+  if redis.call('TTL', KEYS[i]) < ttl then redis.call('EXPIRE', KEYS[i], ttl) end
+end
+return {'ok', new, tonumber(limit) or -1}`;
+
+function local(ops: LocalOps, keys: string[], args: string[]): unknown[] {
+  const [counter, daily, limitCache, marker] = keys as [string, string, string, string | undefined];
+  const [amountArg, day, ttlArg, seed, enforce, limitArg] = args as [string, string, string, string, string, string];
+  let cur = ops.get(counter);
+  if (cur === null) {
+    if (seed === "") return ["seed"];
+    ops.set(counter, seed);
+    cur = seed;
+  }
+  const current = Number(cur);
+  const amount = Number(amountArg);
+  const limitText = limitArg === "" ? ops.get(limitCache) : limitArg;
+  if (enforce === "1") {
+    if (limitText === null) return ["limit", current];
+    const limit = Number(limitText);
+    if (limit >= 0 && amount > 0 && current + amount > limit) return ["refused", current, limit];
+  }
+  if (marker) {
+    if (ops.get(marker) !== null) return ["dup", current];
+    ops.set(marker, "1");
+    ops.expire(marker, Number(ttlArg));
+  }
+  const next = ops.incrBy(counter, amount);
+  if (amount !== 0) ops.hincrBy(daily, day, amount);
+  for (const key of [counter, daily]) if (ops.ttl(key) < Number(ttlArg)) ops.expire(key, Number(ttlArg));
+  return ["ok", next, limitText === null ? -1 : Number(limitText)];
+}
+
+export const METER_SCRIPT: StoreScript = { lua: LUA, local };
+
+/** The reply as the app reads it (Redis answers integers as numbers, Upstash likewise). */
+export function meterReply(raw: unknown): MeterReply {
+  const [kind, a, b] = raw as [string, number | string | undefined, number | string | undefined];
+  const n = (value: number | string | undefined) => Number(value ?? 0);
+  switch (kind) {
+    case "seed":
+      return { kind };
+    case "limit":
+    case "dup":
+      return { kind, current: n(a) };
+    case "refused":
+    case "ok":
+      return { kind, current: n(a), limit: n(b) };
+    default:
+      throw new Error(`unexpected reply from the meter script: ${JSON.stringify(raw)}`);
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * The one metering function: check and record in one round trip (meter-script.ts), for every
+ * back end of the counter store. `consume` refuses with the guide's 402 when the amount would
+ * pass the limit and records nothing; `reserve` holds an estimate before an expensive call whose
+ * cost is known only afterwards, and `settle` / `release` correct it. A counter Redis no longer
+ * has is seeded from the last flush (never reset to 0); a limit not cached is computed once a
+ * minute. When Redis is unreachable, metering fails open against PostgreSQL (fallback.ts).
+ */
+import { kv } from "~/server/clients/redis";
+import { dailyKey, limitKey, replayKey, USAGE_TTL_SECONDS, usageKey, type MeteredMetric } from "~/server/usage/keys";
+import { cacheLimit } from "~/server/usage/limits";
+import { METER_SCRIPT, meterReply, type MeterReply } from "~/server/usage/meter-script";
+import { flushedUsage, recordInPostgres } from "~/server/usage/fallback";
+import { dayOf, monthOf } from "~/server/usage/periods";
+import { quotaExceeded } from "~/server/usage/quota";
+
+export interface Metered {
+  /** The month's total after this call. */
+  current: number;
+  /** null: unlimited. */
+  limit: number | null;
+}
+
+type Settled = Exclude<MeterReply, { kind: "seed" } | { kind: "limit" }>;
+
+/** The store failed (Redis unreachable): the caller falls back to PostgreSQL. */
+class StoreUnavailable extends Error {}
+
+async function runScript(keys: string[], args: string[]) {
+  try {
+    return meterReply(await kv.run(METER_SCRIPT, keys, args));
+  } catch (error) {
+    throw new StoreUnavailable("the counter store did not answer", { cause: error });
+  }
+}
+
+/** Runs the script, answering its requests for a seed or a limit from PostgreSQL (at most once each). */
+async function meter(organizationId: string, metric: MeteredMetric, amount: number, opts: { enforce: boolean; now: Date; marker?: string }) {
+  const period = monthOf(opts.now);
+  const keys = [usageKey(organizationId, metric, period), dailyKey(organizationId, metric, period), limitKey(organizationId, metric, period)];
+  if (opts.marker) keys.push(opts.marker);
+  let seed = "";
+  let limit = "";
+  for (;;) {
+    const reply = await runScript(keys, [String(amount), dayOf(opts.now), String(USAGE_TTL_SECONDS), seed, opts.enforce ? "1" : "0", limit]);
+    if (reply.kind === "seed" && !seed) seed = String(await flushedUsage(organizationId, metric, period));
+    else if (reply.kind === "limit" && !limit) limit = await cacheLimit(organizationId, metric, opts.now);
+    else if (reply.kind === "seed" || reply.kind === "limit") throw new Error(`usage: the meter script asked for its ${reply.kind} twice`);
+    else return reply as Settled;
+  }
+}
+
+async function record(organizationId: string, metric: MeteredMetric, amount: number, opts: { enforce: boolean; now?: Date }): Promise<Metered> {
+  const now = opts.now ?? new Date();
+  try {
+    const reply = await meter(organizationId, metric, amount, { enforce: opts.enforce, now });
+    if (reply.kind === "refused") throw quotaExceeded(metric, reply.current, reply.limit, now);
+    return { current: reply.current, limit: "limit" in reply && reply.limit >= 0 ? reply.limit : null };
+  } catch (error) {
+    if (!(error instanceof StoreUnavailable)) throw error;
+    return recordInPostgres(organizationId, metric, amount, { enforce: opts.enforce, now, cause: error.cause });
+  }
+}
+
+/** Adds `amount` unless it would pass the limit in force (then 402, nothing recorded). Unlimited plans always count. */
+export function consume(organizationId: string, metric: MeteredMetric, amount: number, now?: Date) {
+  return record(organizationId, metric, amount, { enforce: true, now });
+}
+
+/** Adds `amount` whatever the limit: usage that already happened (a model's reported tokens). */
+export function recordUsage(organizationId: string, metric: MeteredMetric, amount: number, now?: Date) {
+  return record(organizationId, metric, amount, { enforce: false, now });
+}
+
+export interface Reservation {
+  readonly estimate: number;
+  /** Corrects the estimate to what was used (may be more than the estimate). */
+  settle(actual: number): Promise<Metered>;
+  /** Gives the estimate back (the call failed; nothing is charged). */
+  release(): Promise<void>;
+}
+
+/**
+ * Holds `estimate` against the limit before an expensive call (402 when it does not fit); the
+ * reservation is settled to the call's real cost or released. Settling or releasing twice has no
+ * second effect. The month is the reservation's, so a call across midnight UTC settles there.
+ */
+export async function reserve(organizationId: string, metric: MeteredMetric, estimate: number, now = new Date()): Promise<Reservation> {
+  const held = await record(organizationId, metric, estimate, { enforce: true, now });
+  let open = true;
+  const close = () => {
+    const first = open;
+    open = false;
+    return first;
+  };
+  return {
+    estimate,
+    async settle(actual) {
+      if (!close()) return held;
+      return recordUsage(organizationId, metric, actual - estimate, now);
+    },
+    async release() {
+      if (close()) await recordUsage(organizationId, metric, -estimate, now);
+    },
+  };
+}
+
+/** Adds a PostgreSQL fallback row to its Redis counter once (the marker makes a rerun a no-op). */
+export async function replayIntoRedis(row: { id: string; organizationId: string; metric: string; period: string; day: string; quantity: bigint }) {
+  const now = new Date(`${row.period}-${row.day}T12:00:00Z`);
+  const reply = await meter(row.organizationId, row.metric as MeteredMetric, Number(row.quantity), { enforce: false, now, marker: replayKey(row.id) });
+  return reply.kind === "ok" ? "added" : "already_added";
+}

@@ -1,0 +1,45 @@
+/**
+ * What an org has used this month against its limits, per metric, in the guide's shape:
+ * `{metric, current, limit, percentage, unlimited}`. Metered metrics come from their Redis
+ * counter (the last flush when Redis no longer has it); projects and team members are counted
+ * from their rows.
+ */
+import { getEntitlements } from "~/server/billing/entitlements";
+import { METRICS, type Metric } from "~/server/billing/plans";
+import { db } from "~/server/clients/db";
+import { kv } from "~/server/clients/redis";
+import { flushedUsage } from "~/server/usage/fallback";
+import { usageKey } from "~/server/usage/keys";
+import { creditsFor } from "~/server/usage/limits";
+import { monthOf } from "~/server/usage/periods";
+import { percentageOf } from "~/server/usage/quota";
+
+export interface UsageLine {
+  metric: Metric;
+  current: number;
+  limit: number | null;
+  percentage: number;
+  unlimited: boolean;
+}
+
+async function meteredNow(organizationId: string, metric: string, period: string) {
+  const value = await kv.get(usageKey(organizationId, metric, period));
+  return value === null ? flushedUsage(organizationId, metric, period) : Number(value);
+}
+
+export async function currentUsage(organizationId: string, now = new Date()): Promise<UsageLine[]> {
+  const period = monthOf(now);
+  const [{ limits }, tokens, credits, projects, members] = await Promise.all([
+    getEntitlements(organizationId, now),
+    meteredNow(organizationId, "gemini_tokens", period),
+    creditsFor(organizationId, "gemini_tokens", period, now),
+    db.project.count({ where: { organizationId } }),
+    db.membership.count({ where: { organizationId } }),
+  ]);
+  const current: Record<Metric, number> = { gemini_tokens: tokens, projects, team_members: members };
+  return METRICS.map((metric) => {
+    const plan = limits[metric];
+    const limit = plan === null ? null : plan + (metric === "gemini_tokens" ? credits : 0);
+    return { metric, current: current[metric], limit, percentage: limit === null ? 0 : percentageOf(current[metric], limit), unlimited: limit === null };
+  });
+}
