@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startUpstashRedisBridge, type UpstashRedisBridge } from "../../../e2e/stand-ins/upstash-redis/server";
+import { env } from "~/env";
 import { memoryStore, type KeyValueStore } from "~/server/clients/key-value-store";
 import { createStore } from "~/server/clients/redis";
 import { METER_SCRIPT, meterReply } from "~/server/usage/meter-script";
 
-const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const REDIS_URL = env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const TOKEN = "meter-script-test-token";
 let bridge: UpstashRedisBridge;
 const stores: Record<string, () => KeyValueStore> = {
