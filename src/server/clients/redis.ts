@@ -51,7 +51,8 @@ function upstashStore(url: string, token: string): KeyValueStore {
 }
 
 function redisStore(url: string): KeyValueStore {
-  const client = new IORedis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+  // A command that gets no answer within 5 s fails, so callers can fail open instead of hanging.
+  const client = new IORedis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false, commandTimeout: 5000 });
   client.on("error", () => {
     // Connection errors surface on the failing command; the default handler would log the URL.
   });

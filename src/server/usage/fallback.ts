@@ -3,7 +3,9 @@
  * checked against the last flushed total plus the usage recorded here since, and the usage is
  * written to `UsageFallback`. Overspend is therefore bounded by what Redis counted since its last
  * flush (at most an hour of usage), plus requests in flight. Once Redis answers, each row is added
- * to its counter exactly once (a marker key set in the same script), before the flush reads it.
+ * to its counter exactly once, before the flush reads it: the row has the id of the call that
+ * timed out, and every call marks its id in Redis as it is applied, so a call Redis applied late
+ * (a pause, not a loss) is not added twice.
  */
 import { db } from "~/server/clients/db";
 import { logger } from "~/server/logger";
@@ -33,7 +35,7 @@ export async function recordInPostgres(
   organizationId: string,
   metric: MeteredMetric,
   amount: number,
-  opts: { enforce: boolean; now: Date; cause: unknown },
+  opts: { enforce: boolean; now: Date; opId: string; cause: unknown },
 ) {
   meteringFailures.count++;
   logger.error("usage: Redis unreachable; metering falls back to PostgreSQL", { organizationId, metric, amount, error: opts.cause });
@@ -46,7 +48,8 @@ export async function recordInPostgres(
   const current = flushed + pending;
   if (opts.enforce && amount > 0 && limit !== null && current + amount > limit) throw quotaExceeded(metric, current, limit, opts.now);
   if (amount !== 0) {
-    await db.usageFallback.create({ data: { organizationId, metric, period, day: dayOf(opts.now), quantity: BigInt(amount) } });
+    // The row carries the call's id: if Redis still applies the call that timed out, the replay skips it.
+    await db.usageFallback.create({ data: { id: opts.opId, organizationId, metric, period, day: dayOf(opts.now), quantity: BigInt(amount) } });
   }
   return { current: current + amount, limit };
 }

@@ -12,8 +12,13 @@ export const USAGE_TTL_SECONDS = 45 * 86_400;
 export const usageKey = (organizationId: string, metric: string, period: string) => `usage:org:${organizationId}:metric:${metric}:${period}`;
 export const dailyKey = (organizationId: string, metric: string, period: string) => `${usageKey(organizationId, metric, period)}:daily`;
 export const limitKey = (organizationId: string, metric: string, period: string) => `usage:org:${organizationId}:limit:${metric}:${period}`;
-/** Marks a PostgreSQL fallback row as added to Redis, so a replay after a crash adds it once. */
-export const replayKey = (fallbackId: string) => `usage:replayed:${fallbackId}`;
+/**
+ * Marks one metering call as applied. A call that timed out may still be applied by Redis later;
+ * its fallback row carries the same id, so the replay then finds the mark and adds nothing.
+ */
+export const opKey = (opId: string) => `usage:op:${opId}`;
+/** How long an applied call's mark lives: longer than from Redis answering again to the next replay (hourly). */
+export const OP_MARK_TTL_SECONDS = 6 * 3600;
 
 /** SCAN pattern of the monthly counters only (not their daily hashes or limits). */
 export const USAGE_COUNTER_PATTERN = "usage:org:*:metric:*:[0-9][0-9][0-9][0-9]-[0-9][0-9]";

@@ -36,6 +36,7 @@ describe.each(Object.keys(stores))("the meter script on %s", (name) => {
           opts.seed ?? "",
           opts.enforce === false ? "0" : "1",
           opts.limit ?? "",
+          "3600",
         ]),
       );
 
@@ -48,7 +49,7 @@ describe.each(Object.keys(stores))("the meter script on %s", (name) => {
     expect(await run(1)).toEqual({ kind: "refused", current: 10, limit: 10 });
     expect(await run(-4, { enforce: false })).toEqual({ kind: "ok", current: 6, limit: 10 });
     expect(await run(50, { limit: "-1" })).toEqual({ kind: "ok", current: 56, limit: -1 });
-    const marker = `usage:replayed:test-${randomUUID()}`;
+    const marker = `usage:op:test-${randomUUID()}`;
     expect(await run(1, { enforce: false, marker })).toEqual({ kind: "ok", current: 57, limit: 10 });
     expect(await run(1, { enforce: false, marker })).toEqual({ kind: "dup", current: 57 });
     expect(await store.get(base)).toBe("57");

@@ -1,11 +1,12 @@
 /**
  * Check-and-record in one atomic step, on Redis (Lua) and in process (the same logic in TS).
  *
- * KEYS: 1 the month's counter, 2 its daily hash, 3 the cached limit, 4 (optional) a marker that
- * makes the call count once (the replay of a fallback row).
+ * KEYS: 1 the month's counter, 2 its daily hash, 3 the cached limit, 4 (optional) the call's mark,
+ * which makes it count once (a call that timed out and is replayed from PostgreSQL).
  * ARGV: 1 amount (an integer, negative to give back), 2 the day field, 3 the TTL in seconds,
  * 4 the seed for a missing counter ("" = unknown: the caller must read it from PostgreSQL),
- * 5 "1" to enforce the limit, "0" to record only, 6 the limit ("" = read KEYS[3]; "-1" = none).
+ * 5 "1" to enforce the limit, "0" to record only, 6 the limit ("" = read KEYS[3]; "-1" = none),
+ * 7 the mark's TTL in seconds.
  *
  * Replies: {"seed"} the counter is missing and no seed was given; {"limit", current} the limit is
  * not cached; {"refused", current, limit} the amount would pass the limit (nothing recorded);
@@ -37,7 +38,7 @@ if ARGV[5] == '1' then
   limit = tonumber(limit)
   if limit >= 0 and amount > 0 and cur + amount > limit then return {'refused', cur, limit} end
 end
-if KEYS[4] and not redis.call('SET', KEYS[4], '1', 'NX', 'EX', ARGV[3]) then return {'dup', cur} end
+if KEYS[4] and not redis.call('SET', KEYS[4], '1', 'NX', 'EX', ARGV[7]) then return {'dup', cur} end
 local new = redis.call('INCRBY', KEYS[1], amount)
 if amount ~= 0 then redis.call('HINCRBY', KEYS[2], ARGV[2], amount) end
 local ttl = tonumber(ARGV[3])
@@ -48,7 +49,7 @@ return {'ok', new, tonumber(limit) or -1}`;
 
 function local(ops: LocalOps, keys: string[], args: string[]): unknown[] {
   const [counter, daily, limitCache, marker] = keys as [string, string, string, string | undefined];
-  const [amountArg, day, ttlArg, seed, enforce, limitArg] = args as [string, string, string, string, string, string];
+  const [amountArg, day, ttlArg, seed, enforce, limitArg, markTtl] = args as [string, string, string, string, string, string, string];
   let cur = ops.get(counter);
   if (cur === null) {
     if (seed === "") return ["seed"];
@@ -66,7 +67,7 @@ function local(ops: LocalOps, keys: string[], args: string[]): unknown[] {
   if (marker) {
     if (ops.get(marker) !== null) return ["dup", current];
     ops.set(marker, "1");
-    ops.expire(marker, Number(ttlArg));
+    ops.expire(marker, Number(markTtl));
   }
   const next = ops.incrBy(counter, amount);
   if (amount !== 0) ops.hincrBy(daily, day, amount);

@@ -7,7 +7,8 @@
  * minute. When Redis is unreachable, metering fails open against PostgreSQL (fallback.ts).
  */
 import { kv } from "~/server/clients/redis";
-import { dailyKey, limitKey, replayKey, USAGE_TTL_SECONDS, usageKey, type MeteredMetric } from "~/server/usage/keys";
+import { randomUUID } from "node:crypto";
+import { dailyKey, limitKey, OP_MARK_TTL_SECONDS, opKey, USAGE_TTL_SECONDS, usageKey, type MeteredMetric } from "~/server/usage/keys";
 import { cacheLimit } from "~/server/usage/limits";
 import { METER_SCRIPT, meterReply, type MeterReply } from "~/server/usage/meter-script";
 import { flushedUsage, recordInPostgres } from "~/server/usage/fallback";
@@ -34,17 +35,31 @@ async function runScript(keys: string[], args: string[]) {
   }
 }
 
+/**
+ * One computation per key at a time in this process: a burst of first requests of the month (or
+ * after the limit cache expired) reads PostgreSQL once, not once per request.
+ */
+const inFlight = new Map<string, Promise<string>>();
+function once(key: string, compute: () => Promise<string>) {
+  let pending = inFlight.get(key);
+  if (!pending) {
+    pending = compute().finally(() => inFlight.delete(key));
+    inFlight.set(key, pending);
+  }
+  return pending;
+}
+
 /** Runs the script, answering its requests for a seed or a limit from PostgreSQL (at most once each). */
-async function meter(organizationId: string, metric: MeteredMetric, amount: number, opts: { enforce: boolean; now: Date; marker?: string }) {
+async function meter(organizationId: string, metric: MeteredMetric, amount: number, opts: { enforce: boolean; now: Date; opId: string }) {
   const period = monthOf(opts.now);
-  const keys = [usageKey(organizationId, metric, period), dailyKey(organizationId, metric, period), limitKey(organizationId, metric, period)];
-  if (opts.marker) keys.push(opts.marker);
+  const keys = [usageKey(organizationId, metric, period), dailyKey(organizationId, metric, period), limitKey(organizationId, metric, period), opKey(opts.opId)];
   let seed = "";
   let limit = "";
   for (;;) {
-    const reply = await runScript(keys, [String(amount), dayOf(opts.now), String(USAGE_TTL_SECONDS), seed, opts.enforce ? "1" : "0", limit]);
-    if (reply.kind === "seed" && !seed) seed = String(await flushedUsage(organizationId, metric, period));
-    else if (reply.kind === "limit" && !limit) limit = await cacheLimit(organizationId, metric, opts.now);
+    const args = [String(amount), dayOf(opts.now), String(USAGE_TTL_SECONDS), seed, opts.enforce ? "1" : "0", limit, String(OP_MARK_TTL_SECONDS)];
+    const reply = await runScript(keys, args);
+    if (reply.kind === "seed" && !seed) seed = await once(`seed:${keys[0]}`, async () => String(await flushedUsage(organizationId, metric, period)));
+    else if (reply.kind === "limit" && !limit) limit = await once(`limit:${keys[2]}`, () => cacheLimit(organizationId, metric, opts.now));
     else if (reply.kind === "seed" || reply.kind === "limit") throw new Error(`usage: the meter script asked for its ${reply.kind} twice`);
     else return reply as Settled;
   }
@@ -52,13 +67,15 @@ async function meter(organizationId: string, metric: MeteredMetric, amount: numb
 
 async function record(organizationId: string, metric: MeteredMetric, amount: number, opts: { enforce: boolean; now?: Date }): Promise<Metered> {
   const now = opts.now ?? new Date();
+  // The call's id: if Redis applies it after we gave up waiting, the fallback row's replay is a no-op.
+  const opId = randomUUID();
   try {
-    const reply = await meter(organizationId, metric, amount, { enforce: opts.enforce, now });
+    const reply = await meter(organizationId, metric, amount, { enforce: opts.enforce, now, opId });
     if (reply.kind === "refused") throw quotaExceeded(metric, reply.current, reply.limit, now);
     return { current: reply.current, limit: "limit" in reply && reply.limit >= 0 ? reply.limit : null };
   } catch (error) {
     if (!(error instanceof StoreUnavailable)) throw error;
-    return recordInPostgres(organizationId, metric, amount, { enforce: opts.enforce, now, cause: error.cause });
+    return recordInPostgres(organizationId, metric, amount, { enforce: opts.enforce, now, opId, cause: error.cause });
   }
 }
 
@@ -105,9 +122,12 @@ export async function reserve(organizationId: string, metric: MeteredMetric, est
   };
 }
 
-/** Adds a PostgreSQL fallback row to its Redis counter once (the marker makes a rerun a no-op). */
+/**
+ * Adds a PostgreSQL fallback row to its Redis counter once: the row's id is the id of the call
+ * that timed out, so whether Redis applied that call late or the replay ran before, it counts once.
+ */
 export async function replayIntoRedis(row: { id: string; organizationId: string; metric: string; period: string; day: string; quantity: bigint }) {
   const now = new Date(`${row.period}-${row.day}T12:00:00Z`);
-  const reply = await meter(row.organizationId, row.metric as MeteredMetric, Number(row.quantity), { enforce: false, now, marker: replayKey(row.id) });
+  const reply = await meter(row.organizationId, row.metric as MeteredMetric, Number(row.quantity), { enforce: false, now, opId: row.id });
   return reply.kind === "ok" ? "added" : "already_added";
 }
