@@ -8,6 +8,7 @@
 import type Stripe from "stripe";
 import { db } from "~/server/clients/db";
 import { logger } from "~/server/logger";
+import { forgetLimits } from "~/server/usage/limits";
 
 export type LostReason = "deleted" | "missing";
 
@@ -55,6 +56,7 @@ export async function unlinkLostCustomer(customerId: string, reason: LostReason,
     await tx.paymentMethod.deleteMany({ where: { organizationId: org.id } });
     return org.id;
   });
+  if (organizationId) await forgetLimits(organizationId);
   if (organizationId) logger.warn("billing: Stripe customer lost; organization unlinked and back on Free", { organizationId, customerId, reason });
   return organizationId;
 }

@@ -19,6 +19,7 @@ import { claimTrials, endRefusedTrials } from "~/server/billing/trial-claims";
 import { db } from "~/server/clients/db";
 import { stripe } from "~/server/clients/stripe";
 import { logger } from "~/server/logger";
+import { forgetLimits } from "~/server/usage/limits";
 
 export type SyncResult =
   | { status: "synced"; organizationId: string }
@@ -132,6 +133,8 @@ export async function syncStripeCustomer(customerId: string, opts: { afterRefusa
     },
     { timeout: 30_000, maxWait: 10_000 },
   );
+  // A plan may have changed: the metered limits cached in Redis are read again at the next request.
+  if (applied) await forgetLimits(organizationId);
   if (applied?.drift) logger.warn("billing: Stripe holds more than one live subscription for one organization", { organizationId, subscriptions: applied.drift });
   if (applied?.refusals.length && !opts.afterRefusal) {
     await endRefusedTrials(organizationId, applied.refusals);

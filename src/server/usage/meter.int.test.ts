@@ -6,6 +6,7 @@ import { dailyKey, limitKey, usageKey } from "~/server/usage/keys";
 import { consume, reserve } from "~/server/usage/meter";
 import { monthOf } from "~/server/usage/periods";
 import { currentUsage } from "~/server/usage/read-usage";
+import { makeOwner, subscribe } from "~/test/billing";
 import { makeUser } from "~/test/factories";
 import { inTimeZone } from "~/test/time-zone";
 
@@ -81,6 +82,14 @@ describe("metering gemini_tokens", () => {
 
     await kv.set(limitKey(orgId, "gemini_tokens", period), "-1", 60);
     expect(await consume(orgId, "gemini_tokens", 1_000_000)).toEqual({ current: FREE_TOKENS + 1_005_000, limit: null });
+  });
+
+  it("a new plan applies at the next request: the sync drops the cached limit", async () => {
+    const o = await makeOwner();
+    await consume(o.orgId, "gemini_tokens", 1); // caches Free's 100,000
+    await expect(consume(o.orgId, "gemini_tokens", 150_000)).rejects.toMatchObject({ code: "PAYMENT_REQUIRED" });
+    await subscribe(o); // Pro trial: 2,000,000
+    expect(await consume(o.orgId, "gemini_tokens", 150_000)).toEqual({ current: 150_001, limit: 2_000_000 });
   });
 
   it("a counter Redis lost is seeded from the last flush, never reset to 0", async () => {
