@@ -6,27 +6,17 @@
  * them to .bench/webhook-ingest.json. Uses the machine's PostgreSQL (TEST_DATABASE_ADMIN_URL or
  * 127.0.0.1:5432), else the embedded one.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import Stripe from "stripe";
 import { startStripeStandIn } from "../../e2e/stand-ins/stripe/server";
 import { setupCatalog } from "../../src/server/billing/setup-catalog";
 import { stripeConnection } from "../../src/server/clients/stripe-connection";
-import { deployMigrations } from "../db/deploy";
-import { withDatabase } from "../db/paths";
-import { dropDatabase } from "../db/server";
-import { postgresAnswers, startEmbeddedPostgres } from "../lib/postgres";
+import { benchDatabase, summary, writeResult } from "./lib";
 
 const ORGS = Number(process.env.BENCH_ORGS ?? 40);
 const REDELIVERIES = Number(process.env.BENCH_REDELIVERIES ?? 1000);
-const root = resolve(import.meta.dirname, "../..");
-
-const machine = process.env.TEST_DATABASE_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-const embedded = (await postgresAnswers(machine)) ? null : await startEmbeddedPostgres({ dir: join(root, ".data/test-postgres"), port: 54330, log: () => {} });
-const admin = embedded ? embedded.url("postgres") : machine;
-const url = withDatabase(admin, `vantflow_bench_${Date.now()}`);
-await deployMigrations(url);
+const database = await benchDatabase("webhook");
+const url = database.url;
 
 const secretKey = "sk_test_vantflow_bench";
 const webhookSecret = "whsec_vantflow_bench";
@@ -44,19 +34,6 @@ const { handleStripeWebhook } = await import("../../src/server/billing/stripe-we
 const { ensureStripeCustomer } = await import("../../src/server/billing/stripe-customer");
 const { registerUser } = await import("../../src/server/auth/register-user");
 const { db } = await import("../../src/server/clients/db");
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-function summary(name: string, samples: number[], wallMs: number) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return {
-    name,
-    count: samples.length,
-    p50Ms: +percentile(sorted, 50).toFixed(2),
-    p95Ms: +percentile(sorted, 95).toFixed(2),
-    p99Ms: +percentile(sorted, 99).toFixed(2),
-    perSecond: +((samples.length / wallMs) * 1000).toFixed(1),
-  };
-}
 
 try {
   // Orgs with a customer, a card and a subscription: each brings about ten events.
@@ -98,11 +75,9 @@ try {
   };
   console.table(results.results);
   console.log("BillingEvent rows by status:", results.rows);
-  mkdirSync(join(root, ".bench"), { recursive: true });
-  writeFileSync(join(root, ".bench/webhook-ingest.json"), JSON.stringify(results, null, 2));
+  writeResult("webhook-ingest", results);
 } finally {
   await db.$disconnect();
   await standIn.close();
-  await dropDatabase(url);
-  await embedded?.stop();
+  await database.drop();
 }
