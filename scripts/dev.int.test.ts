@@ -65,9 +65,15 @@ function startDev(command: string[], ports: Ports, data: string) {
     async stop(signal: NodeJS.Signals) {
       child.kill(signal);
       await exited;
-      const open = [];
-      for (const [name, port] of Object.entries(ports)) if (await portTaken(port)) open.push(`${name}:${port}`);
-      return open;
+      // The kernel may take a moment to release a port its process has closed (more so on a busy
+      // machine): what must hold is that each one closes, not that it is closed the same instant.
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const open = [];
+        for (const [name, port] of Object.entries(ports)) if (await portTaken(port)) open.push(`${name}:${port}`);
+        if (!open.length || Date.now() > deadline) return open;
+        await new Promise((r) => setTimeout(r, 250));
+      }
     },
     /** Whatever a failed test left running in the group is ended. */
     kill() {

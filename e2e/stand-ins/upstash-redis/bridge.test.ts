@@ -6,7 +6,8 @@ import { startUpstashRedisBridge, type UpstashRedisBridge } from "./server";
 // Everything positive goes through the official client, exactly as the app will call Upstash;
 // raw fetch is only for requests the client would never send.
 const TOKEN = "upstash-bridge-test-token";
-const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+// A logical database of its own: SCAN here walks this file's keys, not the whole run's counters.
+const REDIS_URL = Object.assign(new URL(process.env.REDIS_URL ?? "redis://127.0.0.1:6379"), { pathname: "/11" }).toString();
 const prefix = `upstash-bridge-test:${randomUUID()}:`;
 const key = (name: string) => prefix + name;
 
