@@ -36,7 +36,6 @@ describe("usage router", () => {
     ]);
     expect(daily.period).toBe(period);
     expect(daily.days).toHaveLength(now.getUTCDate());
-    expect(daily.days.at(-1)?.amount).toBeGreaterThan(0); // today's, unless the UTC day turned during the test
     expect(daily.days.reduce((sum, d) => sum + d.amount, 0) + daily.unattributed).toBe(2_000);
     expect(forecast).toMatchObject({ metric: "gemini_tokens", current: 2_000, limit: 100_000, period });
     expect((await caller.usage.history({ orgId })).map((m) => m.period)).toHaveLength(6);
