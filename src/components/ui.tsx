@@ -69,13 +69,14 @@ export function Card({ title, action, children }: { title?: ReactNode; action?: 
   );
 }
 
-export function Alert({ tone = "error", children }: { tone?: "error" | "success" | "info"; children: ReactNode }) {
+export function Alert({ tone = "error", children }: { tone?: "error" | "warning" | "success" | "info"; children: ReactNode }) {
   return (
     <div
-      role={tone === "error" ? "alert" : "status"}
+      role={tone === "error" || tone === "warning" ? "alert" : "status"}
       className={cx(
         "rounded-lg border px-4 py-3 text-sm",
         tone === "error" && "border-red-200 bg-red-50 text-red-800",
+        tone === "warning" && "border-amber-200 bg-amber-50 text-amber-900",
         tone === "success" && "border-emerald-200 bg-emerald-50 text-emerald-800",
         tone === "info" && "border-slate-200 bg-slate-50 text-slate-700",
       )}

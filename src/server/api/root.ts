@@ -3,6 +3,7 @@ import { invoicesRouter } from "~/server/api/routers/invoices";
 import { orgRouter } from "~/server/api/routers/org";
 import { projectRouter } from "~/server/api/routers/project";
 import { tokenRouter } from "~/server/api/routers/token";
+import { usageRouter } from "~/server/api/routers/usage";
 import { createCallerFactory, createTRPCRouter } from "~/server/api/trpc";
 
 export const appRouter = createTRPCRouter({
@@ -11,6 +12,7 @@ export const appRouter = createTRPCRouter({
   org: orgRouter,
   project: projectRouter,
   token: tokenRouter,
+  usage: usageRouter,
 });
 
 export type AppRouter = typeof appRouter;

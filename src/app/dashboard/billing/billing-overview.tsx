@@ -4,22 +4,26 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { toast } from "sonner";
-import { formatDate, formatLimit, formatMoney } from "~/components/format";
+import { formatDate, formatMoney } from "~/components/format";
 import { StatusBadge } from "~/components/status-badge";
 import { Alert, Button, Card } from "~/components/ui";
 import { PLANS, type PlanId } from "~/server/billing/plans";
 import { useTRPC } from "~/trpc/react";
 import { BillingNotices } from "./billing-notices";
+import { UsageSection } from "./usage-section";
 
 const brandName = (brand: string | null) => (brand ? brand[0]!.toUpperCase() + brand.slice(1) : "Card");
-
-const METRIC_LABELS = { gemini_tokens: "Gemini tokens / month", projects: "Projects", team_members: "Team members" } as const;
 
 export function BillingOverview({ orgId, canManage }: { orgId: string; canManage: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const overview = useQuery(trpc.billing.overview.queryOptions({ orgId }));
-  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.billing.overview.queryKey({ orgId }) });
+  // A plan change moves the limits, so the usage section is read again with the overview.
+  const refresh = () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: trpc.billing.overview.queryKey({ orgId }) }),
+      queryClient.invalidateQueries({ queryKey: trpc.usage.pathKey() }),
+    ]);
   const syncNow = useMutation(
     trpc.billing.syncNow.mutationOptions({
       onSuccess: async (result) => {
@@ -118,16 +122,7 @@ export function BillingOverview({ orgId, canManage }: { orgId: string; canManage
         )}
       </Card>
 
-      <Card title="Plan limits">
-        <ul data-testid="usage-summary" className="divide-y divide-slate-100 text-sm">
-          {(Object.keys(METRIC_LABELS) as (keyof typeof METRIC_LABELS)[]).map((metric) => (
-            <li key={metric} className="flex justify-between py-2">
-              <span className="text-slate-600">{METRIC_LABELS[metric]}</span>
-              <span className="font-medium">{formatLimit(o.limits[metric])}</span>
-            </li>
-          ))}
-        </ul>
-      </Card>
+      <UsageSection orgId={orgId} />
 
       <Card title="Manage">
         <div className="flex flex-wrap gap-3">

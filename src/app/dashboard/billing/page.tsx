@@ -15,7 +15,13 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
       ? await returnFromCheckout(orgId, params.session_id, "Your subscription is set up. Welcome aboard!")
       : null;
   // Awaited: the client components then render with the data, so server and client HTML match.
-  await getQueryClient().prefetchQuery(trpc.billing.overview.queryOptions({ orgId }));
+  const queryClient = getQueryClient();
+  await Promise.all([
+    queryClient.prefetchQuery(trpc.billing.overview.queryOptions({ orgId })),
+    queryClient.prefetchQuery(trpc.usage.current.queryOptions({ orgId })),
+    queryClient.prefetchQuery(trpc.usage.daily.queryOptions({ orgId })),
+    queryClient.prefetchQuery(trpc.usage.forecast.queryOptions({ orgId })),
+  ]);
   return (
     <HydrateClient>
       <FlashToast flash={flash} />

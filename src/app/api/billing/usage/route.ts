@@ -1,0 +1,3 @@
+import { usageRoute } from "~/server/rest/usage";
+
+export const GET = usageRoute;

@@ -1,0 +1,54 @@
+/**
+ * Reading usage: this month's lines (the same as GET /api/billing/usage), the monthly history,
+ * this month's days and the month-end forecast of a metered metric. Open to every member.
+ */
+import { z } from "zod";
+import { createTRPCRouter, orgProcedure } from "~/server/api/trpc";
+import { METRICS } from "~/server/billing/plans";
+import { METERED_METRICS } from "~/server/usage/keys";
+import { currentUsage } from "~/server/usage/read-usage";
+import { usageForecast } from "~/server/usage/usage-forecast";
+import { dailyUsage, usageHistory } from "~/server/usage/usage-history";
+
+const metricInput = z.object({ metric: z.enum(METERED_METRICS).default("gemini_tokens") });
+const count = z.number().int().nonnegative();
+const period = z.string().regex(/^\d{4}-\d{2}$/);
+
+const usageLine = z.object({
+  metric: z.enum(METRICS),
+  current: count,
+  limit: count.nullable(),
+  percentage: z.number().nonnegative(),
+  unlimited: z.boolean(),
+});
+
+export const usageRouter = createTRPCRouter({
+  current: orgProcedure.output(z.array(usageLine)).query(({ ctx }) => currentUsage(ctx.actor.organizationId)),
+
+  history: orgProcedure
+    .input(metricInput.extend({ months: z.number().int().min(1).max(24).default(6) }))
+    .output(z.array(z.object({ period, current: count })))
+    .query(({ ctx, input }) => usageHistory(ctx.actor.organizationId, input.metric, input.months)),
+
+  daily: orgProcedure
+    .input(metricInput)
+    .output(z.object({ period, days: z.array(z.object({ date: z.string(), amount: count })), unattributed: count }))
+    .query(({ ctx, input }) => dailyUsage(ctx.actor.organizationId, input.metric)),
+
+  forecast: orgProcedure
+    .input(metricInput)
+    .output(
+      z.object({
+        metric: z.enum(METERED_METRICS),
+        current: count,
+        limit: count.nullable(),
+        period,
+        daysInMonth: z.number().int(),
+        elapsedDays: z.number(),
+        pacePerDay: z.number(),
+        projected: count,
+        limitReachedOn: z.string().nullable(),
+      }),
+    )
+    .query(({ ctx, input }) => usageForecast(ctx.actor.organizationId, input.metric)),
+});
