@@ -1,0 +1,136 @@
+/**
+ * The hourly usage flush (the guide's `UsageFlushJob.run()`): copies the monthly usage counters
+ * of this UTC month and the last one from the counter store into UsageRecord, so PostgreSQL holds
+ * what Redis counted (for invoices, reports and the day Redis loses a key).
+ *
+ * One pass of SCAN over the counters; every `batchSize` counters are read in one atomic step
+ * and written in one statement, right after, as absolute values ordered by the instant they
+ * were read (write-usage-records.ts). Hence the flush is idempotent, safe to run concurrently
+ * with itself, and safe to rerun after being killed half-way: the batches written stand, the
+ * rerun writes them all again with what Redis holds then. Last month is flushed all month long,
+ * so its last increments and corrections (settled after the month turned) reach PostgreSQL.
+ *
+ * Each run is kept in UsageFlushRun (created first, so a run that died shows as never finished)
+ * and logged.
+ */
+import { db } from "~/server/clients/db";
+import { kv, type KeyValueStore } from "~/server/clients/redis";
+import { logger } from "~/server/logger";
+import { type Counter, MAX_SNAPSHOT_KEYS, readCounters, rowsOf, selectCounters } from "~/server/usage/counter-snapshot";
+import { USAGE_COUNTER_PATTERN } from "~/server/usage/keys";
+import { monthOf, previousMonth } from "~/server/usage/periods";
+import { writeUsageRecords } from "~/server/usage/write-usage-records";
+
+/** Counters per read and per statement, and the SCAN COUNT hint. */
+export const FLUSH_BATCH_SIZE = 1000;
+
+export interface UsageFlushOptions {
+  /** Who started the run, kept with it: "qstash", "cli", "bench", "test". */
+  trigger: string;
+  store?: KeyValueStore;
+  /** Decides the two months flushed (UTC). */
+  now?: Date;
+  batchSize?: number;
+  /**
+   * Called with each batch's number (from 0) after its values were read and before they are
+   * written. Tests hold a flush there, or throw to kill it half-way; nothing else sets it.
+   */
+  beforeWrite?: (batch: number) => Promise<void>;
+}
+
+export type UsageFlushSummary = {
+  runId: string;
+  trigger: string;
+  periods: string[];
+  /** Counters of those months read with a value. */
+  counters: number;
+  /** UsageRecord rows inserted or changed. */
+  rowsWritten: number;
+  /** Counters of organizations that no longer exist: not written. */
+  orphaned: number;
+  /** Counters whose row already held a value read later (by a concurrent flush): not written. */
+  superseded: number;
+  /** Keys matching the SCAN pattern that are not a counter key, and counters whose value is not a count. */
+  malformed: number;
+  invalidValues: number;
+  /** Counters of older months, left to expire. */
+  outsideWindow: number;
+  /** SCAN steps, counter reads and statements: the data path's round trips. */
+  roundTrips: number;
+  batches: number;
+  durationMs: number;
+};
+
+type Totals = Omit<UsageFlushSummary, "runId" | "trigger" | "periods" | "durationMs">;
+
+/** Reads one batch and writes it at once, so the values written are as fresh as they can be. */
+async function flushBatch(batch: Counter[], totals: Totals, options: Required<Pick<UsageFlushOptions, "store">> & UsageFlushOptions) {
+  const snapshot = await readCounters(options.store, batch.map((c) => c.key));
+  const { rows, invalid } = rowsOf(batch, snapshot.values);
+  if (invalid.length) logger.warn("usage flush: counters whose value is not a usage count were skipped", { keys: invalid.slice(0, 20), count: invalid.length });
+  await options.beforeWrite?.(totals.batches);
+  const { written, orphaned } = await writeUsageRecords(rows, snapshot.readAt);
+  totals.roundTrips += rows.length ? 2 : 1;
+  totals.batches++;
+  totals.counters += rows.length;
+  totals.invalidValues += invalid.length;
+  totals.rowsWritten += written;
+  totals.orphaned += orphaned;
+  totals.superseded += rows.length - written - orphaned;
+}
+
+/** Takes the first `size` counters out of `pending` (insertion order). */
+function take(pending: Map<string, Counter>, size: number) {
+  const batch: Counter[] = [];
+  for (const [key, counter] of pending) {
+    if (batch.length === size) break;
+    batch.push(counter);
+    pending.delete(key);
+  }
+  return batch;
+}
+
+async function flushAll(periods: string[], totals: Totals, options: Required<Pick<UsageFlushOptions, "store">> & UsageFlushOptions) {
+  const size = Math.min(options.batchSize ?? FLUSH_BATCH_SIZE, MAX_SNAPSHOT_KEYS);
+  // Keyed by the Redis key: SCAN may return a key twice, and one statement cannot update a row twice.
+  const pending = new Map<string, Counter>();
+  let cursor = "0";
+  do {
+    const [next, keys] = await options.store.scan(cursor, USAGE_COUNTER_PATTERN, size);
+    totals.roundTrips++;
+    const step = selectCounters(keys, periods);
+    totals.malformed += step.malformed;
+    totals.outsideWindow += step.outsideWindow;
+    for (const counter of step.counters) pending.set(counter.key, counter);
+    while (pending.size >= size) await flushBatch(take(pending, size), totals, options);
+    cursor = next;
+  } while (cursor !== "0");
+  if (pending.size) await flushBatch(take(pending, size), totals, options);
+}
+
+/** One flush run; returns its summary. A failure is recorded on the run, logged and thrown. */
+export async function flushUsage(options: UsageFlushOptions): Promise<UsageFlushSummary> {
+  const now = options.now ?? new Date();
+  const periods = [monthOf(now), previousMonth(monthOf(now))];
+  const started = performance.now();
+  const run = await db.usageFlushRun.create({ data: { trigger: options.trigger }, select: { id: true } });
+  const totals: Totals = { counters: 0, rowsWritten: 0, orphaned: 0, superseded: 0, malformed: 0, invalidValues: 0, outsideWindow: 0, roundTrips: 0, batches: 0 };
+  const record = (error?: string) => {
+    const durationMs = Math.round(performance.now() - started);
+    const { counters, rowsWritten, roundTrips } = totals;
+    return db.usageFlushRun
+      .update({ where: { id: run.id }, data: { finishedAt: new Date(), counters, rowsWritten, roundTrips, durationMs, error: error ?? null } })
+      .then(() => durationMs);
+  };
+  try {
+    await flushAll(periods, totals, { ...options, store: options.store ?? kv });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const durationMs = await record(message.slice(0, 2000)).catch(() => undefined);
+    logger.error("usage flush failed; the batches written stand, a rerun writes every counter again", { runId: run.id, durationMs, ...totals, error });
+    throw error;
+  }
+  const summary: UsageFlushSummary = { runId: run.id, trigger: options.trigger, periods, ...totals, durationMs: await record() };
+  logger.info("usage flush finished", summary);
+  return summary;
+}
