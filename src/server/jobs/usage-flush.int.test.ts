@@ -138,9 +138,8 @@ describe.each(backEnds)("the usage flush on $name", ({ store: makeStore }) => {
     release();
     const late = await slow;
 
-    expect(late.superseded).toBe(2);
-    expect(late.rowsWritten).toBe(0);
     expect(await records([org!])).toEqual([`${org} ${LAST_MONTH} 9`, `${org} ${THIS_MONTH} 4`].sort());
+    expect(late).toMatchObject({ counters: 2, rowsWritten: 0, superseded: 2 });
   });
 
   it("writes this month and last month only, skips keys and values that are not counters and counters of organizations that are gone, and keeps the run", async () => {
