@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished, v
 import { startUpstashRedisBridge, type UpstashRedisBridge } from "../../../e2e/stand-ins/upstash-redis/server";
 import { env } from "~/env";
 import { db } from "~/server/clients/db";
+import { memoryStore } from "~/server/clients/key-value-store";
 import { createStore, type KeyValueStore } from "~/server/clients/redis";
 import { flushUsage, type UsageFlushOptions } from "~/server/jobs/usage-flush";
 import { dailyKey, limitKey, USAGE_TTL_SECONDS, usageKey } from "~/server/usage/keys";
@@ -183,5 +184,26 @@ describe.each(backEnds)("the usage flush on $name", ({ store: makeStore }) => {
     expect(run.finishedAt).not.toBeNull();
     const logged = logs.mock.calls.map(([line]) => JSON.parse(String(line)) as Record<string, unknown>).find((l) => l.message === "usage flush finished");
     expect(logged).toMatchObject({ level: "info", runId: summary.runId, counters: 3, rowsWritten: 2, roundTrips: 3 });
+  });
+});
+
+describe("the usage flush on the in-process store", () => {
+  it("writes a counter that SCAN returns more than once (Redis may, during a rehash) once per statement", async () => {
+    const [org] = await makeOrgs(1);
+    const base = memoryStore();
+    await base.set(usageKey(org!, METRIC, THIS_MONTH), "42");
+    await base.set(usageKey(org!, METRIC, LAST_MONTH), "41");
+    // Three SCAN steps, each returning every key again.
+    let steps = 0;
+    const store: KeyValueStore = {
+      ...base,
+      async scan(_cursor, match, count) {
+        const [, keys] = await base.scan("0", match, count);
+        return [++steps < 3 ? String(steps) : "0", keys];
+      },
+    };
+    const summary = await flushUsage({ trigger: "test", store, now: NOW });
+    expect(summary).toMatchObject({ counters: 2, rowsWritten: 2, batches: 1, roundTrips: 5 });
+    expect(await records([org!])).toEqual([`${org} ${LAST_MONTH} 41`, `${org} ${THIS_MONTH} 42`].sort());
   });
 });
