@@ -63,17 +63,23 @@ export type UsageFlushSummary = {
 
 type Totals = Omit<UsageFlushSummary, "runId" | "trigger" | "periods" | "durationMs">;
 
+/** Batches read and written at once: PostgreSQL writes one while the next is read and written. */
+const IN_FLIGHT = 2;
+
+type FlushContext = UsageFlushOptions & { store: KeyValueStore; totals: Totals };
+
 /** Reads one batch and writes it at once, so the values written are as fresh as they can be. */
-async function flushBatch(batch: Counter[], totals: Totals, options: Required<Pick<UsageFlushOptions, "store">> & UsageFlushOptions) {
-  const snapshot = await readCounters(options.store, batch.map((c) => c.key));
+async function flushBatch(batch: Counter[], index: number, { store, totals, beforeWrite }: FlushContext) {
+  const snapshot = await readCounters(store, batch.map((c) => c.key));
+  totals.roundTrips++;
   const { rows, invalid } = rowsOf(batch, snapshot.values);
   if (invalid.length) logger.warn("usage flush: counters whose value is not a usage count were skipped", { keys: invalid.slice(0, 20), count: invalid.length });
-  await options.beforeWrite?.(totals.batches);
+  totals.invalidValues += invalid.length;
+  await beforeWrite?.(index);
   const { written, orphaned } = await writeUsageRecords(rows, snapshot.readAt);
-  totals.roundTrips += rows.length ? 2 : 1;
+  if (rows.length) totals.roundTrips++;
   totals.batches++;
   totals.counters += rows.length;
-  totals.invalidValues += invalid.length;
   totals.rowsWritten += written;
   totals.orphaned += orphaned;
   totals.superseded += rows.length - written - orphaned;
@@ -90,22 +96,51 @@ function take(pending: Map<string, Counter>, size: number) {
   return batch;
 }
 
-async function flushAll(periods: string[], totals: Totals, options: Required<Pick<UsageFlushOptions, "store">> & UsageFlushOptions) {
-  const size = Math.min(options.batchSize ?? FLUSH_BATCH_SIZE, MAX_SNAPSHOT_KEYS);
+/**
+ * Runs batches IN_FLIGHT at a time. After a failure it starts none, lets those in flight finish
+ * (their rows stand either way) and throws the first error.
+ */
+function batchRunner(context: FlushContext) {
+  const inflight = new Set<Promise<void>>();
+  let started = 0;
+  let failure: { error: unknown } | undefined;
+  const waitBelow = async (limit: number) => {
+    while (inflight.size > limit && !failure) await Promise.race(inflight);
+    if (failure) {
+      await Promise.allSettled(inflight);
+      throw failure.error;
+    }
+  };
+  return {
+    async start(batch: Counter[]) {
+      await waitBelow(IN_FLIGHT - 1);
+      const run: Promise<void> = flushBatch(batch, started++, context)
+        .catch((error: unknown) => void (failure ??= { error }))
+        .finally(() => inflight.delete(run));
+      inflight.add(run);
+    },
+    finish: () => waitBelow(0),
+  };
+}
+
+async function flushAll(periods: string[], context: FlushContext) {
+  const size = Math.min(context.batchSize ?? FLUSH_BATCH_SIZE, MAX_SNAPSHOT_KEYS);
+  const batches = batchRunner(context);
   // Keyed by the Redis key: SCAN may return a key twice, and one statement cannot update a row twice.
   const pending = new Map<string, Counter>();
   let cursor = "0";
   do {
-    const [next, keys] = await options.store.scan(cursor, USAGE_COUNTER_PATTERN, size);
-    totals.roundTrips++;
+    const [next, keys] = await context.store.scan(cursor, USAGE_COUNTER_PATTERN, size);
+    context.totals.roundTrips++;
     const step = selectCounters(keys, periods);
-    totals.malformed += step.malformed;
-    totals.outsideWindow += step.outsideWindow;
+    context.totals.malformed += step.malformed;
+    context.totals.outsideWindow += step.outsideWindow;
     for (const counter of step.counters) pending.set(counter.key, counter);
-    while (pending.size >= size) await flushBatch(take(pending, size), totals, options);
+    while (pending.size >= size) await batches.start(take(pending, size));
     cursor = next;
   } while (cursor !== "0");
-  if (pending.size) await flushBatch(take(pending, size), totals, options);
+  if (pending.size) await batches.start(take(pending, size));
+  await batches.finish();
 }
 
 /** One flush run; returns its summary. A failure is recorded on the run, logged and thrown. */
@@ -123,7 +158,7 @@ export async function flushUsage(options: UsageFlushOptions): Promise<UsageFlush
       .then(() => durationMs);
   };
   try {
-    await flushAll(periods, totals, { ...options, store: options.store ?? kv });
+    await flushAll(periods, { ...options, store: options.store ?? kv, totals });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const durationMs = await record(message.slice(0, 2000)).catch(() => undefined);
