@@ -10,6 +10,7 @@
  * .bench/usage-flush.json.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import IORedis from "ioredis";
 import { deployMigrations } from "../db/deploy";
@@ -79,9 +80,11 @@ try {
   }
   const [check] = await db.$queryRaw<{ rows: number; total: string }[]>`SELECT count(*)::int AS "rows", sum("quantity")::text AS "total" FROM "UsageRecord"`;
   const matches = check!.rows === orgs * periods.length && BigInt(check!.total) === counted;
-  const results = { date: new Date().toISOString(), node: process.version, counters: orgs * periods.length, keysInRedis: await redis.dbsize(), runs, usageRecordEqualsRedis: matches };
+  // The machine's load beside the numbers: on a shared machine they say little without it.
+  const machineLoad = { cpus: cpus().length, loadAverage1m: +loadavg()[0]!.toFixed(2) };
+  const results = { date: new Date().toISOString(), node: process.version, ...machineLoad, counters: orgs * periods.length, keysInRedis: await redis.dbsize(), runs, usageRecordEqualsRedis: matches };
   console.table(runs);
-  console.log(`UsageRecord equals Redis: ${matches ? "yes" : "NO"} (${check!.rows} rows); goal ≥ ${GOAL_PER_SECOND} counters/s: ${runs.every((r) => r.countersPerSecond >= GOAL_PER_SECOND) ? "met" : "NOT met"}`);
+  console.log(`UsageRecord equals Redis: ${matches ? "yes" : "NO"} (${check!.rows} rows); goal ≥ ${GOAL_PER_SECOND} counters/s: ${runs.every((r) => r.countersPerSecond >= GOAL_PER_SECOND) ? "met" : "NOT met"} (load average ${machineLoad.loadAverage1m} on ${machineLoad.cpus} CPUs)`);
   mkdirSync(join(root, ".bench"), { recursive: true });
   writeFileSync(join(root, ".bench/usage-flush.json"), JSON.stringify(results, null, 2));
   if (!matches) process.exitCode = 1;
