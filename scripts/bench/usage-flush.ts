@@ -13,21 +13,15 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import IORedis from "ioredis";
-import { deployMigrations } from "../db/deploy";
-import { withDatabase } from "../db/paths";
-import { dropDatabase } from "../db/server";
-import { postgresAnswers, startEmbeddedPostgres } from "../lib/postgres";
+import { freshBenchDatabase } from "./fresh-database";
 
 const COUNTERS = Number(process.env.BENCH_COUNTERS ?? 100_000);
 const GOAL_PER_SECOND = 20_000;
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379/5";
 const root = resolve(import.meta.dirname, "../..");
 
-const machine = process.env.TEST_DATABASE_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-const embedded = (await postgresAnswers(machine)) ? null : await startEmbeddedPostgres({ dir: join(root, ".data/test-postgres"), port: 54330, log: () => {} });
-const admin = embedded ? embedded.url("postgres") : machine;
-const url = withDatabase(admin, `vantflow_bench_flush_${Date.now()}`);
-await deployMigrations(url);
+const database = await freshBenchDatabase("vantflow_bench_flush");
+const url = database.url;
 
 // The app's store is the bench's Redis database; the app's modules read the environment when first imported.
 Object.assign(process.env, { DATABASE_URL: url, REDIS_URL, UPSTASH_REDIS_REST_URL: "", UPSTASH_REDIS_REST_TOKEN: "" });
@@ -92,8 +86,7 @@ try {
   await redis.flushdb();
   redis.disconnect();
   await db.$disconnect();
-  await dropDatabase(url);
-  await embedded?.stop();
+  await database.drop();
 }
 // The app's store keeps its Redis connection open.
 process.exit();

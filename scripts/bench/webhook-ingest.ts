@@ -10,23 +10,17 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import Stripe from "stripe";
+import { freshBenchDatabase } from "./fresh-database";
 import { startStripeStandIn } from "../../e2e/stand-ins/stripe/server";
 import { setupCatalog } from "../../src/server/billing/setup-catalog";
 import { stripeConnection } from "../../src/server/clients/stripe-connection";
-import { deployMigrations } from "../db/deploy";
-import { withDatabase } from "../db/paths";
-import { dropDatabase } from "../db/server";
-import { postgresAnswers, startEmbeddedPostgres } from "../lib/postgres";
 
 const ORGS = Number(process.env.BENCH_ORGS ?? 40);
 const REDELIVERIES = Number(process.env.BENCH_REDELIVERIES ?? 1000);
 const root = resolve(import.meta.dirname, "../..");
 
-const machine = process.env.TEST_DATABASE_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-const embedded = (await postgresAnswers(machine)) ? null : await startEmbeddedPostgres({ dir: join(root, ".data/test-postgres"), port: 54330, log: () => {} });
-const admin = embedded ? embedded.url("postgres") : machine;
-const url = withDatabase(admin, `vantflow_bench_${Date.now()}`);
-await deployMigrations(url);
+const database = await freshBenchDatabase("vantflow_bench");
+const url = database.url;
 
 const secretKey = "sk_test_vantflow_bench";
 const webhookSecret = "whsec_vantflow_bench";
@@ -103,6 +97,5 @@ try {
 } finally {
   await db.$disconnect();
   await standIn.close();
-  await dropDatabase(url);
-  await embedded?.stop();
+  await database.drop();
 }
