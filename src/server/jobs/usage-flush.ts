@@ -50,8 +50,9 @@ export type UsageFlushSummary = {
   orphaned: number;
   /** Counters whose row already held a value read later (by a concurrent flush): not written. */
   superseded: number;
-  /** Keys matching the SCAN pattern that are not a counter key, and counters whose value is not a count. */
+  /** Keys matching the SCAN pattern that do not parse as a counter key. */
   malformed: number;
+  /** Counters whose value is not a usage count (a stray `SET`): not written, logged. */
   invalidValues: number;
   /** Counters of older months, left to expire. */
   outsideWindow: number;
