@@ -32,6 +32,7 @@ describe("startLocalServices", () => {
       const qstash = new Client({ token: env.QSTASH_TOKEN!, baseUrl: env.QSTASH_URL! });
       expect((await qstash.schedules.list()).map((s) => [s.scheduleId, s.cron, s.destination])).toEqual([
         ["vantflow-billing-sync-daily", "0 2 * * *", "http://localhost:3000/api/jobs/billing-sync"],
+        ["vantflow-usage-flush-hourly", "0 * * * *", "http://localhost:3000/api/jobs/usage-flush"],
       ]);
 
       const gemini = new GoogleGenAI({ apiKey: env.GEMINI_API_KEY!, httpOptions: { baseUrl: env.GEMINI_API_BASE! } });

@@ -4,6 +4,7 @@ import { AppError } from "~/server/errors";
 import { handleBillingSyncDelivery } from "~/server/jobs/billing-sync-delivery";
 import { type QStashDelivery } from "~/server/jobs/job-delivery";
 import { JOB_PATHS, jobUrl } from "~/server/jobs/job-routes";
+import { handleUsageFlushDelivery } from "~/server/jobs/usage-flush-delivery";
 import { jsonRoute } from "~/server/rest/json-route";
 
 /**
@@ -37,3 +38,5 @@ function qstashJob(path: string, handler: (delivery: QStashDelivery) => Promise<
 
 /** POST /api/jobs/billing-sync: one batch of the run (the next one enqueued), or a retry of failed orgs. */
 export const billingSyncJobRoute = qstashJob(JOB_PATHS.billingSync, handleBillingSyncDelivery);
+/** POST /api/jobs/usage-flush: one flush of the usage counters into UsageRecord (hourly schedule). */
+export const usageFlushJobRoute = qstashJob(JOB_PATHS.usageFlush, handleUsageFlushDelivery);

@@ -32,9 +32,11 @@ describe("metering while Redis does not answer", () => {
     expect(rows.map((r) => Number(r.quantity))).toEqual([5, 5, 5]);
 
     redis.resume();
-    expect(await replayUsageFallbacks()).toBe(3);
+    // (A flush in another test file may replay these rows too: each is still added once.)
+    await replayUsageFallbacks();
     expect(await kv.get(key)).toBe("25");
-    expect(await replayUsageFallbacks()).toBe(0);
+    await replayUsageFallbacks();
+    expect(await kv.get(key)).toBe("25");
     // A crash between adding a row and marking it: the rerun finds the marker and adds nothing.
     expect(await replayIntoRedis(rows[0]!)).toBe("already_added");
     expect(await kv.get(key)).toBe("25");

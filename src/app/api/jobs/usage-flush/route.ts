@@ -1,0 +1,3 @@
+import { usageFlushJobRoute } from "~/server/rest/jobs";
+
+export const POST = usageFlushJobRoute;
