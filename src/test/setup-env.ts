@@ -17,3 +17,7 @@ process.env.QSTASH_URL = qstash.url;
 process.env.QSTASH_TOKEN = qstash.token;
 process.env.QSTASH_CURRENT_SIGNING_KEY = qstash.currentSigningKey;
 process.env.QSTASH_NEXT_SIGNING_KEY = qstash.nextSigningKey;
+
+const gemini = inject("gemini");
+process.env.GEMINI_API_BASE = gemini.url;
+process.env.GEMINI_API_KEY = gemini.apiKey;
