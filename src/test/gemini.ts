@@ -1,20 +1,21 @@
-import { inject } from "vitest";
+import { afterAll } from "vitest";
+import { startGeminiStandIn, type GeminiStandIn } from "../../e2e/stand-ins/gemini/server";
 
-/** The run's Gemini stand-in (global-setup.ts); failures are injected over its HTTP control route. */
-const { url } = inject("gemini");
+let standIn: GeminiStandIn | undefined;
 
-type Mode = "rate_limited" | "server_error" | "unavailable" | "normal";
-type Method = "generateContent" | "streamGenerateContent" | "countTokens";
-
-async function control(path: string, init?: RequestInit) {
-  const res = await fetch(`${url}${path}`, init);
-  if (!res.ok) throw new Error(`Gemini stand-in ${path}: ${res.status} ${await res.text()}`);
-  return res.json() as Promise<unknown>;
+/**
+ * A Gemini stand-in of the test file's own (setup-env.ts starts it before the app's modules read
+ * the environment): failures a test injects cannot reach a model call of another file running at
+ * the same time, and a test counts the calls its own code made.
+ */
+export async function startTestGemini() {
+  const apiKey = "gemini_integration";
+  standIn = await startGeminiStandIn({ apiKey });
+  afterAll(() => standIn?.close());
+  return { url: standIn.url, apiKey };
 }
 
-/** The next `count` calls of `methods` (default all) fail with `mode`; "normal" clears it. */
-export const setGeminiMode = (mode: Mode, opts: { count?: number; retryDelay?: string; methods?: Method[] } = {}) =>
-  control("/__stand-in/mode", { method: "POST", body: JSON.stringify({ mode, ...opts }) });
-
-/** How many model calls the stand-in has answered so far. */
-export const geminiCalls = async () => ((await control("/__stand-in/requests")) as { requests: unknown[] }).requests.length;
+export function geminiStandIn(): GeminiStandIn {
+  if (!standIn) throw new Error("the Gemini stand-in starts in src/test/setup-env.ts");
+  return standIn;
+}

@@ -1,33 +1,19 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { kv } from "~/server/clients/redis";
-import { db } from "~/server/clients/db";
-import { createProject } from "~/server/projects/projects";
 import { sendMessageRoute } from "~/server/rest/chat";
 import { MAX_OUTPUT_TOKENS } from "~/server/chat/token-hold";
-import { usageKey } from "~/server/usage/keys";
-import { monthOf, nextMonthStart } from "~/server/usage/periods";
-import { jsonRequest, makeUser } from "~/test/factories";
-import { geminiCalls, setGeminiMode } from "~/test/gemini";
+import { nextMonthStart } from "~/server/usage/periods";
+import { projectOwner as owner, routeParams, setTokenCounter, storedMessages, tokenCounter as counter } from "~/test/chat";
+import { jsonRequest } from "~/test/factories";
+import { geminiStandIn } from "~/test/gemini";
 
 const FREE_TOKENS = 100_000;
 
-async function owner(name = "Chatter") {
-  const user = await makeUser(name);
-  const actor = { userId: user.user.id, organizationId: user.organization.id, role: "OWNER" as const };
-  const project = await createProject(actor, { name: `${name}'s project` });
-  return { token: user.token, orgId: user.organization.id, projectId: project.id };
-}
-
 const chat = (token: string, projectId: string, body: unknown) =>
-  sendMessageRoute(jsonRequest(`/api/chat/projects/${projectId}/message`, { token, body }), { params: Promise.resolve({ projectId }) });
-
-const counterKey = (orgId: string) => usageKey(orgId, "gemini_tokens", monthOf(new Date()));
-const counter = async (orgId: string) => Number((await kv.get(counterKey(orgId))) ?? 0);
-const storedMessages = (projectId: string) => db.chatMessage.count({ where: { projectId } });
+  sendMessageRoute(jsonRequest(`/api/chat/projects/${projectId}/message`, { token, body }), routeParams(projectId));
 
 type Reply = { promptTokens: number; completionTokens: number; totalTokens: number; content: string; role: string; model: string };
 
-afterEach(() => setGeminiMode("normal"));
+afterEach(() => geminiStandIn().reset());
 
 describe("POST /api/chat/projects/{projectId}/message", () => {
   it("stores the message and the reply and charges the model's reported tokens (the guide's 7.4)", async () => {
@@ -53,8 +39,8 @@ describe("POST /api/chat/projects/{projectId}/message", () => {
 
   it("answers the guide's exact 402 once the counter is set past the limit (8.1 → 8.2), without a model call or a write", async () => {
     const o = await owner();
-    await kv.set(counterKey(o.orgId), "101000"); // redis-cli SET usage:org:<id>:metric:gemini_tokens:<YYYY-MM> 101000
-    const callsBefore = await geminiCalls();
+    await setTokenCounter(o.orgId, 101000); // redis-cli SET usage:org:<id>:metric:gemini_tokens:<YYYY-MM> 101000
+    const callsBefore = geminiStandIn().requests.length;
 
     const res = await chat(o.token, o.projectId, { content: "Test" });
     expect(res.status).toBe(402);
@@ -66,7 +52,7 @@ describe("POST /api/chat/projects/{projectId}/message", () => {
       resetsAt: nextMonthStart(new Date()).toISOString(),
     });
     expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
-    expect(await geminiCalls()).toBe(callsBefore);
+    expect(geminiStandIn().requests.length).toBe(callsBefore);
     expect(await counter(o.orgId)).toBe(101000);
     expect(await storedMessages(o.projectId)).toBe(0);
   });
@@ -74,7 +60,7 @@ describe("POST /api/chat/projects/{projectId}/message", () => {
   it("answers 404 for a project of another org and records nothing", async () => {
     const o = await owner("Owner");
     const stranger = await owner("Stranger");
-    await kv.set(counterKey(stranger.orgId), "500");
+    await setTokenCounter(stranger.orgId, 500);
 
     const res = await chat(stranger.token, o.projectId, { content: "Let me in" });
     expect(res.status).toBe(404);
@@ -92,8 +78,8 @@ describe("POST /api/chat/projects/{projectId}/message", () => {
     { mode: "unavailable" as const, status: 503, code: "UNAVAILABLE", retryAfter: "10" },
   ])("maps Gemini's $mode during generation to $status with Retry-After $retryAfter, charging and storing nothing", async ({ mode, status, code, retryAfter }) => {
     const o = await owner();
-    await kv.set(counterKey(o.orgId), "2000");
-    await setGeminiMode(mode, { count: 1, methods: ["generateContent"] });
+    await setTokenCounter(o.orgId, 2000);
+    geminiStandIn().failNext(mode, 1, { methods: ["generateContent"] });
 
     const res = await chat(o.token, o.projectId, { content: "Plan the quarter" });
     expect(res.status).toBe(status);
@@ -109,7 +95,7 @@ describe("POST /api/chat/projects/{projectId}/message", () => {
 
   it("takes the RetryInfo delay of a 429 while counting the prompt, and releases the output it already held", async () => {
     const o = await owner();
-    await setGeminiMode("rate_limited", { count: 1, retryDelay: "31.5s", methods: ["countTokens"] });
+    geminiStandIn().failNext("rate_limited", 1, { retryDelay: "31.5s", methods: ["countTokens"] });
     const res = await chat(o.token, o.projectId, { content: "Plan the quarter" });
     expect(res.status).toBe(429);
     expect(res.headers.get("retry-after")).toBe("32");
@@ -133,7 +119,7 @@ describe("POST /api/chat/projects/{projectId}/message", () => {
   it("lets 50 concurrent chats near the limit overshoot it by at most one reservation", async () => {
     const o = await owner();
     const start = FREE_TOKENS - 3 * (MAX_OUTPUT_TOKENS + 50); // room for about three calls
-    await kv.set(counterKey(o.orgId), String(start));
+    await setTokenCounter(o.orgId, start);
 
     const responses = await Promise.all(Array.from({ length: 50 }, (_, i) => chat(o.token, o.projectId, { content: `Question ${i}` })));
     const statuses = responses.map((r) => r.status);

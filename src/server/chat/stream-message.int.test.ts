@@ -1,28 +1,15 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { kv } from "~/server/clients/redis";
 import { db } from "~/server/clients/db";
-import { createProject } from "~/server/projects/projects";
 import { sendMessageRoute, streamMessageRoute } from "~/server/rest/chat";
-import { usageKey } from "~/server/usage/keys";
-import { monthOf } from "~/server/usage/periods";
-import { jsonRequest, makeUser } from "~/test/factories";
-import { geminiCalls, setGeminiMode } from "~/test/gemini";
+import { projectOwner as owner, routeParams as params, setTokenCounter, tokenCounter as counter } from "~/test/chat";
+import { jsonRequest } from "~/test/factories";
+import { geminiStandIn } from "~/test/gemini";
 
-async function owner(name = "Streamer") {
-  const user = await makeUser(name);
-  const actor = { userId: user.user.id, organizationId: user.organization.id, role: "OWNER" as const };
-  const project = await createProject(actor, { name: `${name}'s project` });
-  return { token: user.token, orgId: user.organization.id, projectId: project.id };
-}
-
-const params = (projectId: string) => ({ params: Promise.resolve({ projectId }) });
 const stream = (o: { token: string; projectId: string }, content: string) =>
   streamMessageRoute(jsonRequest(`/api/chat/projects/${o.projectId}/message/stream`, { token: o.token, body: { content } }), params(o.projectId));
 const unary = (o: { token: string; projectId: string }, content: string) =>
   sendMessageRoute(jsonRequest(`/api/chat/projects/${o.projectId}/message`, { token: o.token, body: { content } }), params(o.projectId));
 
-const counterKey = (orgId: string) => usageKey(orgId, "gemini_tokens", monthOf(new Date()));
-const counter = async (orgId: string) => Number((await kv.get(counterKey(orgId))) ?? 0);
 const assistantReplies = (projectId: string) =>
   db.chatMessage.findMany({ where: { projectId, role: "ASSISTANT" }, select: { content: true, totalTokens: true, completionTokens: true } });
 
@@ -39,7 +26,7 @@ function events(body: string) {
     });
 }
 
-afterEach(() => setGeminiMode("normal"));
+afterEach(() => geminiStandIn().reset());
 
 describe("POST /api/chat/projects/{projectId}/message/stream", () => {
   it("streams the reply as deltas, then stores it and charges what the model reported, as the unary call would", async () => {
@@ -83,7 +70,7 @@ describe("POST /api/chat/projects/{projectId}/message/stream", () => {
 
   it("answers Gemini's 429 at the stream's start as JSON 429 with Retry-After, charging and storing nothing", async () => {
     const o = await owner();
-    await setGeminiMode("rate_limited", { count: 1, methods: ["streamGenerateContent"] });
+    geminiStandIn().failNext("rate_limited", 1, { methods: ["streamGenerateContent"] });
     const res = await stream(o, "Plan the week");
     expect(res.status).toBe(429);
     expect(res.headers.get("retry-after")).toBe("7");
@@ -94,12 +81,12 @@ describe("POST /api/chat/projects/{projectId}/message/stream", () => {
 
   it("answers the guide's 402 before any model call when the org is past its quota", async () => {
     const o = await owner();
-    await kv.set(counterKey(o.orgId), "101000");
-    const before = await geminiCalls();
+    await setTokenCounter(o.orgId, 101000);
+    const before = geminiStandIn().requests.length;
     const res = await stream(o, "Test");
     expect(res.status).toBe(402);
     expect(await res.json()).toMatchObject({ error: "Quota exceeded", quota: { metric: "gemini_tokens", current: 101000, limit: 100000, percentage: 101 } });
-    expect(await geminiCalls()).toBe(before);
+    expect(geminiStandIn().requests.length).toBe(before);
     expect(await counter(o.orgId)).toBe(101000);
   });
 });

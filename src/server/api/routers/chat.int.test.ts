@@ -1,17 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { createCaller } from "~/server/api/root";
-import { kv } from "~/server/clients/redis";
-import { createProject } from "~/server/projects/projects";
-import { usageKey } from "~/server/usage/keys";
-import { monthOf } from "~/server/usage/periods";
+import { projectOwner, setTokenCounter } from "~/test/chat";
 import { makeUser } from "~/test/factories";
 
 describe("the chat router", () => {
   it("sends a turn, lists the project's messages oldest first with each reply's tokens, and refuses past the quota", async () => {
-    const user = await makeUser("Router chatter");
-    const actor = { userId: user.user.id, organizationId: user.organization.id, role: "OWNER" as const };
-    const { id: projectId } = await createProject(actor, { name: "Chat project" });
-    const caller = createCaller({ headers: new Headers(), userId: user.user.id });
+    const { userId, orgId, projectId } = await projectOwner("Router chatter");
+    const caller = createCaller({ headers: new Headers(), userId });
 
     const sent = await caller.chat.send({ projectId, content: "Plan the launch" });
     expect(sent.reply.totalTokens).toBeGreaterThan(0);
@@ -21,7 +16,7 @@ describe("the chat router", () => {
       ["ASSISTANT", sent.reply.totalTokens],
     ]);
 
-    await kv.set(usageKey(user.organization.id, "gemini_tokens", monthOf(new Date())), "101000");
+    await setTokenCounter(orgId, 101000);
     await expect(caller.chat.send({ projectId, content: "Again" })).rejects.toMatchObject({
       code: "FORBIDDEN",
       cause: { code: "PAYMENT_REQUIRED", details: { quota: { current: 101000, limit: 100000 }, upgradeUrl: "/billing/upgrade" } },
