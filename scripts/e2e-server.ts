@@ -1,10 +1,11 @@
 /**
  * Playwright's web server: the Stripe stand-in (every customer on its own test clock, webhooks
- * to the app) and `next start` of the finished build, pointed at it. Specs reach the same
- * stand-in through the official SDK on E2E_STRIPE_PORT.
+ * to the app), the Gemini stand-in, and `next start` of the finished build, pointed at both. Specs
+ * reach the Stripe stand-in through the official SDK on E2E_STRIPE_PORT.
  */
 import { spawn } from "node:child_process";
 import { join, resolve } from "node:path";
+import { startGeminiStandIn } from "../e2e/stand-ins/gemini/server";
 import { startLocalStripe } from "./lib/local-stripe";
 
 const root = resolve(import.meta.dirname, "..");
@@ -12,19 +13,23 @@ const port = Number(process.env.E2E_PORT ?? 3100);
 const appUrl = process.env.APP_URL ?? `http://127.0.0.1:${port}`;
 const stripe = await startLocalStripe({ appUrl, port: Number(process.env.E2E_STRIPE_PORT ?? 3199), settings: { clockPerCustomer: true } });
 console.log(`[e2e] Stripe stand-in on ${stripe.standIn.url}`);
+const geminiKey = "gemini_e2e";
+const gemini = await startGeminiStandIn({ apiKey: geminiKey });
+console.log(`[e2e] Gemini stand-in on ${gemini.url}`);
+const closeStandIns = () => Promise.all([stripe.standIn.close(), gemini.close()]);
 
 const next = spawn(join(root, "node_modules/.bin/next"), ["start", "--port", String(port), "--hostname", "127.0.0.1"], {
   cwd: root,
-  env: { ...process.env, ...stripe.env, APP_URL: appUrl },
+  env: { ...process.env, ...stripe.env, GEMINI_API_KEY: geminiKey, GEMINI_API_BASE: gemini.url, APP_URL: appUrl },
   stdio: "inherit",
 });
 const stop = async () => {
   next.kill("SIGTERM");
-  await stripe.standIn.close();
+  await closeStandIns();
   process.exit(0);
 };
 process.on("SIGTERM", () => void stop());
 process.on("SIGINT", () => void stop());
 next.on("exit", (code) => {
-  void stripe.standIn.close().finally(() => process.exit(code ?? 1));
+  void closeStandIns().finally(() => process.exit(code ?? 1));
 });

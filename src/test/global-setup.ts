@@ -1,4 +1,5 @@
 import type { TestProject } from "vitest/node";
+import { startGeminiStandIn } from "../../e2e/stand-ins/gemini/server";
 import { startQStashStandIn } from "../../e2e/stand-ins/qstash/server";
 import { sdkFor } from "../../e2e/stand-ins/stripe/sdk";
 import { startStripeStandIn } from "../../e2e/stand-ins/stripe/server";
@@ -12,6 +13,7 @@ declare module "vitest" {
     databaseUrl: string;
     stripe: { apiBase: string; secretKey: string; webhookSecret: string; prices: Record<string, string> };
     qstash: { url: string; token: string; currentSigningKey: string; nextSigningKey: string };
+    gemini: { url: string; apiKey: string };
   }
 }
 
@@ -39,7 +41,14 @@ export default async function setup(project: TestProject) {
   const qstashKeys = { token: "qstash_integration", currentSigningKey: "sig_integration_current", nextSigningKey: "sig_integration_next" };
   const qstash = await startQStashStandIn({ ...qstashKeys, retryBaseMs: 1 });
   project.provide("qstash", { url: qstash.url, ...qstashKeys });
+
+  // One Gemini stand-in for the run: the app's SDK client talks to it; tests inject failures over
+  // its HTTP control route (POST /__stand-in/mode), since it lives in this process, not the workers.
+  const geminiKey = "gemini_integration";
+  const gemini = await startGeminiStandIn({ apiKey: geminiKey });
+  project.provide("gemini", { url: gemini.url, apiKey: geminiKey });
   return async () => {
+    await gemini.close();
     await qstash.close();
     await standIn.close();
     if (!process.env.KEEP_TEST_DB) await dropDatabase(url);

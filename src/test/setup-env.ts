@@ -1,4 +1,5 @@
 import { inject } from "vitest";
+import { startTestGemini } from "~/test/gemini";
 
 // Runs in each worker before any test module imports ~/env.
 process.env.DATABASE_URL = inject("databaseUrl");
@@ -17,3 +18,7 @@ process.env.QSTASH_URL = qstash.url;
 process.env.QSTASH_TOKEN = qstash.token;
 process.env.QSTASH_CURRENT_SIGNING_KEY = qstash.currentSigningKey;
 process.env.QSTASH_NEXT_SIGNING_KEY = qstash.nextSigningKey;
+
+const gemini = await startTestGemini();
+process.env.GEMINI_API_BASE = gemini.url;
+process.env.GEMINI_API_KEY = gemini.apiKey;

@@ -1,4 +1,5 @@
 import { billingRouter } from "~/server/api/routers/billing";
+import { chatRouter } from "~/server/api/routers/chat";
 import { invoicesRouter } from "~/server/api/routers/invoices";
 import { orgRouter } from "~/server/api/routers/org";
 import { projectRouter } from "~/server/api/routers/project";
@@ -8,6 +9,7 @@ import { createCallerFactory, createTRPCRouter } from "~/server/api/trpc";
 
 export const appRouter = createTRPCRouter({
   billing: billingRouter,
+  chat: chatRouter,
   invoices: invoicesRouter,
   org: orgRouter,
   project: projectRouter,

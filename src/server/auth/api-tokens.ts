@@ -2,6 +2,7 @@ import { db } from "~/server/clients/db";
 import { AppError } from "~/server/errors";
 import type { Actor } from "~/server/orgs/memberships";
 import { generateToken, hashToken } from "~/server/auth/token-format";
+import { cacheActor, cachedActor, forgetActors } from "~/server/auth/token-actor-cache";
 
 export { parseBearer } from "~/server/auth/token-format";
 
@@ -25,7 +26,7 @@ export function listApiTokens(actor: Actor) {
 export async function revokeApiToken(actor: Actor, tokenId: string) {
   // OWNER/ADMIN may revoke any token of the org; others only their own.
   const canRevokeAny = actor.role === "OWNER" || actor.role === "ADMIN";
-  const { count } = await db.apiToken.updateMany({
+  const revoked = await db.apiToken.updateManyAndReturn({
     where: {
       id: tokenId,
       organizationId: actor.organizationId,
@@ -33,8 +34,10 @@ export async function revokeApiToken(actor: Actor, tokenId: string) {
       revokedAt: null,
     },
     data: { revokedAt: new Date() },
+    select: { tokenHash: true },
   });
-  if (count === 0) {
+  await forgetActors(revoked.map((r) => r.tokenHash));
+  if (revoked.length === 0) {
     const exists = await db.apiToken.findFirst({
       where: { id: tokenId, organizationId: actor.organizationId, ...(canRevokeAny ? {} : { userId: actor.userId }) },
       select: { id: true },
@@ -45,8 +48,22 @@ export async function revokeApiToken(actor: Actor, tokenId: string) {
 
 /** Resolves a bearer token to the acting user and org, or throws UNAUTHORIZED. */
 export async function authenticateToken(token: string): Promise<Actor> {
+  return (await resolveToken(hashToken(token))).actor;
+}
+
+/** As authenticateToken, served from the actor cache when it can be (token-actor-cache.ts); what REST requests use. */
+export async function authenticateTokenCached(token: string): Promise<Actor> {
+  const tokenHash = hashToken(token);
+  const cached = await cachedActor(tokenHash);
+  if (cached) return cached;
+  const { actor, expiresAt } = await resolveToken(tokenHash);
+  await cacheActor(tokenHash, actor, expiresAt);
+  return actor;
+}
+
+async function resolveToken(tokenHash: string): Promise<{ actor: Actor; expiresAt: Date | null }> {
   const row = await db.apiToken.findUnique({
-    where: { tokenHash: hashToken(token) },
+    where: { tokenHash },
     select: {
       id: true,
       userId: true,
@@ -66,5 +83,5 @@ export async function authenticateToken(token: string): Promise<Actor> {
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
     await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
   }
-  return { userId: row.userId, organizationId: row.organizationId, role: membership.role };
+  return { actor: { userId: row.userId, organizationId: row.organizationId, role: membership.role }, expiresAt: row.expiresAt };
 }

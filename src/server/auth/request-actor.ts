@@ -1,4 +1,4 @@
-import { authenticateToken, parseBearer } from "~/server/auth/api-tokens";
+import { authenticateTokenCached, parseBearer } from "~/server/auth/api-tokens";
 import { auth } from "~/server/auth/config";
 import { listMemberships, requireMembership, type Actor } from "~/server/orgs/memberships";
 import { AppError } from "~/server/errors";
@@ -6,12 +6,13 @@ import { AppError } from "~/server/errors";
 export const ORG_HEADER = "x-organization-id";
 
 /**
- * The actor of a REST request: a bearer token names its user and org; a browser session acts
+ * The actor of a REST request: a bearer token names its user and org (resolved from Redis for up to 30 s,
+ * see token-actor-cache.ts); a browser session acts
  * in the org named by the X-Organization-Id header, or the user's first organization.
  */
 export async function requestActor(req: Request): Promise<Actor> {
   const bearer = parseBearer(req.headers.get("authorization"));
-  if (bearer) return authenticateToken(bearer);
+  if (bearer) return authenticateTokenCached(bearer);
   const session = await auth();
   const userId = session?.user?.id;
   if (!userId) throw new AppError("UNAUTHORIZED", "Sign in or send Authorization: Bearer <token>.");

@@ -1,6 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
 import { ListState } from "~/components/list-state";
 import { NameForm } from "~/components/name-form";
 import { Card } from "~/components/ui";
@@ -36,7 +37,9 @@ export function ProjectsPanel({ orgId }: { orgId: string }) {
             <ul className="divide-y divide-slate-100">
               {rows.map((p) => (
                 <li key={p.id} className="flex items-center justify-between py-3 text-sm">
-                  <span className="font-medium">{p.name}</span>
+                  <Link className="font-medium text-brand-700 hover:underline" href={`/dashboard/projects/${p.id}`}>
+                    {p.name}
+                  </Link>
                   <span className="text-slate-400">{p.createdAt.toISOString().slice(0, 10)}</span>
                 </li>
               ))}

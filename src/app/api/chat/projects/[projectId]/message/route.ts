@@ -1,0 +1,3 @@
+import { sendMessageRoute } from "~/server/rest/chat";
+
+export const POST = sendMessageRoute;

@@ -1,0 +1,3 @@
+import { streamMessageRoute } from "~/server/rest/chat";
+
+export const POST = streamMessageRoute;

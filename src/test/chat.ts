@@ -1,0 +1,22 @@
+import { kv } from "~/server/clients/redis";
+import { db } from "~/server/clients/db";
+import { createProject } from "~/server/projects/projects";
+import { usageKey } from "~/server/usage/keys";
+import { monthOf } from "~/server/usage/periods";
+import { makeUser } from "~/test/factories";
+
+/** A new user, OWNER of a new org, with one project and an API token. */
+export async function projectOwner(name = "Chatter") {
+  const user = await makeUser(name);
+  const actor = { userId: user.user.id, organizationId: user.organization.id, role: "OWNER" as const };
+  const project = await createProject(actor, { name: `${name}'s project` });
+  return { token: user.token, userId: user.user.id, orgId: user.organization.id, projectId: project.id };
+}
+
+/** The org's gemini_tokens counter of this month, under the guide's key (what redis-cli would SET). */
+export const tokenCounterKey = (orgId: string) => usageKey(orgId, "gemini_tokens", monthOf(new Date()));
+export const tokenCounter = async (orgId: string) => Number((await kv.get(tokenCounterKey(orgId))) ?? 0);
+export const setTokenCounter = (orgId: string, value: number) => kv.set(tokenCounterKey(orgId), String(value));
+
+export const routeParams = (projectId: string) => ({ params: Promise.resolve({ projectId }) });
+export const storedMessages = (projectId: string) => db.chatMessage.count({ where: { projectId } });
