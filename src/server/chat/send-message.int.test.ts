@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { guideTokenQuota402 } from "~/test/quota";
 import { sendMessageRoute } from "~/server/rest/chat";
 import { MAX_OUTPUT_TOKENS } from "~/server/chat/token-hold";
 import { nextMonthStart } from "~/server/usage/periods";
@@ -44,13 +45,7 @@ describe("POST /api/chat/projects/{projectId}/message", () => {
 
     const res = await chat(o.token, o.projectId, { content: "Test" });
     expect(res.status).toBe(402);
-    expect(await res.json()).toEqual({
-      error: "Quota exceeded",
-      message: "Your organization has reached its monthly token quota. Upgrade now to continue running automations without interruption.",
-      quota: { metric: "gemini_tokens", current: 101000, limit: 100000, percentage: 101 },
-      upgradeUrl: "/billing/upgrade",
-      resetsAt: nextMonthStart(new Date()).toISOString(),
-    });
+    expect(await res.json()).toEqual(guideTokenQuota402(101000, 100000, nextMonthStart(new Date()).toISOString()));
     expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(geminiStandIn().requests.length).toBe(callsBefore);
     expect(await counter(o.orgId)).toBe(101000);

@@ -1,3 +1,4 @@
+import { guideTokenQuota402 } from "~/test/quota";
 import { describe, expect, it } from "vitest";
 import { db } from "~/server/clients/db";
 import { kv } from "~/server/clients/redis";
@@ -42,13 +43,7 @@ describe("metering gemini_tokens", () => {
     await kv.set(usageKey(orgId, "gemini_tokens", "2026-11"), "101000");
     const res = await jsonRoute(async () => Response.json(await consume(orgId, "gemini_tokens", 1, now)))(new Request("http://localhost/x"));
     expect(res.status).toBe(402);
-    expect(await res.json()).toEqual({
-      error: "Quota exceeded",
-      message: "Your organization has reached its monthly token quota. Upgrade now to continue running automations without interruption.",
-      quota: { metric: "gemini_tokens", current: 101000, limit: 100000, percentage: 101 },
-      upgradeUrl: "/billing/upgrade",
-      resetsAt: "2026-12-01T00:00:00.000Z",
-    });
+    expect(await res.json()).toEqual(guideTokenQuota402(101000, 100000, "2026-12-01T00:00:00.000Z"));
     expect(res.headers.get("retry-after")).toBe(String(26 * 3600)); // to 2026-12-01T00:00Z
     expect(await counter(orgId, now)).toBe(101000);
   });
