@@ -47,3 +47,13 @@ export async function useOwnRedis() {
   delete (globalThis as { kvStore?: unknown }).kvStore;
   return server;
 }
+
+/** Waits until the app's counter store answers again (its circuit breaker closes after a few seconds). */
+export async function untilStoreAnswers(store: { ping(): Promise<string> }, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await store.ping().then(() => true, () => false)) return;
+    if (Date.now() > deadline) throw new Error("the counter store did not answer again");
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -2,6 +2,7 @@ import { Redis as UpstashRedis } from "@upstash/redis";
 import IORedis from "ioredis";
 import { env } from "~/env";
 import { logger } from "~/server/logger";
+import { withCircuitBreaker } from "~/server/clients/circuit-breaker";
 import { memoryStore, type KeyValueStore, type StoreScript } from "~/server/clients/key-value-store";
 
 export type { KeyValueStore, StoreScript };
@@ -94,8 +95,8 @@ export function createStore(config: { upstashUrl?: string; upstashToken?: string
   const upstashUrl = config.upstashUrl ?? env.UPSTASH_REDIS_REST_URL;
   const upstashToken = config.upstashToken ?? env.UPSTASH_REDIS_REST_TOKEN;
   const redisUrl = config.redisUrl ?? env.REDIS_URL;
-  if (upstashUrl && upstashToken) return upstashStore(upstashUrl, upstashToken);
-  if (redisUrl) return redisStore(redisUrl);
+  if (upstashUrl && upstashToken) return withCircuitBreaker(upstashStore(upstashUrl, upstashToken));
+  if (redisUrl) return withCircuitBreaker(redisStore(redisUrl));
   if (env.NODE_ENV === "production") {
     logger.warn("no REDIS_URL or Upstash configured: counters are per process and lost on restart");
   }
