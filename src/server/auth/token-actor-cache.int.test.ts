@@ -1,4 +1,7 @@
+import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { cacheActor, cachedActor, LOCAL_CACHE_MS } from "~/server/auth/token-actor-cache";
+import { kv } from "~/server/clients/redis";
 import { authenticateToken, authenticateTokenCached, createApiToken, revokeApiToken } from "~/server/auth/api-tokens";
 import { db } from "~/server/clients/db";
 import { makeUser } from "~/test/factories";
@@ -20,6 +23,16 @@ describe("the bearer token's actor cache", () => {
     expect(await authenticateTokenCached(second.token)).toEqual(expected);
     await revokeApiToken(actor, second.id);
     await expect(authenticateTokenCached(second.token)).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+  });
+
+  it("keeps a process's own copy for a few seconds: another process's revoke reaches it within LOCAL_CACHE_MS", async () => {
+    const actor = { userId: "u", organizationId: "o", role: "MEMBER" as const };
+    const hash = `test-${randomUUID()}`;
+    const now = Date.now();
+    await cacheActor(hash, actor, null, new Date(now));
+    await kv.del(`auth:token:${hash}`); // what forgetActors in another process does to Redis
+    expect(await cachedActor(hash, now + 1)).toEqual(actor);
+    expect(await cachedActor(hash, now + LOCAL_CACHE_MS + 1)).toBeNull();
   });
 
   it("keeps an unknown or expired token out of the cache", async () => {
