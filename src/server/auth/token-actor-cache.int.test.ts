@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { cacheActor, cachedActor, LOCAL_CACHE_MS } from "~/server/auth/token-actor-cache";
+import { hashToken } from "~/server/auth/token-format";
 import { kv } from "~/server/clients/redis";
 import { authenticateToken, authenticateTokenCached, createApiToken, revokeApiToken } from "~/server/auth/api-tokens";
 import { db } from "~/server/clients/db";
@@ -33,6 +34,16 @@ describe("the bearer token's actor cache", () => {
     await kv.del(`auth:token:${hash}`); // what forgetActors in another process does to Redis
     expect(await cachedActor(hash, now + 1)).toEqual(actor);
     expect(await cachedActor(hash, now + LOCAL_CACHE_MS + 1)).toBeNull();
+  });
+
+  it("a request that read the token just before its revoke cannot cache it after", async () => {
+    const user = await makeUser("Racing revoke");
+    const actor = { userId: user.user.id, organizationId: user.organization.id, role: "OWNER" as const };
+    const second = await createApiToken(actor, "racing");
+    const hash = hashToken(second.token);
+    await revokeApiToken(actor, second.id); // lands between the slow request's read and its cache write
+    await cacheActor(hash, actor, null); // the slow request, writing what it read before the revoke
+    await expect(authenticateTokenCached(second.token)).rejects.toMatchObject({ code: "UNAUTHORIZED" });
   });
 
   it("keeps an unknown or expired token out of the cache", async () => {

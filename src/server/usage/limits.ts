@@ -38,7 +38,8 @@ export async function limitInForce(organizationId: string, metric: MeteredMetric
 export async function cacheLimit(organizationId: string, metric: MeteredMetric, now = new Date()) {
   const limit = await limitInForce(organizationId, metric, now);
   const value = String(limit ?? -1);
-  await kv.set(limitKey(organizationId, metric, monthOf(now)), value, LIMIT_CACHE_SECONDS);
+  // The limit is passed to the script either way; a cache that cannot be written is only slower.
+  await kv.set(limitKey(organizationId, metric, monthOf(now)), value, LIMIT_CACHE_SECONDS).catch(() => undefined);
   return value;
 }
 

@@ -26,7 +26,7 @@ const LUA = `
 local cur = redis.call('GET', KEYS[1])
 if not cur then
   if ARGV[4] == '' then return {'seed'} end
-  redis.call('SET', KEYS[1], ARGV[4], 'NX')
+  redis.call('SET', KEYS[1], ARGV[4], 'NX', 'EX', ARGV[3])
   cur = redis.call('GET', KEYS[1])
 end
 cur = tonumber(cur)
@@ -54,6 +54,7 @@ function local(ops: LocalOps, keys: string[], args: string[]): unknown[] {
   if (cur === null) {
     if (seed === "") return ["seed"];
     ops.set(counter, seed);
+    ops.expire(counter, Number(ttlArg));
     cur = seed;
   }
   const current = Number(cur);
