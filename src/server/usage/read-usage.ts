@@ -9,8 +9,8 @@ import { METRICS, type Metric } from "~/server/billing/plans";
 import { db } from "~/server/clients/db";
 import { kv } from "~/server/clients/redis";
 import { flushedUsage } from "~/server/usage/fallback";
-import { usageKey } from "~/server/usage/keys";
-import { creditsFor } from "~/server/usage/limits";
+import { usageKey, type MeteredMetric } from "~/server/usage/keys";
+import { creditsFor, limitInForce } from "~/server/usage/limits";
 import { monthOf } from "~/server/usage/periods";
 import { percentageOf } from "~/server/usage/quota";
 
@@ -27,6 +27,20 @@ async function meteredNow(organizationId: string, metric: string, period: string
   return value === null ? flushedUsage(organizationId, metric, period) : Number(value);
 }
 
+const lineOf = (metric: Metric, current: number, limit: number | null): UsageLine => ({
+  metric,
+  current,
+  limit,
+  percentage: limit === null ? 0 : percentageOf(current, limit),
+  unlimited: limit === null,
+});
+
+/** One metered metric's line only: its counter and its limit, without counting the other metrics' rows. */
+export async function meteredUsage(organizationId: string, metric: MeteredMetric, now = new Date()): Promise<UsageLine> {
+  const [current, limit] = await Promise.all([meteredNow(organizationId, metric, monthOf(now)), limitInForce(organizationId, metric, now)]);
+  return lineOf(metric, current, limit);
+}
+
 export async function currentUsage(organizationId: string, now = new Date()): Promise<UsageLine[]> {
   const period = monthOf(now);
   const [{ limits }, tokens, credits, projects, members] = await Promise.all([
@@ -39,7 +53,6 @@ export async function currentUsage(organizationId: string, now = new Date()): Pr
   const current: Record<Metric, number> = { gemini_tokens: tokens, projects, team_members: members };
   return METRICS.map((metric) => {
     const plan = limits[metric];
-    const limit = plan === null ? null : plan + (metric === "gemini_tokens" ? credits : 0);
-    return { metric, current: current[metric], limit, percentage: limit === null ? 0 : percentageOf(current[metric], limit), unlimited: limit === null };
+    return lineOf(metric, current[metric], plan === null ? null : plan + (metric === "gemini_tokens" ? credits : 0));
   });
 }

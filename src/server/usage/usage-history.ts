@@ -6,7 +6,7 @@
 import { db } from "~/server/clients/db";
 import { kv } from "~/server/clients/redis";
 import { dailyKey, type MeteredMetric } from "~/server/usage/keys";
-import { currentUsage, type UsageLine } from "~/server/usage/read-usage";
+import { meteredUsage, type UsageLine } from "~/server/usage/read-usage";
 import { dayOf, monthOf, previousMonth } from "~/server/usage/periods";
 
 export interface MonthUsage {
@@ -26,11 +26,8 @@ export interface DailyUsage {
 }
 
 /** This month's line of a metered metric, as `GET /api/billing/usage` shows it. */
-export async function meteredLine(organizationId: string, metric: MeteredMetric, now = new Date()): Promise<UsageLine> {
-  const line = (await currentUsage(organizationId, now)).find((l) => l.metric === metric);
-  if (!line) throw new Error(`usage: ${metric} is not a metric of the plans`);
-  return line;
-}
+export const meteredLine = (organizationId: string, metric: MeteredMetric, now = new Date()): Promise<UsageLine> =>
+  meteredUsage(organizationId, metric, now);
 
 /** The last `months` months, oldest first, ending with this one; a month without a record is 0. */
 export async function usageHistory(organizationId: string, metric: MeteredMetric, months: number, now = new Date()): Promise<MonthUsage[]> {
