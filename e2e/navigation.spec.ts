@@ -24,7 +24,9 @@ test("a signed-out deep link to /dashboard/billing lands there after login", asy
   await expect(page).toHaveURL(`${baseURL}/dashboard/billing`);
   await expect(page.getByRole("heading", { level: 1, name: "Billing" })).toBeVisible();
 
-  // The guide's /billing/* paths keep their destination too, query included.
+  // The guide's /billing/* paths keep their destination too, query included. Leaving the page
+  // first ends its in-flight session requests, whose answers could set the cookie again.
+  await page.goto("about:blank");
   await page.context().clearCookies();
   await page.goto("/billing/upgrade?checkout=canceled");
   await expect(page).toHaveURL(/\/login\?callbackUrl=/);
