@@ -14,9 +14,18 @@ export const env = createEnv({
     APP_URL: z.string().url().default("http://localhost:3000"),
 
     AUTH_SECRET: process.env.NODE_ENV === "production" ? z.string().min(32) : z.string().min(32).optional(),
-    /** Failed password attempts per email allowed in LOGIN_WINDOW_SECONDS before 429. */
+    /** Failed password attempts for one email from one client allowed in LOGIN_WINDOW_SECONDS before 429. */
     LOGIN_MAX_ATTEMPTS: z.coerce.number().int().positive().default(5),
+    /** Failed password attempts from one client over all emails in the window (password spraying). */
+    LOGIN_CLIENT_MAX_ATTEMPTS: z.coerce.number().int().positive().default(20),
+    /** Failed attempts for one email from clients that never signed in to it, in the window. */
+    LOGIN_EMAIL_MAX_ATTEMPTS: z.coerce.number().int().positive().default(20),
     LOGIN_WINDOW_SECONDS: z.coerce.number().int().positive().default(900),
+    /**
+     * Proxies in front of the app that append to X-Forwarded-For (Vercel, or one nginx): the client
+     * address is the entry this many places from the right. 0 trusts no header (every request is one client).
+     */
+    TRUSTED_PROXY_COUNT: z.coerce.number().int().min(0).default(1),
 
     REDIS_URL: optionalUrl,
     UPSTASH_REDIS_REST_URL: optionalUrl,
@@ -56,7 +65,10 @@ export const env = createEnv({
     APP_URL: process.env.APP_URL,
     AUTH_SECRET: process.env.AUTH_SECRET,
     LOGIN_MAX_ATTEMPTS: process.env.LOGIN_MAX_ATTEMPTS,
+    LOGIN_CLIENT_MAX_ATTEMPTS: process.env.LOGIN_CLIENT_MAX_ATTEMPTS,
+    LOGIN_EMAIL_MAX_ATTEMPTS: process.env.LOGIN_EMAIL_MAX_ATTEMPTS,
     LOGIN_WINDOW_SECONDS: process.env.LOGIN_WINDOW_SECONDS,
+    TRUSTED_PROXY_COUNT: process.env.TRUSTED_PROXY_COUNT,
     REDIS_URL: process.env.REDIS_URL,
     UPSTASH_REDIS_REST_URL: process.env.UPSTASH_REDIS_REST_URL,
     UPSTASH_REDIS_REST_TOKEN: process.env.UPSTASH_REDIS_REST_TOKEN,
