@@ -22,7 +22,7 @@ const tokenInput = z.object({
 /** POST /api/auth/token {email,password[,organizationId,name]} → 201 {token, organizationId, …}. */
 export const issueToken = jsonRoute(async (req) => {
   const input = await readJson(req, tokenInput);
-  const user = await verifyCredentials(input.email, input.password);
+  const user = await verifyCredentials(input.email, input.password, req.headers);
   const actor = input.organizationId
     ? await requireMembership(user.id, input.organizationId)
     : await firstMembership(user.id);

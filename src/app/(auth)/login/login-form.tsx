@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
 import { useState } from "react";
 import { Alert, Button, Field } from "~/components/ui";
+import { signInErrorMessage } from "~/server/auth/sign-in-error";
 
 /** `next`: where a successful sign-in goes, a path of this app (the page checked it). */
 export function LoginForm({ next }: { next: string }) {
@@ -24,11 +25,7 @@ export function LoginForm({ next }: { next: string }) {
     });
     setPending(false);
     if (result?.error) {
-      setError(
-        result.code === "rate_limited"
-          ? "Too many failed attempts. Wait a few minutes and try again."
-          : "Email or password is incorrect.",
-      );
+      setError(signInErrorMessage(result.code));
       return;
     }
     router.push(next);
