@@ -1,26 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { startUpstashRedisBridge, type UpstashRedisBridge } from "../../../e2e/stand-ins/upstash-redis/server";
-import { env } from "~/env";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { loginThrottle, throttleKeys, type LoginThrottleLimits } from "~/server/auth/login-throttle";
-import { memoryStore, type KeyValueStore } from "~/server/clients/key-value-store";
 import { createStore } from "~/server/clients/redis";
 import { AppError } from "~/server/errors";
 import { startRedisServer } from "~/test/redis-server";
+import { storesUnderTest } from "~/test/stores";
 
-const REDIS_URL = env.REDIS_URL ?? "redis://127.0.0.1:6379";
-const TOKEN = "login-throttle-test-token";
-let bridge: UpstashRedisBridge;
-const stores: Record<string, () => KeyValueStore> = {
-  "in process": () => memoryStore(),
-  "Redis (ioredis)": () => createStore({ redisUrl: REDIS_URL }),
-  "Upstash (@upstash/redis over REST)": () => createStore({ upstashUrl: bridge.url, upstashToken: TOKEN }),
-};
-
-beforeAll(async () => {
-  bridge = await startUpstashRedisBridge({ redisUrl: REDIS_URL, token: TOKEN });
-});
-afterAll(() => bridge.close());
+const stores = storesUnderTest();
 afterEach(() => vi.restoreAllMocks());
 
 const LIMITS: LoginThrottleLimits = { emailClient: 5, client: 20, email: 20, windowSeconds: 900 };

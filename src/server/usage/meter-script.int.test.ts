@@ -1,24 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startUpstashRedisBridge, type UpstashRedisBridge } from "../../../e2e/stand-ins/upstash-redis/server";
-import { env } from "~/env";
-import { memoryStore, type KeyValueStore } from "~/server/clients/key-value-store";
-import { createStore } from "~/server/clients/redis";
+import { describe, expect, it } from "vitest";
 import { METER_SCRIPT, meterReply } from "~/server/usage/meter-script";
+import { storesUnderTest } from "~/test/stores";
 
-const REDIS_URL = env.REDIS_URL ?? "redis://127.0.0.1:6379";
-const TOKEN = "meter-script-test-token";
-let bridge: UpstashRedisBridge;
-const stores: Record<string, () => KeyValueStore> = {
-  "in process": () => memoryStore(),
-  "Redis (ioredis)": () => createStore({ redisUrl: REDIS_URL }),
-  "Upstash (@upstash/redis over REST)": () => createStore({ upstashUrl: bridge.url, upstashToken: TOKEN }),
-};
-
-beforeAll(async () => {
-  bridge = await startUpstashRedisBridge({ redisUrl: REDIS_URL, token: TOKEN });
-});
-afterAll(() => bridge.close());
+const stores = storesUnderTest();
 
 const TTL = "3888000";
 
