@@ -35,21 +35,19 @@ export interface LoginThrottleLimits {
   windowSeconds: number;
 }
 
-export const KNOWN_CLIENT_SECONDS = 30 * 86_400;
+const KNOWN_CLIENT_SECONDS = 30 * 86_400;
 export const MAX_LOCK_SECONDS = 86_400;
 /** A lock-out counts toward the next one's doubling for this long after it began. */
 export const STRIKE_MEMORY_SECONDS = 2 * 86_400;
 /** Retry-After when the store does not answer: the circuit breaker's window. */
 const UNAVAILABLE_RETRY_SECONDS = 5;
 
-export const SCOPES = ["email_client", "client", "email"] as const;
-export type ThrottleScope = (typeof SCOPES)[number];
+/** The counters, in the order the scripts take them; a refusal names its counter's scope. */
+const SCOPES = ["email_client", "client", "email"] as const;
 
-export const emailHashOf = (email: string) => createHash("sha256").update(email).digest("hex").slice(0, 16);
-
-/** Every key of one (email, client) attempt, in the order the scripts take them. */
+/** Every key of one (email, client) attempt. */
 export function throttleKeys(email: string, client: string) {
-  const emailHash = emailHashOf(email);
+  const emailHash = createHash("sha256").update(email).digest("hex").slice(0, 16);
   const counters = [`auth:login:email-client:${emailHash}:${client}`, `auth:login:client:${client}`, `auth:login:email:${emailHash}`];
   return {
     emailHash,
