@@ -11,6 +11,7 @@ describe("AppError mapping", () => {
     ["NOT_FOUND", 404, "NOT_FOUND"],
     ["CONFLICT", 409, "CONFLICT"],
     ["PAYLOAD_TOO_LARGE", 413, "PAYLOAD_TOO_LARGE"],
+    ["UNSUPPORTED_MEDIA_TYPE", 415, "UNSUPPORTED_MEDIA_TYPE"],
     ["RATE_LIMITED", 429, "TOO_MANY_REQUESTS"],
     ["INTERNAL", 500, "INTERNAL_SERVER_ERROR"],
   ] as const)("%s → HTTP %i, tRPC %s", (code, http, trpc) => {

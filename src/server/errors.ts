@@ -12,12 +12,16 @@ const codes = {
   NOT_FOUND: { http: 404, trpc: "NOT_FOUND", title: "Not found" },
   CONFLICT: { http: 409, trpc: "CONFLICT", title: "Conflict" },
   PAYLOAD_TOO_LARGE: { http: 413, trpc: "PAYLOAD_TOO_LARGE", title: "Payload too large" },
+  UNSUPPORTED_MEDIA_TYPE: { http: 415, trpc: "UNSUPPORTED_MEDIA_TYPE", title: "Unsupported media type" },
   RATE_LIMITED: { http: 429, trpc: "TOO_MANY_REQUESTS", title: "Too many requests" },
   INTERNAL: { http: 500, trpc: "INTERNAL_SERVER_ERROR", title: "Internal error" },
   UNAVAILABLE: { http: 503, trpc: "INTERNAL_SERVER_ERROR", title: "Service unavailable" },
 } as const;
 
 export type AppErrorCode = keyof typeof codes;
+
+/** What a client is told about a failure of ours; the detail stays in the log under the request id. */
+export const INTERNAL_MESSAGE = "Something went wrong on our side. Please retry.";
 export type FieldErrors = Record<string, string[]>;
 
 export class AppError extends Error {
@@ -97,7 +101,7 @@ function fromStripe(error: StripeLikeError): AppError {
     case "StripeConnectionError":
       return new AppError("UNAVAILABLE", "Stripe is not answering right now. Please retry in a moment.", { details, cause: error });
     default:
-      return new AppError("INTERNAL", "Something went wrong on our side. Please retry.", { cause: error });
+      return new AppError("INTERNAL", INTERNAL_MESSAGE, { cause: error });
   }
 }
 
@@ -111,7 +115,7 @@ export function toAppError(error: unknown): AppError {
       fieldErrors: fieldErrorsOf(error),
     });
   }
-  return new AppError("INTERNAL", "Something went wrong on our side. Please retry.", { cause: error });
+  return new AppError("INTERNAL", INTERNAL_MESSAGE, { cause: error });
 }
 
 /** The machine-readable body of every error response: `error` is a short title, `code` is stable. */

@@ -6,6 +6,7 @@ import { createTRPCContext } from "@trpc/tanstack-react-query";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { useState } from "react";
 import superjson from "superjson";
+import { TRPC_MAX_BATCH_SIZE } from "~/server/api/batch-limit";
 import type { AppRouter } from "~/server/api/root";
 import { createQueryClient } from "./query-client";
 
@@ -31,6 +32,7 @@ export function TRPCReactProvider(props: { children: React.ReactNode }) {
         httpBatchStreamLink({
           transformer: superjson,
           url: "/api/trpc",
+          maxItems: TRPC_MAX_BATCH_SIZE,
           headers: () => ({ "x-trpc-source": "nextjs-react" }),
         }),
       ],

@@ -7,32 +7,47 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
 import { auth } from "~/server/auth/config";
-import { AppError, fieldErrorsOf, isStripeError, toAppError } from "~/server/errors";
+import { AppError, fieldErrorsOf, INTERNAL_MESSAGE, isStripeError, toAppError } from "~/server/errors";
 import { BILLING_ROLES, requireMembership, requireRole } from "~/server/orgs/memberships";
 import { projectOrganizationId } from "~/server/projects/projects";
+import { idInput } from "~/server/validation";
 
 /* 1. Context */
 
 export interface TRPCContext {
   headers: Headers;
   userId: string | null;
+  /**
+   * Names an HTTP request in the log and in its errors' `data.requestId` (see trpc-handler.ts).
+   * Server-side callers (RSC, tests) have none: their errors are thrown, never formatted.
+   */
+  requestId?: string;
 }
 
-export const createTRPCContext = async (opts: { headers: Headers }): Promise<TRPCContext> => {
+export const createTRPCContext = async (opts: { headers: Headers; requestId?: string }): Promise<TRPCContext> => {
   const session = await auth();
-  return { headers: opts.headers, userId: session?.user?.id ?? null };
+  return { headers: opts.headers, userId: session?.user?.id ?? null, requestId: opts.requestId };
 };
 
 /* 2. Initialisation */
 
 const t = initTRPC.context<TRPCContext>().create({
   transformer: superjson,
-  errorFormatter({ shape, error }) {
+  /**
+   * A failure of ours (a 500 whose cause is not an AppError that chose its words, e.g. a database
+   * error) reaches the client as INTERNAL_MESSAGE and the request id, without a stack: its message
+   * can quote the query and the values. The log line under the same id keeps the detail.
+   */
+  errorFormatter({ shape, error, ctx }) {
     const cause = error.cause;
+    const ours = error.code === "INTERNAL_SERVER_ERROR" && !(cause instanceof AppError && cause.code !== "INTERNAL");
+    const { stack: _stack, ...dataWithoutStack } = shape.data;
     return {
       ...shape,
+      message: ours ? INTERNAL_MESSAGE : shape.message,
       data: {
-        ...shape.data,
+        ...(ours ? dataWithoutStack : shape.data),
+        requestId: ctx?.requestId ?? null,
         appCode: cause instanceof AppError ? cause.code : null,
         // The guide's quota body ({quota, upgradeUrl, resetsAt}), so the UI can offer the upgrade.
         quota: cause instanceof AppError && cause.code === "PAYMENT_REQUIRED" && "quota" in cause.details ? cause.details : null,
@@ -67,7 +82,7 @@ export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
 
 /** Every procedure that takes an `orgId` uses this: a non-member is FORBIDDEN before any query. */
 export const orgProcedure = protectedProcedure
-  .input(z.object({ orgId: z.string().min(1) }))
+  .input(z.object({ orgId: idInput("Organization id") }))
   .use(async ({ ctx, input, next }) => next({ ctx: { actor: await requireMembership(ctx.userId, input.orgId) } }));
 
 export const orgAdminProcedure = orgProcedure.use(({ ctx, next }) => {
@@ -77,7 +92,7 @@ export const orgAdminProcedure = orgProcedure.use(({ ctx, next }) => {
 
 /** Procedures on one project: the project's org membership is resolved; foreign → NOT_FOUND. */
 export const projectProcedure = protectedProcedure
-  .input(z.object({ projectId: z.string().min(1) }))
+  .input(z.object({ projectId: idInput("Project id") }))
   .use(async ({ ctx, input, next }) => {
     const orgId = await projectOrganizationId(input.projectId);
     const actor = await requireMembership(ctx.userId, orgId).catch(() => {

@@ -4,25 +4,13 @@ import { generateToken } from "~/server/auth/token-format";
 import { hashPassword } from "~/server/auth/password";
 import { db } from "~/server/clients/db";
 import { AppError } from "~/server/errors";
-
-export const emailSchema = z
-  .string({ error: "Email is required." })
-  .trim()
-  .toLowerCase()
-  .pipe(z.email({ error: "Enter a valid email address." }));
+import { boundedText, emailInput, passwordInput } from "~/server/validation";
 
 export const registerInput = z.object({
-  email: emailSchema,
-  password: z
-    .string({ error: "Password is required." })
-    .min(8, { error: "Password must be at least 8 characters." })
-    .max(200, { error: "Password must be at most 200 characters." }),
-  name: z
-    .string({ error: "Name is required." })
-    .trim()
-    .min(1, { error: "Name is required." })
-    .max(100, { error: "Name must be at most 100 characters." }),
-  organizationName: z.string().trim().min(1).max(100).optional(),
+  email: emailInput,
+  password: passwordInput,
+  name: boundedText(100, "Name"),
+  organizationName: boundedText(100, "Organization name").optional(),
 });
 export type RegisterInput = z.infer<typeof registerInput>;
 

@@ -1,5 +1,7 @@
+import { env } from "~/env";
 import { authenticateTokenCached, parseBearer } from "~/server/auth/api-tokens";
 import { auth } from "~/server/auth/config";
+import { isWrite, requireSameOrigin } from "~/server/http/request-guards";
 import { listMemberships, requireMembership, type Actor } from "~/server/orgs/memberships";
 import { AppError } from "~/server/errors";
 
@@ -9,6 +11,9 @@ export const ORG_HEADER = "x-organization-id";
  * The actor of a REST request: a bearer token names its user and org (resolved from Redis for up to 30 s,
  * see token-actor-cache.ts); a browser session acts
  * in the org named by the X-Organization-Id header, or the user's first organization.
+ * A write on the session must come from the app's own origin (403 otherwise): the browser sends
+ * the cookie with whatever another page of the same site posts. A bearer token is never sent by
+ * the browser on its own, so token requests need no Origin.
  */
 export async function requestActor(req: Request): Promise<Actor> {
   const bearer = parseBearer(req.headers.get("authorization"));
@@ -16,6 +21,7 @@ export async function requestActor(req: Request): Promise<Actor> {
   const session = await auth();
   const userId = session?.user?.id;
   if (!userId) throw new AppError("UNAUTHORIZED", "Sign in or send Authorization: Bearer <token>.");
+  if (isWrite(req)) requireSameOrigin(req, env.APP_URL);
   const orgId = req.headers.get(ORG_HEADER);
   if (orgId) return requireMembership(userId, orgId);
   const [first] = await listMemberships(userId);

@@ -2,12 +2,13 @@ import { z } from "zod";
 import { db } from "~/server/clients/db";
 import { AppError } from "~/server/errors";
 import type { Actor } from "~/server/orgs/memberships";
+import { idInput } from "~/server/validation";
 
 export const invoiceListInput = z.object({
-  cursor: z.string().min(1).max(64).nullish(),
+  cursor: idInput("Cursor").nullish(),
   limit: z.number().int().min(1).max(100).default(20),
 });
-export const invoiceInput = z.object({ invoiceId: z.string().min(1).max(64) });
+export const invoiceInput = z.object({ invoiceId: idInput("Invoice id") });
 
 const invoiceSelect = {
   id: true,

@@ -6,8 +6,9 @@ import { db } from "~/server/clients/db";
 import { stripe } from "~/server/clients/stripe";
 import { AppError } from "~/server/errors";
 import type { Actor } from "~/server/orgs/memberships";
+import { idInput } from "~/server/validation";
 
-export const paymentMethodInput = z.object({ paymentMethodId: z.string().min(1).max(255) });
+export const paymentMethodInput = z.object({ paymentMethodId: idInput("Payment method id") });
 
 
 export function listPaymentMethods(actor: Actor) {

@@ -8,18 +8,13 @@ import { z } from "zod";
 import { db } from "~/server/clients/db";
 import type { Actor } from "~/server/orgs/memberships";
 import { getProject } from "~/server/projects/projects";
+import { boundedText } from "~/server/validation";
 
 export const MAX_CONTENT_LENGTH = 8_000;
 /** Earlier messages sent along as context; older ones are left out (and not paid for). */
 export const HISTORY_MESSAGES = 10;
 
-export const chatMessageInput = z.object({
-  content: z
-    .string({ error: "Content is required." })
-    .trim()
-    .min(1, { error: "Content is required." })
-    .max(MAX_CONTENT_LENGTH, { error: `Content is at most ${MAX_CONTENT_LENGTH} characters.` }),
-});
+export const chatMessageInput = z.object({ content: boundedText(MAX_CONTENT_LENGTH, "Content", { multiline: true }) });
 export type ChatMessageInput = z.infer<typeof chatMessageInput>;
 
 export const messageSelect = {

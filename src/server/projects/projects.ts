@@ -3,10 +3,9 @@ import { requireWithinLimit } from "~/server/usage/quota";
 import { db } from "~/server/clients/db";
 import { AppError } from "~/server/errors";
 import type { Actor } from "~/server/orgs/memberships";
+import { boundedText } from "~/server/validation";
 
-export const projectInput = z.object({
-  name: z.string({ error: "Name is required." }).trim().min(1, { error: "Name is required." }).max(100),
-});
+export const projectInput = z.object({ name: boundedText(100, "Name") });
 
 const projectSelect = { id: true, name: true, organizationId: true, createdAt: true, updatedAt: true } as const;
 

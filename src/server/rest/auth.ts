@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { createApiToken } from "~/server/auth/api-tokens";
-import { emailSchema, registerInput, registerUser } from "~/server/auth/register-user";
+import { registerInput, registerUser } from "~/server/auth/register-user";
 import { verifyCredentials } from "~/server/auth/verify-credentials";
 import { listMemberships, requireMembership } from "~/server/orgs/memberships";
 import { AppError } from "~/server/errors";
 import { jsonRoute, readJson } from "~/server/rest/json-route";
+import { boundedText, emailInput, idInput, signInPasswordInput } from "~/server/validation";
 
 /** POST /api/auth/register {email,password,name} → 201 {user, organization, token}. */
 export const register = jsonRoute(async (req) => {
@@ -13,10 +14,10 @@ export const register = jsonRoute(async (req) => {
 });
 
 const tokenInput = z.object({
-  email: emailSchema,
-  password: z.string({ error: "Password is required." }).min(1, { error: "Password is required." }),
-  name: z.string().trim().min(1).max(100).optional(),
-  organizationId: z.string().min(1).optional(),
+  email: emailInput,
+  password: signInPasswordInput,
+  name: boundedText(100, "Name").optional(),
+  organizationId: idInput("Organization id").optional(),
 });
 
 /** POST /api/auth/token {email,password[,organizationId,name]} → 201 {token, organizationId, …}. */

@@ -1,7 +1,8 @@
 import { publicPlans } from "~/server/billing/plans";
 import { STRIPE_EVENT_MAX_BYTES } from "~/server/billing/stripe-event";
 import { handleStripeWebhook } from "~/server/billing/stripe-webhook";
-import { jsonRoute, readBodyText } from "~/server/rest/json-route";
+import { readBodyText } from "~/server/http/read-body";
+import { jsonRoute } from "~/server/rest/json-route";
 
 /** POST /api/billing/webhooks/stripe: the raw body (413 past the cap) and signature in, the outcome out. */
 export const stripeWebhookRoute = jsonRoute(async (req) => {

@@ -14,6 +14,7 @@ import {
 import { publicPlans } from "~/server/billing/plans";
 import { syncOrganization } from "~/server/billing/sync-organization";
 import { createTRPCRouter, orgAdminProcedure, orgProcedure, publicProcedure } from "~/server/api/trpc";
+import { idInput } from "~/server/validation";
 
 // Reads are open to every member; every mutation is OWNER/ADMIN (orgAdminProcedure).
 export const billingRouter = createTRPCRouter({
@@ -22,7 +23,7 @@ export const billingRouter = createTRPCRouter({
   createCheckoutSession: orgAdminProcedure.input(checkoutInput).mutation(({ ctx, input }) => createCheckoutSession(ctx.actor, input)),
   // Completing runs the org's sync and may set its default card: a change like the others.
   completeCheckout: orgAdminProcedure
-    .input(z.object({ sessionId: z.string().min(1).max(255) }))
+    .input(z.object({ sessionId: idInput("Checkout session id") }))
     .mutation(({ ctx, input }) => completeCheckout(ctx.actor, input.sessionId)),
   previewChange: orgAdminProcedure.input(planChangeInput).query(({ ctx, input }) => previewChange(ctx.actor, input)),
   changePlan: orgAdminProcedure.input(planChangeInput).mutation(({ ctx, input }) => changePlan(ctx.actor, input)),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readBodyText } from "~/server/rest/json-route";
+import { readBodyText, withBodyCap } from "~/server/http/read-body";
 import { AppError } from "~/server/errors";
 
 /** A POST whose body arrives in the given chunks. */
@@ -35,5 +35,23 @@ describe("readBodyText", () => {
 
   it("reads an absent body as empty text", async () => {
     expect(await readBodyText(new Request("http://localhost/", { method: "POST" }), 10)).toBe("");
+  });
+});
+
+describe("withBodyCap", () => {
+  it("passes the same request on with its body read, and a GET untouched", async () => {
+    const req = new Request("http://localhost/api/trpc/x", { method: "POST", headers: { "content-type": "application/json", origin: "http://localhost" }, body: '{"a":"ë"}' });
+    const capped = await withBodyCap(req, 100);
+    expect(capped.method).toBe("POST");
+    expect(capped.url).toBe(req.url);
+    expect(capped.headers.get("origin")).toBe("http://localhost");
+    expect(await capped.json()).toEqual({ a: "ë" });
+    const get = new Request("http://localhost/api/trpc/x");
+    expect(await withBodyCap(get, 1)).toBe(get);
+  });
+
+  it("refuses a body past the cap with a 413", async () => {
+    const refused = await withBodyCap(chunked([new Uint8Array(11)]), 10).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ code: "PAYLOAD_TOO_LARGE", httpStatus: 413 });
   });
 });
