@@ -6,7 +6,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
-import { auth } from "~/server/auth/config";
+import { auth, moveSessionCookie } from "~/server/auth/config";
 import { AppError, fieldErrorsOf, isStripeError, toAppError } from "~/server/errors";
 import { BILLING_ROLES, requireMembership, requireRole } from "~/server/orgs/memberships";
 import { projectOrganizationId } from "~/server/projects/projects";
@@ -16,11 +16,22 @@ import { projectOrganizationId } from "~/server/projects/projects";
 export interface TRPCContext {
   headers: Headers;
   userId: string | null;
+  /** The browser session's row (sessions.ts); absent for callers that have none. */
+  sessionId?: string | null;
+  /** Moves this browser's cookie to another session of its user (after a password change); true when it is signed in there. */
+  moveSessionCookie?: (toSessionId: string) => Promise<boolean>;
 }
 
 export const createTRPCContext = async (opts: { headers: Headers }): Promise<TRPCContext> => {
   const session = await auth();
-  return { headers: opts.headers, userId: session?.user?.id ?? null };
+  const userId = session?.user?.id ?? null;
+  const sessionId = session?.sessionId ?? null;
+  return {
+    headers: opts.headers,
+    userId,
+    sessionId,
+    moveSessionCookie: async (to) => !!userId && !!sessionId && (await moveSessionCookie(userId, sessionId, to)),
+  };
 };
 
 /* 2. Initialisation */
