@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { env } from "~/env";
 import { handlers } from "~/server/auth/config";
 import {
   endAllSessions,
@@ -216,7 +217,7 @@ describe("the session cookie (Auth.js endpoints)", () => {
     const { encode } = await import("next-auth/jwt");
     const { user } = await makeUser();
     const salt = "authjs.session-token";
-    const legacy = await encode({ token: { sub: user.id }, secret: process.env.AUTH_SECRET!, salt });
+    const legacy = await encode({ token: { sub: user.id }, secret: env.AUTH_SECRET!, salt });
     const browser = authClient();
     browser.jar.set(salt, legacy);
     expect(await browser.session()).toBeNull();

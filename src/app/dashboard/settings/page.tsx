@@ -20,7 +20,7 @@ export default async function SettingsPage() {
   ]);
   return (
     <HydrateClient>
-      <PageHeader title="Settings" description={`API access for ${active.organization.name}, and your account's security.`} />
+      <PageHeader title="Settings" description={`API access for ${active.organization.name}.`} />
       <div className="space-y-6">
         <ApiTokensPanel orgId={orgId} />
         <OrganizationsPanel />
