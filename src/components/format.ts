@@ -14,4 +14,7 @@ export const formatPrice = (cents: number, currency: string) =>
 export const formatDate = (date: Date | string | null | undefined) =>
   date ? new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" }).format(new Date(date)) : "—";
 
+/** A UTC instant to the minute (2026-01-31 14:05 UTC), for "last used" and "last seen". */
+export const formatDateTime = (date: Date | string) => new Date(date).toISOString().slice(0, 16).replace("T", " ") + " UTC";
+
 export const formatLimit = (limit: number | null) => (limit === null ? "Unlimited" : new Intl.NumberFormat("en-US").format(limit));

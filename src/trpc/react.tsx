@@ -1,7 +1,7 @@
 "use client";
 
 import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
-import { createTRPCClient, httpBatchStreamLink, loggerLink } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, httpBatchStreamLink, loggerLink, splitLink } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { useState } from "react";
@@ -21,6 +21,8 @@ export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
 
+const trpcHeaders = () => ({ "x-trpc-source": "nextjs-react" });
+
 export function TRPCReactProvider(props: { children: React.ReactNode }) {
   const queryClient = getQueryClient();
   const [trpcClient] = useState(() =>
@@ -29,11 +31,12 @@ export function TRPCReactProvider(props: { children: React.ReactNode }) {
         loggerLink({
           enabled: (op) => op.direction === "down" && op.result instanceof Error,
         }),
-        httpBatchStreamLink({
-          transformer: superjson,
-          url: "/api/trpc",
-          maxItems: TRPC_MAX_BATCH_SIZE,
-          headers: () => ({ "x-trpc-source": "nextjs-react" }),
+        // Mutations are not streamed: a streamed answer sends its headers before the procedure
+        // ends, so a mutation could not set a cookie (the password change moves the session's).
+        splitLink({
+          condition: (op) => op.type === "mutation",
+          true: httpBatchLink({ transformer: superjson, url: "/api/trpc", maxItems: TRPC_MAX_BATCH_SIZE, headers: trpcHeaders }),
+          false: httpBatchStreamLink({ transformer: superjson, url: "/api/trpc", maxItems: TRPC_MAX_BATCH_SIZE, headers: trpcHeaders }),
         }),
       ],
     }),

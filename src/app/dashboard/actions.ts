@@ -2,7 +2,9 @@
 
 import { cookies } from "next/headers";
 import { revalidatePath } from "next/cache";
-import { signOut } from "~/server/auth/config";
+import { auth, signOut } from "~/server/auth/config";
+import { endSession } from "~/server/auth/sessions";
+import { logger } from "~/server/logger";
 import { ACTIVE_ORG_COOKIE, getDashboardContext } from "./dashboard-context";
 
 export async function switchOrganization(formData: FormData) {
@@ -14,6 +16,24 @@ export async function switchOrganization(formData: FormData) {
   revalidatePath("/dashboard", "layout");
 }
 
-export async function signOutAction() {
+export type SignOutState = { error: string } | null;
+
+/**
+ * Ends the browser's session row, then clears its cookie and goes to /login. The row is ended
+ * here, not only in Auth.js's signOut event (whose errors Auth.js swallows), so a sign-out whose
+ * row could not be ended fails where the user sees it and keeps the cookie, instead of looking
+ * done while copies of the cookie still work. A cookie whose session has ended already is cleared.
+ */
+export async function signOutAction(): Promise<SignOutState> {
+  const session = await auth();
+  if (session) {
+    try {
+      await endSession(session.sessionId);
+    } catch (error) {
+      logger.error("auth: could not end the session at sign-out", { error });
+      return { error: "Could not sign out. Please try again." };
+    }
+  }
   await signOut({ redirectTo: "/login" });
+  return null;
 }

@@ -1,8 +1,9 @@
 import Link from "next/link";
 import { DashboardNav } from "~/components/dashboard-nav";
 import { OrgSwitcher } from "~/components/org-switcher";
-import { signOutAction, switchOrganization } from "./actions";
+import { switchOrganization } from "./actions";
 import { getDashboardContext } from "./dashboard-context";
+import { SignOutButton } from "./sign-out-button";
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
   const { user, memberships, active } = await getDashboardContext();
@@ -30,11 +31,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
         <div className="mt-8 border-t border-slate-100 pt-4 text-sm">
           <p className="truncate font-medium text-slate-900">{user.name}</p>
           <p className="truncate text-slate-500">{user.email}</p>
-          <form action={signOutAction} className="mt-3">
-            <button type="submit" className="text-sm font-medium text-slate-600 hover:text-slate-900">
-              Sign out
-            </button>
-          </form>
+          <SignOutButton />
         </div>
       </aside>
       <main className="flex-1 p-6 md:p-10">

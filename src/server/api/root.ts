@@ -1,3 +1,4 @@
+import { accountRouter } from "~/server/api/routers/account";
 import { billingRouter } from "~/server/api/routers/billing";
 import { chatRouter } from "~/server/api/routers/chat";
 import { invoicesRouter } from "~/server/api/routers/invoices";
@@ -8,6 +9,7 @@ import { usageRouter } from "~/server/api/routers/usage";
 import { createCallerFactory, createTRPCRouter } from "~/server/api/trpc";
 
 export const appRouter = createTRPCRouter({
+  account: accountRouter,
   billing: billingRouter,
   chat: chatRouter,
   invoices: invoicesRouter,

@@ -6,7 +6,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
-import { auth } from "~/server/auth/config";
+import { auth, moveSessionCookie } from "~/server/auth/config";
 import { AppError, fieldErrorsOf, INTERNAL_MESSAGE, isStripeError, toAppError } from "~/server/errors";
 import { BILLING_ROLES, requireMembership, requireRole } from "~/server/orgs/memberships";
 import { projectOrganizationId } from "~/server/projects/projects";
@@ -22,11 +22,23 @@ export interface TRPCContext {
    * Server-side callers (RSC, tests) have none: their errors are thrown, never formatted.
    */
   requestId?: string;
+  /** The browser session's row (sessions.ts); absent for callers that have none. */
+  sessionId?: string | null;
+  /** Moves this browser's cookie to another session of its user (after a password change); true when it is signed in there. */
+  moveSessionCookie?: (toSessionId: string) => Promise<boolean>;
 }
 
 export const createTRPCContext = async (opts: { headers: Headers; requestId?: string }): Promise<TRPCContext> => {
   const session = await auth();
-  return { headers: opts.headers, userId: session?.user?.id ?? null, requestId: opts.requestId };
+  const userId = session?.user?.id ?? null;
+  const sessionId = session?.sessionId ?? null;
+  return {
+    headers: opts.headers,
+    userId,
+    sessionId,
+    requestId: opts.requestId,
+    moveSessionCookie: async (to) => !!userId && !!sessionId && (await moveSessionCookie(userId, sessionId, to)),
+  };
 };
 
 /* 2. Initialisation */

@@ -1,9 +1,11 @@
-import NextAuth, { CredentialsSignin } from "next-auth";
+import NextAuth, { CredentialsSignin, type Session, type User } from "next-auth";
+import type { JWT } from "next-auth/jwt";
 import Credentials from "next-auth/providers/credentials";
 import { AppError } from "~/server/errors";
 import { logger } from "~/server/logger";
 import { sessionConfig } from "~/server/auth/session-config";
 import { throttledCode, UNAVAILABLE_CODE } from "~/server/auth/sign-in-error";
+import { endSession, isSessionLive, offerHandover, startSession, takeHandover } from "~/server/auth/sessions";
 import { verifyCredentials } from "~/server/auth/verify-credentials";
 
 /** A refused sign-in whose code (in the redirect URL) tells the login form why: sign-in-error.ts. */
@@ -14,8 +16,38 @@ class RefusedSignin extends CredentialsSignin {
   }
 }
 
-export const { handlers, auth, signIn, signOut } = NextAuth({
+/**
+ * The JWT callback: a sign-in starts a session row and the token names it; every later read keeps
+ * the token only while that row is live (sessions.ts), else null, which Auth.js answers as signed
+ * out (and clears the cookie where it can set cookies). An update moves the token to another row
+ * only with a hand-over this process offered (moveSessionCookie).
+ */
+async function sessionToken(
+  { token, user, trigger, session }: { token: JWT; user?: User; trigger?: string; session?: unknown },
+  userAgent: string | null | undefined,
+): Promise<JWT | null> {
+  if (user?.id) return { ...token, sub: user.id, sid: await startSession(user.id, userAgent) };
+  const { sub } = token;
+  let { sid } = token;
+  if (!sub || !sid) return null;
+  if (trigger === "update") sid = takeHandover((session as { handover?: unknown } | undefined)?.handover, sub, sid) ?? sid;
+  return (await isSessionLive(sid, sub)) ? { ...token, sid } : null;
+}
+
+// A function of the request, so a sign-in can keep the browser's User-Agent (undefined outside a request).
+export const { handlers, auth, signIn, signOut, unstable_update } = NextAuth((request) => ({
   ...sessionConfig,
+  callbacks: {
+    ...sessionConfig.callbacks,
+    jwt: (params) => sessionToken(params, request?.headers.get("user-agent")),
+  },
+  events: {
+    // POST /api/auth/signout. Auth.js logs and swallows an error thrown here and clears the cookie
+    // anyway, so the app's own sign-out (dashboard/actions.ts) ends the row first and can fail.
+    async signOut(message) {
+      if ("token" in message && message.token?.sid) await endSession(message.token.sid);
+    },
+  },
   providers: [
     Credentials({
       credentials: { email: { type: "email" }, password: { type: "password" } },
@@ -45,4 +77,17 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
       logger.error("auth error", { error });
     },
   },
-});
+}));
+
+/**
+ * Points the asking browser's cookie from session `from` to session `to` (after a password change
+ * ended `from`), through Auth.js's own session update, so the cookie is written as Auth.js writes
+ * it. Needs a request that may set cookies (a route handler or a server action). Returns whether
+ * the browser is signed in to `to` now.
+ */
+export async function moveSessionCookie(userId: string, from: string, to: string) {
+  const handover = offerHandover(userId, from, to);
+  // Its type lists Session's fields only; the `handover` reaches sessionToken as `session`.
+  const session = await unstable_update({ handover } as Partial<Session>);
+  return session?.sessionId === to;
+}

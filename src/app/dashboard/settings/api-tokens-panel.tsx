@@ -2,12 +2,11 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { formatDateTime } from "~/components/format";
 import { ListState } from "~/components/list-state";
 import { NameForm } from "~/components/name-form";
 import { Alert, Button, Card } from "~/components/ui";
 import { useTRPC } from "~/trpc/react";
-
-const day = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace("T", " ") + " UTC" : "never");
 
 export function ApiTokensPanel({ orgId }: { orgId: string }) {
   const trpc = useTRPC();
@@ -69,7 +68,7 @@ export function ApiTokensPanel({ orgId }: { orgId: string }) {
                   <tr key={t.id} data-testid="token-row">
                     <td className="py-3 font-medium">{t.name}</td>
                     <td className="font-mono text-xs">{t.prefix}…</td>
-                    <td className="text-slate-500">{day(t.lastUsedAt)}</td>
+                    <td className="text-slate-500">{t.lastUsedAt ? formatDateTime(t.lastUsedAt) : "never"}</td>
                     <td>{t.revokedAt ? <span className="text-slate-400">revoked</span> : "active"}</td>
                     <td className="text-right">
                       {!t.revokedAt && (

@@ -4,6 +4,8 @@ import { getQueryClient, HydrateClient, trpc } from "~/trpc/server";
 import { requireActiveOrg } from "../dashboard-context";
 import { ApiTokensPanel } from "./api-tokens-panel";
 import { OrganizationsPanel } from "./organizations-panel";
+import { PasswordPanel } from "./password-panel";
+import { SessionsPanel } from "./sessions-panel";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -14,6 +16,7 @@ export default async function SettingsPage() {
   await Promise.all([
     getQueryClient().prefetchQuery(trpc.token.list.queryOptions({ orgId })),
     getQueryClient().prefetchQuery(trpc.org.list.queryOptions()),
+    getQueryClient().prefetchQuery(trpc.account.sessions.queryOptions()),
   ]);
   return (
     <HydrateClient>
@@ -21,6 +24,9 @@ export default async function SettingsPage() {
       <div className="space-y-6">
         <ApiTokensPanel orgId={orgId} />
         <OrganizationsPanel />
+        <h2 className="pt-4 text-lg font-semibold text-slate-900">Account security</h2>
+        <PasswordPanel />
+        <SessionsPanel />
       </div>
     </HydrateClient>
   );
