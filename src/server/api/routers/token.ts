@@ -1,13 +1,13 @@
 import { z } from "zod";
 import { createTRPCRouter, orgProcedure } from "~/server/api/trpc";
-import { createApiToken, listApiTokens, revokeApiToken } from "~/server/auth/api-tokens";
+import { createApiToken, listApiTokens, revokeApiToken, tokenExpiryInput } from "~/server/auth/api-tokens";
 
 export const tokenRouter = createTRPCRouter({
   list: orgProcedure.query(({ ctx }) => listApiTokens(ctx.actor)),
-  /** Returns the token in plain text this once; only its hash is kept. */
+  /** Returns the token in plain text this once; only its hash is kept. No `expiresInDays`: it never expires. */
   create: orgProcedure
-    .input(z.object({ name: z.string().trim().min(1).max(100) }))
-    .mutation(({ ctx, input }) => createApiToken(ctx.actor, input.name)),
+    .input(z.object({ name: z.string().trim().min(1).max(100), expiresInDays: tokenExpiryInput.default(null) }))
+    .mutation(({ ctx, input }) => createApiToken(ctx.actor, input.name, input.expiresInDays)),
   revoke: orgProcedure
     .input(z.object({ tokenId: z.string().min(1) }))
     .mutation(async ({ ctx, input }) => {
