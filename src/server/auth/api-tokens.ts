@@ -9,9 +9,7 @@ import { enforceRateLimit } from "~/server/security/rate-limit";
 
 export { parseBearer } from "~/server/auth/token-format";
 
-/** The lifetimes settings offers; the API takes any whole number of days in 1–365. */
-export const TOKEN_EXPIRY_CHOICES = [7, 30, 90, 365] as const;
-/** Days until a new token stops working; null: it works until revoked. */
+/** Days until a new token stops working, 1–365 (settings offers a few of them); null: it works until revoked. */
 export const tokenExpiryInput = z
   .number({ error: "Expiry must be a number of days." })
   .int({ error: "Expiry must be a whole number of days." })
