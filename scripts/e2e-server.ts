@@ -18,9 +18,19 @@ const gemini = await startGeminiStandIn({ apiKey: geminiKey });
 console.log(`[e2e] Gemini stand-in on ${gemini.url}`);
 const closeStandIns = () => Promise.all([stripe.standIn.close(), gemini.close()]);
 
+// Every spec registers its users from 127.0.0.1, far more than the hourly default per client
+// address (the limit itself is tested in src/server/rest/auth.int.test.ts).
+const registrationsPerHour = process.env.REGISTER_CLIENT_MAX_PER_HOUR ?? "100000";
 const next = spawn(join(root, "node_modules/.bin/next"), ["start", "--port", String(port), "--hostname", "127.0.0.1"], {
   cwd: root,
-  env: { ...process.env, ...stripe.env, GEMINI_API_KEY: geminiKey, GEMINI_API_BASE: gemini.url, APP_URL: appUrl },
+  env: {
+    ...process.env,
+    ...stripe.env,
+    GEMINI_API_KEY: geminiKey,
+    GEMINI_API_BASE: gemini.url,
+    APP_URL: appUrl,
+    REGISTER_CLIENT_MAX_PER_HOUR: registrationsPerHour,
+  },
   stdio: "inherit",
 });
 const stop = async () => {

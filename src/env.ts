@@ -26,6 +26,8 @@ export const env = createEnv({
      * address is the entry this many places from the right. 0 trusts no header (every request is one client).
      */
     TRUSTED_PROXY_COUNT: z.coerce.number().int().min(0).default(1),
+    /** Accounts one client address may register per hour (src/server/security/rate-limit.ts). */
+    REGISTER_CLIENT_MAX_PER_HOUR: z.coerce.number().int().positive().default(5),
 
     REDIS_URL: optionalUrl,
     UPSTASH_REDIS_REST_URL: optionalUrl,
@@ -69,6 +71,7 @@ export const env = createEnv({
     LOGIN_EMAIL_MAX_ATTEMPTS: process.env.LOGIN_EMAIL_MAX_ATTEMPTS,
     LOGIN_WINDOW_SECONDS: process.env.LOGIN_WINDOW_SECONDS,
     TRUSTED_PROXY_COUNT: process.env.TRUSTED_PROXY_COUNT,
+    REGISTER_CLIENT_MAX_PER_HOUR: process.env.REGISTER_CLIENT_MAX_PER_HOUR,
     REDIS_URL: process.env.REDIS_URL,
     UPSTASH_REDIS_REST_URL: process.env.UPSTASH_REDIS_REST_URL,
     UPSTASH_REDIS_REST_TOKEN: process.env.UPSTASH_REDIS_REST_TOKEN,

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { connection } from "next/server";
 import { Toaster } from "sonner";
 import { TRPCReactProvider } from "~/trpc/react";
 import "./globals.css";
@@ -8,7 +9,10 @@ export const metadata: Metadata = {
   description: "VantFlow — AI automation, billed fairly.",
 };
 
-export default function RootLayout({ children }: Readonly<{ children: React.ReactNode }>) {
+export default async function RootLayout({ children }: Readonly<{ children: React.ReactNode }>) {
+  // Every page renders per request: the proxy's CSP allows only scripts carrying this response's
+  // nonce, which a page prerendered at build time could not carry.
+  await connection();
   return (
     <html lang="en">
       <body className="min-h-screen font-sans">

@@ -7,7 +7,7 @@ import { Alert, Button, Field } from "~/components/ui";
 /**
  * The one-field "name it and create it" form of the dashboard. `onCreate` returns whether it
  * succeeded, so the field is cleared only then; a field error shows under the input, any other
- * error as an alert.
+ * error as an alert. `children` are further fields of the same form, shown before the button.
  */
 export function NameForm({
   id,
@@ -17,6 +17,7 @@ export function NameForm({
   error,
   variant = "primary",
   onCreate,
+  children,
 }: {
   id: string;
   label: string;
@@ -25,6 +26,7 @@ export function NameForm({
   error: { message: string; data?: { fieldErrors?: Record<string, string[]> | null; appCode?: string | null } | null } | null;
   variant?: "primary" | "secondary";
   onCreate: (name: string) => Promise<unknown>;
+  children?: React.ReactNode;
 }) {
   const [name, setName] = useState("");
   const fieldError = error?.data?.fieldErrors?.name;
@@ -43,6 +45,7 @@ export function NameForm({
         <div className="flex-1">
           <Field id={id} label={label} value={name} onChange={(e) => setName(e.target.value)} error={fieldError} />
         </div>
+        {children}
         <Button type="submit" variant={variant} disabled={pending || !name.trim()}>
           {pending ? "Creating…" : submitLabel}
         </Button>

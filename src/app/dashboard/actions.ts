@@ -2,8 +2,10 @@
 
 import { cookies } from "next/headers";
 import { revalidatePath } from "next/cache";
+import { env } from "~/env";
 import { auth, signOut } from "~/server/auth/config";
 import { endSession } from "~/server/auth/sessions";
+import { servedOverHttps } from "~/server/http/security-headers";
 import { logger } from "~/server/logger";
 import { ACTIVE_ORG_COOKIE, getDashboardContext } from "./dashboard-context";
 
@@ -12,7 +14,8 @@ export async function switchOrganization(formData: FormData) {
   const { memberships } = await getDashboardContext();
   // Only an organization the user belongs to can become active.
   if (!memberships.some((m) => m.organization.id === orgId)) return;
-  (await cookies()).set(ACTIVE_ORG_COOKIE, orgId, { httpOnly: true, sameSite: "lax", path: "/" });
+  // Secure whenever the app is served over https, so the cookie never travels in clear text.
+  (await cookies()).set(ACTIVE_ORG_COOKIE, orgId, { httpOnly: true, sameSite: "lax", path: "/", secure: servedOverHttps(env.APP_URL) });
   revalidatePath("/dashboard", "layout");
 }
 

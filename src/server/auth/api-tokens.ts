@@ -1,17 +1,49 @@
+import { z } from "zod";
 import { db } from "~/server/clients/db";
 import { AppError } from "~/server/errors";
 import type { Actor } from "~/server/orgs/memberships";
 import { generateToken, hashToken } from "~/server/auth/token-format";
 import { cacheActor, cachedActor, forgetActors } from "~/server/auth/token-actor-cache";
+import { createWithinCap } from "~/server/security/creation-caps";
+import { enforceRateLimit } from "~/server/security/rate-limit";
 
 export { parseBearer } from "~/server/auth/token-format";
 
-export async function createApiToken(actor: { userId: string; organizationId: string }, name: string) {
+/** Days until a new token stops working, 1–365 (settings offers a few of them); null: it works until revoked. */
+export const tokenExpiryInput = z
+  .number({ error: "Expiry must be a number of days." })
+  .int({ error: "Expiry must be a whole number of days." })
+  .min(1, { error: "Expiry must be at least 1 day." })
+  .max(365, { error: "Expiry must be at most 365 days." })
+  .nullable();
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Creates a token, returned in plain text this once (only its hash is kept). Every way of making
+ * one (settings, POST /api/auth/token) comes here, so the hourly rate and the cap on live tokens
+ * hold for all of them together.
+ */
+export async function createApiToken(
+  actor: { userId: string; organizationId: string },
+  name: string,
+  expiresInDays: number | null = null,
+  now = new Date(),
+) {
+  await enforceRateLimit("tokenCreate", actor.userId);
   const { token, prefix, tokenHash } = generateToken();
-  const row = await db.apiToken.create({
-    data: { userId: actor.userId, organizationId: actor.organizationId, name, prefix, tokenHash },
-    select: { id: true, name: true, prefix: true, createdAt: true },
-  });
+  const expiresAt = expiresInDays === null ? null : new Date(now.getTime() + expiresInDays * DAY_MS);
+  const { userId, organizationId } = actor;
+  const row = await createWithinCap(
+    "liveApiTokens",
+    userId,
+    (tx) => tx.apiToken.count({ where: { userId, organizationId, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] } }),
+    (tx) =>
+      tx.apiToken.create({
+        data: { userId, organizationId, name, prefix, tokenHash, expiresAt },
+        select: { id: true, name: true, prefix: true, createdAt: true, expiresAt: true },
+      }),
+  );
   return { ...row, token };
 }
 
@@ -19,7 +51,7 @@ export function listApiTokens(actor: Actor) {
   return db.apiToken.findMany({
     where: { userId: actor.userId, organizationId: actor.organizationId },
     orderBy: { createdAt: "desc" },
-    select: { id: true, name: true, prefix: true, createdAt: true, lastUsedAt: true, revokedAt: true },
+    select: { id: true, name: true, prefix: true, createdAt: true, lastUsedAt: true, revokedAt: true, expiresAt: true },
   });
 }
 

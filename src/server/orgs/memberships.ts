@@ -1,6 +1,8 @@
 import { db } from "~/server/clients/db";
 import { AppError } from "~/server/errors";
 import type { Role } from "~/generated/prisma/enums";
+import { createWithinCap } from "~/server/security/creation-caps";
+import { enforceRateLimit } from "~/server/security/rate-limit";
 
 /** Who is acting, in which organization, with which role: resolved once per request. */
 export interface Actor {
@@ -35,11 +37,19 @@ export function listMemberships(userId: string) {
   });
 }
 
+/** A new organization owned by `userId`, within the hourly rate and the cap on owned organizations. */
 export async function createOrganization(userId: string, name: string) {
-  return db.organization.create({
-    data: { name, memberships: { create: { userId, role: "OWNER" } } },
-    select: { id: true, name: true },
-  });
+  await enforceRateLimit("orgCreate", userId);
+  return createWithinCap(
+    "ownedOrganizations",
+    userId,
+    (tx) => tx.membership.count({ where: { userId, role: "OWNER" } }),
+    (tx) =>
+      tx.organization.create({
+        data: { name, memberships: { create: { userId, role: "OWNER" } } },
+        select: { id: true, name: true },
+      }),
+  );
 }
 
 export function getOrganization(actor: Actor) {

@@ -1,15 +1,19 @@
 import { z } from "zod";
-import { createApiToken } from "~/server/auth/api-tokens";
+import { env } from "~/env";
+import { createApiToken, tokenExpiryInput } from "~/server/auth/api-tokens";
 import { registerInput, registerUser } from "~/server/auth/register-user";
 import { verifyCredentials } from "~/server/auth/verify-credentials";
 import { listMemberships, requireMembership } from "~/server/orgs/memberships";
 import { AppError } from "~/server/errors";
+import { clientAddress } from "~/server/http/client-address";
+import { enforceRateLimit } from "~/server/security/rate-limit";
 import { jsonRoute, readJson } from "~/server/rest/json-route";
 import { boundedText, emailInput, idInput, signInPasswordInput } from "~/server/validation";
 
-/** POST /api/auth/register {email,password,name} → 201 {user, organization, token}. */
+/** POST /api/auth/register {email,password,name} → 201 {user, organization, token}; 429 past the hourly rate per client. */
 export const register = jsonRoute(async (req) => {
   const input = await readJson(req, registerInput);
+  await enforceRateLimit("register", clientAddress(req.headers, env.TRUSTED_PROXY_COUNT));
   return Response.json(await registerUser(input), { status: 201 });
 });
 
@@ -18,18 +22,20 @@ const tokenInput = z.object({
   password: signInPasswordInput,
   name: boundedText(100, "Name").optional(),
   organizationId: idInput("Organization id").optional(),
+  /** Omitted or null: the token works until revoked (what callers got before expiry existed). */
+  expiresInDays: tokenExpiryInput.optional(),
 });
 
-/** POST /api/auth/token {email,password[,organizationId,name]} → 201 {token, organizationId, …}. */
+/** POST /api/auth/token {email,password[,organizationId,name,expiresInDays]} → 201 {token, organizationId, expiresAt, …}. */
 export const issueToken = jsonRoute(async (req) => {
   const input = await readJson(req, tokenInput);
   const user = await verifyCredentials(input.email, input.password, req.headers);
   const actor = input.organizationId
     ? await requireMembership(user.id, input.organizationId)
     : await firstMembership(user.id);
-  const created = await createApiToken(actor, input.name ?? "Issued by /api/auth/token");
+  const created = await createApiToken(actor, input.name ?? "Issued by /api/auth/token", input.expiresInDays ?? null);
   return Response.json(
-    { token: created.token, id: created.id, prefix: created.prefix, organizationId: actor.organizationId },
+    { token: created.token, id: created.id, prefix: created.prefix, organizationId: actor.organizationId, expiresAt: created.expiresAt },
     { status: 201 },
   );
 });

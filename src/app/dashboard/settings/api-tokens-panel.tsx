@@ -2,17 +2,30 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { formatDateTime } from "~/components/format";
+import { formatDate, formatDateTime } from "~/components/format";
 import { ListState } from "~/components/list-state";
 import { NameForm } from "~/components/name-form";
 import { Alert, Button, Card } from "~/components/ui";
 import { useTRPC } from "~/trpc/react";
+
+
+/**
+ * The lifetimes offered (API callers may pick any 1–365 days). 90 days is the default: long
+ * enough that a CI secret is not rotated every week, short enough that a forgotten or leaked
+ * token stops working on its own; "never" stays available for what cannot be rotated.
+ */
+const EXPIRY_CHOICES = [7, 30, 90, 365] as const;
+const DEFAULT_EXPIRY = "90";
+
+/** "Expired" against the time the list was read, so a render stays pure. */
+const expired = (expiresAt: Date | null, readAt: number) => expiresAt !== null && expiresAt.getTime() <= readAt;
 
 export function ApiTokensPanel({ orgId }: { orgId: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const tokens = useQuery(trpc.token.list.queryOptions({ orgId }));
   const [created, setCreated] = useState<string | null>(null);
+  const [expiry, setExpiry] = useState(DEFAULT_EXPIRY);
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.token.list.queryKey({ orgId }) });
   const create = useMutation(
     trpc.token.create.mutationOptions({
@@ -37,8 +50,27 @@ export function ApiTokensPanel({ orgId }: { orgId: string }) {
           submitLabel="Create token"
           pending={create.isPending}
           error={create.error}
-          onCreate={(name) => create.mutateAsync({ orgId, name })}
-        />
+          onCreate={(name) => create.mutateAsync({ orgId, name, expiresInDays: expiry === "never" ? null : Number(expiry) })}
+        >
+          <div className="space-y-1">
+            <label htmlFor="token-expiry" className="block text-sm font-medium text-slate-700">
+              Expires
+            </label>
+            <select
+              id="token-expiry"
+              value={expiry}
+              onChange={(e) => setExpiry(e.target.value)}
+              className="block rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm"
+            >
+              {EXPIRY_CHOICES.map((days) => (
+                <option key={days} value={String(days)}>
+                  in {days} days
+                </option>
+              ))}
+              <option value="never">never</option>
+            </select>
+          </div>
+        </NameForm>
         {created && (
           <div className="mt-4">
             <Alert tone="success">
@@ -59,6 +91,7 @@ export function ApiTokensPanel({ orgId }: { orgId: string }) {
                   <th className="py-2">Name</th>
                   <th>Prefix</th>
                   <th>Last used</th>
+                  <th>Expiry</th>
                   <th>Status</th>
                   <th />
                 </tr>
@@ -69,7 +102,18 @@ export function ApiTokensPanel({ orgId }: { orgId: string }) {
                     <td className="py-3 font-medium">{t.name}</td>
                     <td className="font-mono text-xs">{t.prefix}…</td>
                     <td className="text-slate-500">{t.lastUsedAt ? formatDateTime(t.lastUsedAt) : "never"}</td>
-                    <td>{t.revokedAt ? <span className="text-slate-400">revoked</span> : "active"}</td>
+                    <td className="text-slate-500">
+                      {!t.expiresAt ? "Never expires" : expired(t.expiresAt, tokens.dataUpdatedAt) ? `Expired ${formatDate(t.expiresAt)}` : `Expires ${formatDate(t.expiresAt)}`}
+                    </td>
+                    <td>
+                      {t.revokedAt ? (
+                        <span className="text-slate-400">revoked</span>
+                      ) : expired(t.expiresAt, tokens.dataUpdatedAt) ? (
+                        <span className="text-slate-400">expired</span>
+                      ) : (
+                        "active"
+                      )}
+                    </td>
                     <td className="text-right">
                       {!t.revokedAt && (
                         <Button
