@@ -28,6 +28,9 @@ const failing = createTRPCRouter({
   gone: protectedProcedure.mutation(() => {
     throw new AppError("NOT_FOUND", "No such widget.");
   }),
+  busy: protectedProcedure.mutation(() => {
+    throw new AppError("RATE_LIMITED", "Too many widgets.", { headers: { "Retry-After": "42" } });
+  }),
 });
 
 afterEach(() => vi.restoreAllMocks());
@@ -84,6 +87,15 @@ describe("tRPC errors", () => {
     const line = logged.mock.calls.map(([arg]) => String(arg)).find((l) => l.includes(requestId!));
     expect(line).toBeDefined();
     expect(JSON.parse(line!)).toMatchObject({ message: "trpc failed", requestId, path: "nulName", error: { message: expect.stringContaining("organization.create") } });
+  });
+
+  it("sends the Retry-After of a refusal that names one, as REST does", async () => {
+    const user = await makeUser();
+    const res = await handlerFor(failing, user.user.id)(mutation("busy", null));
+    expect(res.status).toBe(429);
+    expect(res.headers.get("retry-after")).toBe("42");
+    const gone = await handlerFor(failing, user.user.id)(mutation("gone", null));
+    expect(gone.headers.get("retry-after")).toBeNull();
   });
 
   it("keeps the words of an AppError the domain chose", async () => {

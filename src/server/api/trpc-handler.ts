@@ -9,7 +9,7 @@ import type { AnyTRPCRouter, inferRouterContext } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { env } from "~/env";
 import { TRPC_MAX_BATCH_SIZE } from "~/server/api/batch-limit";
-import { errorBody, toAppError } from "~/server/errors";
+import { AppError, errorBody, toAppError } from "~/server/errors";
 import { JSON_BODY_MAX_BYTES, withBodyCap } from "~/server/http/read-body";
 import { requireJsonContentType, requireSameOrigin } from "~/server/http/request-guards";
 import { logger } from "~/server/logger";
@@ -40,6 +40,11 @@ export function trpcHandler<TRouter extends AnyTRPCRouter>(opts: {
       router: opts.router,
       maxBatchSize: TRPC_MAX_BATCH_SIZE,
       createContext: () => opts.createContext({ headers: request.headers, requestId }),
+      // A refusal that says when to come back (a rate limit, a quota) says it as REST does.
+      responseMeta: ({ errors }) => {
+        const retryAfter = errors.map((e) => (e.cause instanceof AppError ? e.cause.headers["Retry-After"] : undefined)).find(Boolean);
+        return retryAfter ? { headers: { "Retry-After": retryAfter } } : {};
+      },
       onError: ({ path, error }) => {
         if (error.code === "INTERNAL_SERVER_ERROR") logger.error("trpc failed", { requestId, path, error: error.cause ?? error });
       },
