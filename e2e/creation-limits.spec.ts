@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
+import { formatDate } from "../src/components/format";
 import { query, register } from "./support/app";
 
 const DAY_MS = 86_400_000;
-const dayIn = (days: number, from = Date.now()) => new Date(from + days * DAY_MS).toISOString().slice(0, 10);
+/** A date as settings shows it (the app's one date formatter). */
+const dayIn = (days: number, from = Date.now()) => formatDate(new Date(from + days * DAY_MS));
 
 test("POST /api/auth/token issues at most 20 tokens per user per hour, then 429 with Retry-After", async ({ request }) => {
   const email = `e2e-${randomUUID()}@example.test`;

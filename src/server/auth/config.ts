@@ -1,3 +1,4 @@
+import { z } from "zod";
 import NextAuth, { CredentialsSignin, type Session, type User } from "next-auth";
 import type { JWT } from "next-auth/jwt";
 import Credentials from "next-auth/providers/credentials";
@@ -7,6 +8,9 @@ import { sessionConfig } from "~/server/auth/session-config";
 import { throttledCode, UNAVAILABLE_CODE } from "~/server/auth/sign-in-error";
 import { endSession, isSessionLive, offerHandover, startSession, takeHandover } from "~/server/auth/sessions";
 import { verifyCredentials } from "~/server/auth/verify-credentials";
+import { emailInput, signInPasswordInput } from "~/server/validation";
+
+const signInInput = z.object({ email: emailInput, password: signInPasswordInput });
 
 /** A refused sign-in whose code (in the redirect URL) tells the login form why: sign-in-error.ts. */
 class RefusedSignin extends CredentialsSignin {
@@ -52,9 +56,12 @@ export const { handlers, auth, signIn, signOut, unstable_update } = NextAuth((re
     Credentials({
       credentials: { email: { type: "email" }, password: { type: "password" } },
       async authorize(credentials, request) {
-        if (typeof credentials.email !== "string" || typeof credentials.password !== "string") return null;
+        // The same bounds as POST /api/auth/token: what cannot be an account's email or password
+        // is a wrong sign-in, never a database query.
+        const parsed = signInInput.safeParse(credentials);
+        if (!parsed.success) return null;
         try {
-          return await verifyCredentials(credentials.email, credentials.password, request.headers);
+          return await verifyCredentials(parsed.data.email, parsed.data.password, request.headers);
         } catch (error) {
           if (!(error instanceof AppError)) throw error;
           if (error.code === "UNAUTHORIZED") return null;

@@ -13,7 +13,8 @@ const LIMITS: LoginThrottleLimits = { emailClient: 5, client: 20, email: 20, win
 const RIGHT = "the right password";
 const newEmail = () => `throttle-${randomUUID()}@example.test`;
 /** A client address of this test's own: the shared Redis outlives the run. */
-const newClient = () => `2001:db8::${randomUUID().slice(0, 4)}:${randomUUID().slice(0, 4)}`;
+// A /64 of its own each time: IPv6 clients are counted by their /64.
+const newClient = () => `2001:db8:${randomUUID().slice(0, 4)}:${randomUUID().slice(0, 4)}::1`;
 
 /** A password check that counts its runs; a held check waits for `release` (bcrypt's time). */
 function passwordCheck({ held = false } = {}) {

@@ -4,6 +4,7 @@ import { auth } from "~/server/auth/config";
 import { isWrite, requireSameOrigin } from "~/server/http/request-guards";
 import { listMemberships, requireMembership, type Actor } from "~/server/orgs/memberships";
 import { AppError } from "~/server/errors";
+import { idInput } from "~/server/validation";
 
 export const ORG_HEADER = "x-organization-id";
 
@@ -22,8 +23,12 @@ export async function requestActor(req: Request): Promise<Actor> {
   const userId = session?.user?.id;
   if (!userId) throw new AppError("UNAUTHORIZED", "Sign in or send Authorization: Bearer <token>.");
   if (isWrite(req)) requireSameOrigin(req, env.APP_URL);
-  const orgId = req.headers.get(ORG_HEADER);
-  if (orgId) return requireMembership(userId, orgId);
+  const orgHeader = req.headers.get(ORG_HEADER);
+  if (orgHeader !== null) {
+    const orgId = idInput(ORG_HEADER).safeParse(orgHeader);
+    if (!orgId.success) throw new AppError("BAD_REQUEST", `${ORG_HEADER} is not an organization id.`, { details: { reason: "invalid_organization_id" } });
+    return requireMembership(userId, orgId.data);
+  }
   const [first] = await listMemberships(userId);
   if (!first) throw new AppError("FORBIDDEN", "You are not a member of any organization.");
   return { userId, organizationId: first.organization.id, role: first.role };

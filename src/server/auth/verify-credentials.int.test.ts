@@ -5,7 +5,8 @@ import { AppError } from "~/server/errors";
 import { makeUser } from "~/test/factories";
 
 /** A request's headers from a client address of this test's own (the shared Redis outlives the run). */
-const newClient = () => `2001:db8:1::${randomUUID().slice(0, 4)}`;
+// A /64 of its own each time: IPv6 clients are counted by their /64.
+const newClient = () => `2001:db8:1:${randomUUID().slice(0, 4)}::1`;
 const from = (forwardedFor: string) => new Headers({ "x-forwarded-for": forwardedFor });
 
 const outcome = (promise: Promise<unknown>) =>

@@ -103,7 +103,7 @@ describe("POST /api/auth/token", () => {
     const email = newEmail();
     await register(jsonRequest("/api/auth/register", { body: { email, password: "password123", name: "T" } }));
     // A client of this test's own: the throttle's counters live in Redis, which outlives the run.
-    const client = `2001:db8:2::${randomUUID().slice(0, 4)}`;
+    const client = `2001:db8:2:${randomUUID().slice(0, 4)}::1`; // a /64 of its own: the unit limits count by
     const tokenRequest = (password: string) => {
       const req = jsonRequest("/api/auth/token", { body: { email, password } });
       req.headers.set("x-forwarded-for", client);

@@ -5,6 +5,8 @@ import { db } from "~/server/clients/db";
 import { JSON_BODY_MAX_BYTES } from "~/server/http/read-body";
 import { issueToken, register } from "~/server/rest/auth";
 import { jsonRoute } from "~/server/rest/json-route";
+import { sendMessageRoute } from "~/server/rest/chat";
+import { usageFlushJobRoute } from "~/server/rest/jobs";
 import { createProjectRoute } from "~/server/rest/projects";
 import { jsonRequest, makeUser } from "~/test/factories";
 
@@ -14,6 +16,27 @@ type Body = { code: string; message: string; fieldErrors?: Record<string, string
 afterEach(() => vi.restoreAllMocks());
 
 describe("REST input bounds", () => {
+  it("caps a job route's body before its signature is checked (anyone can reach it): 413", async () => {
+    const huge = new Request("http://localhost/api/jobs/usage-flush", {
+      method: "POST",
+      headers: { "content-type": "application/json", "upstash-signature": "forged" },
+      body: "x".repeat(JSON_BODY_MAX_BYTES + 1),
+    });
+    const res = await usageFlushJobRoute(huge);
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as Body).code).toBe("PAYLOAD_TOO_LARGE");
+  });
+
+  it("answers a chat path whose project id cannot be an id with 404, never a query", async () => {
+    const user = await makeUser();
+    for (const projectId of ["a\u0000b", "x".repeat(10_000)]) {
+      const req = jsonRequest(`/api/chat/projects/x/message`, { body: { content: "hello" }, token: user.token });
+      const res = await sendMessageRoute(req, { params: Promise.resolve({ projectId }) });
+      expect(res.status).toBe(404);
+      expect(((await res.json()) as Body).code).toBe("NOT_FOUND");
+    }
+  });
+
   it("refuses a 20,000-character email with 400 naming the field, and stores nothing", async () => {
     const email = `${"a".repeat(20_000)}@example.test`;
     const res = await register(jsonRequest("/api/auth/register", { body: { email, password: "password123", name: "Long" } }));

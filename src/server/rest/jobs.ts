@@ -1,6 +1,7 @@
 import { env } from "~/env";
 import { qstashReceiver } from "~/server/clients/qstash";
 import { AppError } from "~/server/errors";
+import { JSON_BODY_MAX_BYTES, readBodyText } from "~/server/http/read-body";
 import { handleBillingSyncDelivery } from "~/server/jobs/billing-sync-delivery";
 import { type QStashDelivery } from "~/server/jobs/job-delivery";
 import { JOB_PATHS, jobUrl } from "~/server/jobs/job-routes";
@@ -14,7 +15,8 @@ import { jsonRoute } from "~/server/rest/json-route";
  */
 function qstashJob(path: string, handler: (delivery: QStashDelivery) => Promise<unknown>) {
   return jsonRoute(async (req) => {
-    const raw = await req.text();
+    // Capped before the signature is checked: anyone can reach this route. Job payloads are tiny.
+    const raw = await readBodyText(req, JSON_BODY_MAX_BYTES);
     const signature = req.headers.get("upstash-signature");
     const receiver = qstashReceiver();
     const url = jobUrl(path, env.APP_URL);

@@ -55,6 +55,13 @@ describe("account router: sessions", () => {
     expect((await me.caller.account.sessions()).map((s) => s.id)).not.toContain(other.sessions[0]);
   });
 
+  it("a session id that cannot be an id (NUL, 60,000 characters) is BAD_REQUEST before any query", async () => {
+    const me = await signedIn(1);
+    for (const sessionId of ["a\u0000b", "x".repeat(60_000)]) {
+      await expect(me.caller.account.revokeSession({ sessionId })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    }
+  });
+
   it("signs out everywhere, this device included, and no one else", async () => {
     const me = await signedIn(3);
     const other = await signedIn(1);

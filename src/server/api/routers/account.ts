@@ -3,12 +3,13 @@ import { createTRPCRouter, protectedProcedure } from "~/server/api/trpc";
 import { changePassword, changePasswordInput } from "~/server/auth/change-password";
 import { endAllSessions, endSessionOf, listSessions } from "~/server/auth/sessions";
 import { AppError } from "~/server/errors";
+import { idInput } from "~/server/validation";
 
 /** The signed-in user's own account: their browser sessions and password. Always scoped by ctx.userId. */
 export const accountRouter = createTRPCRouter({
   sessions: protectedProcedure.query(({ ctx }) => listSessions(ctx.userId, ctx.sessionId ?? null)),
   /** `signedOut`: the session ended was the asking browser's own. */
-  revokeSession: protectedProcedure.input(z.object({ sessionId: z.string().min(1) })).mutation(async ({ ctx, input }) => {
+  revokeSession: protectedProcedure.input(z.object({ sessionId: idInput("Session id") })).mutation(async ({ ctx, input }) => {
     await endSessionOf(ctx.userId, input.sessionId);
     return { signedOut: input.sessionId === ctx.sessionId };
   }),
