@@ -23,7 +23,7 @@ export const env = createEnv({
     LOGIN_WINDOW_SECONDS: z.coerce.number().int().positive().default(900),
     /**
      * Proxies in front of the app that append to X-Forwarded-For (Vercel, or one nginx): the client
-     * address is the entry this many places from the right. 0 trusts no header (every request is one client).
+     * address is the entry this many places from the right. 0 trusts no header (every client is unknown).
      */
     TRUSTED_PROXY_COUNT: z.coerce.number().int().min(0).default(1),
     /** Accounts one client address may register per hour (src/server/security/rate-limit.ts). */

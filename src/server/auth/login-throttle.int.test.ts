@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { loginThrottle, throttleKeys, type LoginThrottleLimits } from "~/server/auth/login-throttle";
 import { createStore } from "~/server/clients/redis";
 import { AppError } from "~/server/errors";
+import { UNKNOWN_CLIENT } from "~/server/http/client-address";
 import { startRedisServer } from "~/test/redis-server";
 import { storesUnderTest } from "~/test/stores";
 
@@ -39,6 +40,19 @@ const refusal = (promise: Promise<unknown>) =>
 
 describe.each(Object.keys(stores))("the sign-in throttle on %s", (name) => {
   const store = () => stores[name]!();
+
+  it("an unknown client (no address to tell) is never known and never one lock for everyone: only the per-account limit counts", async () => {
+    const throttle = loginThrottle(store(), LIMITS);
+    const { check } = passwordCheck();
+    const email = newEmail();
+    expect(await throttle.attempt(email, UNKNOWN_CLIENT, check(RIGHT))).toEqual({ id: "user" });
+    expect(await store().get(throttleKeys(email, UNKNOWN_CLIENT).known)).toBeNull();
+    // 25 failures over 25 other accounts: no client-wide lock for every visitor without an address.
+    for (let i = 0; i < 25; i++) expect(await throttle.attempt(newEmail(), UNKNOWN_CLIENT, check("wrong"))).toBeNull();
+    // One account: LIMITS.email failures, not LIMITS.emailClient, before it is refused.
+    for (let i = 0; i < LIMITS.email; i++) expect(await throttle.attempt(email, UNKNOWN_CLIENT, check("wrong"))).toBeNull();
+    expect(await refusal(throttle.attempt(email, UNKNOWN_CLIENT, check(RIGHT)))).toMatchObject({ code: "RATE_LIMITED" });
+  });
 
   it("checks at most 5 of 40 concurrent guesses; the right password, sent while they run, is refused", async () => {
     const throttle = loginThrottle(store(), LIMITS);

@@ -24,6 +24,7 @@ import type { KeyValueStore, LocalOps, StoreScript } from "~/server/clients/key-
 import { AppError } from "~/server/errors";
 import { logger } from "~/server/logger";
 import { throttledMessage } from "~/server/auth/sign-in-error";
+import { UNKNOWN_CLIENT } from "~/server/http/client-address";
 
 export interface LoginThrottleLimits {
   /** Failed checks for one email from one client (LOGIN_MAX_ATTEMPTS). */
@@ -36,6 +37,8 @@ export interface LoginThrottleLimits {
 }
 
 const KNOWN_CLIENT_SECONDS = 30 * 86_400;
+/** The known-client mark of UNKNOWN_CLIENT: never written, so never found. */
+const NEVER_KNOWN = "auth:known-client:never";
 export const MAX_LOCK_SECONDS = 86_400;
 /** A lock-out counts toward the next one's doubling for this long after it began. */
 export const STRIKE_MEMORY_SECONDS = 2 * 86_400;
@@ -130,29 +133,40 @@ const RESERVE: StoreScript = { lua: RESERVE_LUA, local: reserveLocal };
 
 /**
  * A success: gives back the reservation (KEYS 2…, never below zero; an expired counter stays
- * gone) and marks the client known for the email (KEYS 1) for ARGV 1 seconds.
+ * gone) and marks the client known for the email (KEYS 1) for ARGV 1 seconds (0: no mark).
  */
 const SUCCEED: StoreScript = {
   lua: `for i = 2, #KEYS do
   if tonumber(redis.call('GET', KEYS[i]) or '0') > 0 then redis.call('DECR', KEYS[i]) end
 end
-redis.call('SET', KEYS[1], '1', 'EX', ARGV[1])
+if tonumber(ARGV[1]) > 0 then redis.call('SET', KEYS[1], '1', 'EX', ARGV[1]) end
 return 1`,
   local(ops, [known, ...reserved], [ttl]) {
     for (const key of reserved) if (Number(ops.get(key) ?? 0) > 0) ops.incrBy(key, -1);
-    ops.set(known!, "1");
-    ops.expire(known!, Number(ttl));
+    if (Number(ttl) > 0) {
+      ops.set(known!, "1");
+      ops.expire(known!, Number(ttl));
+    }
     return 1;
   },
 };
 
 export function loginThrottle(store: KeyValueStore, limits: LoginThrottleLimits) {
-  const args = [limits.emailClient, limits.client, limits.email, limits.windowSeconds, MAX_LOCK_SECONDS, STRIKE_MEMORY_SECONDS].map(String);
+  const tail = [limits.windowSeconds, MAX_LOCK_SECONDS, STRIKE_MEMORY_SECONDS];
+  const args = [limits.emailClient, limits.client, limits.email, ...tail].map(String);
+  /**
+   * A client whose address cannot be told (TRUSTED_PROXY_COUNT=0, an unreadable header) is every
+   * such client at once: its per-client counter would lock everyone and its "known" mark would
+   * open every account to everyone. So for it only the per-account limit counts (LOGIN_EMAIL_MAX_ATTEMPTS
+   * on both per-email counters) and no client is ever known.
+   */
+  const unknownArgs = [limits.email, Number.MAX_SAFE_INTEGER, limits.email, ...tail].map(String);
 
   async function reserve(keys: ReturnType<typeof throttleKeys>, client: string): Promise<string[]> {
     let reply: number[];
     try {
-      reply = ((await store.run(RESERVE, [keys.known, keys.strikes, ...keys.counters, ...keys.locks], args)) as unknown[]).map(Number);
+      const scriptArgs = client === UNKNOWN_CLIENT ? unknownArgs : args;
+      reply = ((await store.run(RESERVE, [keys.known, keys.strikes, ...keys.counters, ...keys.locks], scriptArgs)) as unknown[]).map(Number);
     } catch (error) {
       throw new AppError("UNAVAILABLE", "Sign-in is unavailable for a moment. Please retry shortly.", {
         details: { reason: "throttle_unavailable", retryAfterSeconds: UNAVAILABLE_RETRY_SECONDS },
@@ -180,12 +194,14 @@ export function loginThrottle(store: KeyValueStore, limits: LoginThrottleLimits)
      * normalised (trimmed, lower case) by the caller, as for the user lookup.
      */
     async attempt<T>(email: string, client: string, check: () => Promise<T | null>): Promise<T | null> {
-      const keys = throttleKeys(email, client);
+      const unknown = client === UNKNOWN_CLIENT;
+      // An unknown client is never known: its mark key is one nothing writes (older marks stay unread).
+      const keys = { ...throttleKeys(email, client), ...(unknown ? { known: NEVER_KNOWN } : {}) };
       const reserved = await reserve(keys, client);
       const result = await check();
       if (result === null) return null;
       // The person has proven the password: a store that fails now costs them nothing.
-      await store.run(SUCCEED, [keys.known, ...reserved], [String(KNOWN_CLIENT_SECONDS)]).catch((error: unknown) =>
+      await store.run(SUCCEED, [keys.known, ...reserved], [String(unknown ? 0 : KNOWN_CLIENT_SECONDS)]).catch((error: unknown) =>
         logger.warn("sign-in: could not give back the throttle's reservation", { client, emailHash: keys.emailHash, error }),
       );
       return result;

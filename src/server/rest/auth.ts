@@ -5,7 +5,7 @@ import { registerInput, registerUser } from "~/server/auth/register-user";
 import { verifyCredentials } from "~/server/auth/verify-credentials";
 import { listMemberships, requireMembership } from "~/server/orgs/memberships";
 import { AppError } from "~/server/errors";
-import { clientAddress } from "~/server/http/client-address";
+import { clientAddress, UNKNOWN_CLIENT } from "~/server/http/client-address";
 import { enforceRateLimit } from "~/server/security/rate-limit";
 import { jsonRoute, readJson } from "~/server/rest/json-route";
 import { boundedText, emailInput, idInput, signInPasswordInput } from "~/server/validation";
@@ -13,7 +13,10 @@ import { boundedText, emailInput, idInput, signInPasswordInput } from "~/server/
 /** POST /api/auth/register {email,password,name} → 201 {user, organization, token}; 429 past the hourly rate per client. */
 export const register = jsonRoute(async (req) => {
   const input = await readJson(req, registerInput);
-  await enforceRateLimit("register", clientAddress(req.headers, env.TRUSTED_PROXY_COUNT));
+  const client = clientAddress(req.headers, env.TRUSTED_PROXY_COUNT);
+  // Without an address to tell clients apart the limit would be one for the whole site; the
+  // per-user limits on what an account creates still hold.
+  if (client !== UNKNOWN_CLIENT) await enforceRateLimit("register", client);
   return Response.json(await registerUser(input), { status: 201 });
 });
 

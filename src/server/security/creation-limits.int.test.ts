@@ -178,6 +178,11 @@ describe("POST /api/auth/register", () => {
     expect((await signUp(`203.0.113.9, ${address}`)).status).toBe(429);
     expect((await signUp(`10.${octet()}.${octet()}.${octet()}`)).status).toBe(201);
   });
+
+  it("does not make one site-wide sign-up limit of requests whose client cannot be told", async () => {
+    const signUp = () => register(jsonRequest("/api/auth/register", { body: { email: `reg-${randomUUID()}@example.test`, password: "password123", name: "U" } }));
+    for (let i = 0; i < 5; i++) expect((await signUp()).status).toBe(201); // no X-Forwarded-For: UNKNOWN_CLIENT; the limit is 3
+  });
 });
 
 /** Resolves once a database session is waiting for a row lock taken with FOR UPDATE (only createWithinCap takes one). */
