@@ -7,6 +7,7 @@ import {
   endSessionOf,
   isSessionLive,
   listSessions,
+  MAX_LIVE_SESSIONS,
   offerHandover,
   startSession,
   takeHandover,
@@ -73,6 +74,19 @@ describe("session rows", () => {
     const next = await startSession(a.user.id, null);
     const left = await db.authSession.findMany({ where: { id: { in: [revoked, expired, live, next, othersDead] } }, select: { id: true } });
     expect(left.map((r) => r.id).sort()).toEqual([live, next, othersDead].sort());
+  });
+
+  it(`keeps at most ${MAX_LIVE_SESSIONS} live sessions per user: a sign-in past it ends the least recently seen`, async () => {
+    const a = await makeUser();
+    const start = Date.now() - 3_600_000;
+    const ids: string[] = [];
+    for (let i = 0; i < MAX_LIVE_SESSIONS + 2; i++) ids.push(await startSession(a.user.id, null, new Date(start + i * 1000)));
+    const live = await db.authSession.findMany({ where: { userId: a.user.id, revokedAt: null }, select: { id: true } });
+    expect(live).toHaveLength(MAX_LIVE_SESSIONS);
+    expect(await isSessionLive(ids[0]!, a.user.id)).toBe(false);
+    expect(await isSessionLive(ids[1]!, a.user.id)).toBe(false);
+    expect(await isSessionLive(ids.at(-1)!, a.user.id)).toBe(true);
+    expect(await listSessions(a.user.id, null)).toHaveLength(MAX_LIVE_SESSIONS);
   });
 
   it("lists only the user's live sessions and marks the asking one", async () => {

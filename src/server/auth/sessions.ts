@@ -25,12 +25,27 @@ export function newSession(userId: string, userAgent: string | null | undefined,
   return { userId, userAgent: agent, createdAt: now, lastSeenAt: now, expiresAt: expiryFrom(now) };
 }
 
+/**
+ * Live sessions one user may hold. A sign-in past it ends the least recently seen ones, so a
+ * script that signs in over and over cannot grow the table (or the sessions list) without bound.
+ */
+export const MAX_LIVE_SESSIONS = 50;
+
 /** A new session of `userId` (at sign-in); returns its id, which the cookie carries. */
 export async function startSession(userId: string, userAgent: string | null | undefined, now = new Date()) {
   const [, row] = await db.$transaction([
     db.authSession.deleteMany({ where: { userId, OR: [{ revokedAt: { not: null } }, { expiresAt: { lte: now } }] } }),
     db.authSession.create({ data: newSession(userId, userAgent, now), select: { id: true } }),
   ]);
+  const beyond = await db.authSession.findMany({
+    where: { userId, revokedAt: null },
+    orderBy: [{ lastSeenAt: "desc" }, { createdAt: "desc" }],
+    skip: MAX_LIVE_SESSIONS,
+    select: { id: true },
+  });
+  if (beyond.length > 0) {
+    await db.authSession.updateMany({ where: { id: { in: beyond.map((r) => r.id) }, revokedAt: null }, data: { revokedAt: now } });
+  }
   return row.id;
 }
 
@@ -84,6 +99,7 @@ export async function listSessions(userId: string, currentSessionId: string | nu
   const rows = await db.authSession.findMany({
     where: { userId, revokedAt: null, expiresAt: { gt: new Date() } },
     orderBy: { lastSeenAt: "desc" },
+    take: MAX_LIVE_SESSIONS,
     select: { id: true, createdAt: true, lastSeenAt: true, userAgent: true },
   });
   return rows.map((row) => ({ ...row, current: row.id === currentSessionId }));
