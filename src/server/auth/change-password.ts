@@ -6,6 +6,7 @@ import { newSession } from "~/server/auth/sessions";
 import { db } from "~/server/clients/db";
 import { kv } from "~/server/clients/redis";
 import { AppError } from "~/server/errors";
+import { logger } from "~/server/logger";
 
 export const changePasswordInput = z
   .object({
@@ -59,6 +60,8 @@ export async function changePassword(userId: string, sessionId: string, input: C
     await tx.authSession.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: now } });
     return tx.authSession.create({ data: newSession(userId, current?.userAgent, now), select: { id: true } });
   });
-  await kv.del(attemptsKey(userId));
+  // The password has changed and the sessions have ended: a counter that cannot be cleared now
+  // only expires with its window, and must not turn the done change into an error.
+  await kv.del(attemptsKey(userId)).catch((error: unknown) => logger.warn("password change: could not clear the attempt counter", { error }));
   return { sessionId: next.id };
 }
