@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import qs from "qs";
 import { cardBehavior, cardDeclined } from "./cards";
+import { StandInControl } from "./control";
 import { StripeApiError } from "./errors";
 import { EventBus, type DeliveryOptions } from "./events";
 import { checkoutPage, invoicePage, portalPage } from "./hosted-pages";
@@ -81,6 +82,8 @@ export interface StripeStandIn {
   port: number;
   store: Store;
   bus: EventBus;
+  /** Faults, latency and the request log (control.ts). */
+  control: StandInControl;
   close(): Promise<void>;
 }
 
@@ -101,7 +104,7 @@ export async function startStripeStandIn(opts: {
   const bus = new EventBus(store, opts.delivery);
   opts.webhooks?.forEach((w, i) => bus.endpoints.push({ id: `we_env_${i}`, url: w.url, secret: w.secret, enabledEvents: w.events ?? ["*"] }));
   const idempotent = new Map<string, IdempotentReply>();
-  const faults: { method?: string; path: string; remaining: number }[] = [];
+  const control = new StandInControl();
   const persisted = opts.statePath ? persistState(opts.statePath, { store, bus, idempotent }) : null;
 
   const server: Server = createServer(async (req, res) => {
@@ -124,24 +127,21 @@ export async function startStripeStandIn(opts: {
       if (auth !== `Bearer ${opts.secretKey}`) {
         throw new StripeApiError(401, "authentication_error", "Invalid API Key provided.");
       }
-      // Stand-in only: make the next `count` matching API calls fail, so a test can see how its
-      // caller handles Stripe being down. Body: {"method":"GET","path":"/v1/invoices","count":1}.
-      if (req.method === "POST" && new URL(req.url ?? "/", "http://stand-in").pathname === "/__stand-in/faults") {
-        const fault = JSON.parse((await readBody(req)) || "{}") as { method?: string; path: string; count?: number };
-        faults.push({ method: fault.method?.toUpperCase(), path: fault.path, remaining: fault.count ?? 1 });
-        return send(200, { faults: faults.length });
+      const url = new URL(req.url ?? "/", "http://stand-in");
+      const method = req.method ?? "GET";
+      const body = await readBody(req);
+      if (url.pathname.startsWith("/__stand-in/")) {
+        const answer = control.handle(method, url.pathname, body);
+        if (answer === undefined) throw new StripeApiError(404, "invalid_request_error", `Unrecognized stand-in control (${method}: ${url.pathname}).`);
+        return send(200, answer);
       }
-      // `path` is a prefix of the path and query, e.g. "/v1/invoices?customer=cus_123".
-      const fault = faults.find((f) => f.remaining > 0 && (!f.method || f.method === req.method) && (req.url ?? "/").startsWith(f.path));
-      if (fault) {
-        fault.remaining--;
+      control.log(method, url.pathname);
+      await control.delay();
+      if (control.checkFault(method, req.url ?? "/")) {
         // As Stripe does for errors a retry cannot fix, tell the SDK not to retry.
         res.setHeader("stripe-should-retry", "false");
         throw new StripeApiError(500, "api_error", "An injected stand-in fault: Stripe is having trouble.");
       }
-      const url = new URL(req.url ?? "/", "http://stand-in");
-      const method = req.method ?? "GET";
-      const body = await readBody(req);
       const raw = method === "GET" || method === "DELETE" ? url.search.slice(1) : body;
       const params = qs.parse(raw, { arrayLimit: 1000, depth: 10 }) as Record<string, unknown>;
 
@@ -280,6 +280,7 @@ export async function startStripeStandIn(opts: {
     port,
     store,
     bus,
+    control,
     close: () => {
       persisted?.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
