@@ -3,7 +3,7 @@
  * `.next/BUILD_ID` is missing or BENCH_BUILD=1), on a port of its own, with the given env. The
  * caller points the env at its database and stand-ins; `stop()` ends the server.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { root } from "./lib";
@@ -30,7 +30,7 @@ export async function startNextApp(opts: { port: number; env: Record<string, str
     const build = spawnSync(next, ["build"], { cwd: root, env, stdio: "inherit" });
     if (build.status !== 0) throw new Error("next build failed");
   }
-  const server = spawn(next, ["start", "--port", String(opts.port), "--hostname", "127.0.0.1"], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"] });
+  const server: ChildProcess = spawn(next, ["start", "--port", String(opts.port), "--hostname", "127.0.0.1"], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"] });
   const url = `http://127.0.0.1:${opts.port}`;
   await waitUntilAnswers(`${url}/api/billing/plans`, 60_000);
   return {
