@@ -24,7 +24,7 @@ async function waitUntilAnswers(url: string, timeoutMs: number) {
 }
 
 export async function startNextApp(opts: { port: number; env: Record<string, string> }) {
-  const env = { ...process.env, ...opts.env, NODE_ENV: "production", APP_URL: opts.env.APP_URL ?? `http://127.0.0.1:${opts.port}` };
+  const env = { ...process.env, ...opts.env, NODE_ENV: "production" as const, APP_URL: opts.env.APP_URL ?? `http://127.0.0.1:${opts.port}` };
   if (process.env.BENCH_BUILD === "1" || !existsSync(join(root, ".next/BUILD_ID"))) {
     console.log("[bench] building the app (next build)…");
     const build = spawnSync(next, ["build"], { cwd: root, env, stdio: "inherit" });
