@@ -1,3 +1,4 @@
+import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import { withPlanPrices, withStripeStandIn } from "./test-fixtures";
 
@@ -6,7 +7,7 @@ const prices = withPlanPrices(t);
 
 describe("created filters on account-wide lists", () => {
   it("customers.list: gte/gt/lt/lte bounds and an exact time, as Stripe applies them, across pages", async () => {
-    const made = [];
+    const made: Stripe.Customer[] = [];
     for (let i = 0; i < 3; i++) made.push(await t.stripe.customers.create({ email: `created-${i}@example.test` }));
     const at = made[0]!.created;
     const ids = (list: { id: string }[]) => list.map((c) => c.id);
