@@ -7,7 +7,7 @@ const iso = await vi.hoisted(async () => (await import("~/test/isolated-billing"
 
 const { db } = await import("~/server/clients/db");
 const { syncStripeCustomer } = await import("~/server/billing/sync-stripe-customer");
-const { reconcileCall, reconcileToEnd, START_POSITION } = await import("~/server/jobs/billing-reconcile");
+const { ABANDONED_AFTER_MS, reconcileCall, reconcileToEnd, START_POSITION } = await import("~/server/jobs/billing-reconcile");
 const { MISSING_SHARE } = await import("~/server/jobs/billing-reconcile-apply");
 
 const sdk = iso.sdk;
@@ -195,5 +195,17 @@ describe("the daily reconcile by list calls", () => {
     await syncStripeCustomer(target.customer);
     while (call.next) call = await reconcileCall(runId, { from: call.next, batchSize: 50 });
     expect(await db.subscription.findUniqueOrThrow({ where: { stripeSubscriptionId: sub.id } })).toMatchObject({ cancelAtPeriodEnd: true });
+  });
+
+  it("a run whose chain was lost is marked failed and its staging removed when a new run starts", async () => {
+    const lost = await db.billingReconcileRun.create({
+      data: { id: `lost-${Date.now()}`, ticket: 1n, phase: "subscriptions", startedAt: new Date(Date.now() - ABANDONED_AFTER_MS - 60_000) },
+    });
+    await db.billingReconcileItem.create({ data: { runId: lost.id, kind: "customer", stripeId: "cus_lost", stripeCustomerId: "cus_lost", payload: {} } });
+    const recent = await db.billingReconcileRun.create({ data: { id: `recent-${Date.now()}`, ticket: 2n, phase: "customers" } });
+    await reconcileCall(`after-lost-${Date.now()}`, { from: START_POSITION, batchSize: 50, steps: 1 });
+    expect(await db.billingReconcileRun.findUniqueOrThrow({ where: { id: lost.id } })).toMatchObject({ status: "failed" });
+    expect(await db.billingReconcileItem.count({ where: { runId: lost.id } })).toBe(0);
+    expect(await db.billingReconcileRun.findUniqueOrThrow({ where: { id: recent.id } })).toMatchObject({ status: "running" });
   });
 });

@@ -19,6 +19,8 @@ import { logger } from "~/server/logger";
 
 /** Invoices listed by `created` reach back this far before the last completed run began (clock skew, slow runs). */
 export const INVOICE_WINDOW_MARGIN_MS = 6 * 3600_000;
+/** A run still "running" this long after it began lost its chain (QStash gave up): its staging goes. */
+export const ABANDONED_AFTER_MS = 2 * 86_400_000;
 /** Where every run begins. */
 export const START_POSITION = "customers:";
 
@@ -50,6 +52,9 @@ export interface CallResult {
 async function openRun(runId: string) {
   const existing = await db.billingReconcileRun.findUnique({ where: { id: runId } });
   if (existing) return existing;
+  const abandoned = { status: "running", startedAt: { lt: new Date(Date.now() - ABANDONED_AFTER_MS) } };
+  await db.billingReconcileItem.deleteMany({ where: { run: abandoned } });
+  await db.billingReconcileRun.updateMany({ where: abandoned, data: { status: "failed", error: "abandoned: no call continued it", finishedAt: new Date() } });
   const ticket = await takeSyncTicket();
   const previous = await db.billingReconcileRun.findFirst({ where: { status: "done" }, orderBy: { startedAt: "desc" }, select: { startedAt: true } });
   const invoicesSince = previous ? new Date(previous.startedAt.getTime() - INVOICE_WINDOW_MARGIN_MS) : null;
