@@ -156,6 +156,9 @@ describe("the daily reconcile by list calls", () => {
     await db.invoiceRecord.deleteMany({ where: { organization: { stripeCustomerId: { not: null } } } });
     const split = await run({ batchSize: 7, steps: 1 });
     expect(split.calls).toBeGreaterThan(Math.ceil(N / 7));
+    // A time budget too small for a second step: one step per call, still to the end.
+    const timed = await reconcileToEnd({ batchSize: 50, budgetMs: 1 });
+    expect(timed.calls).toBeGreaterThanOrEqual(Math.ceil(N / PAGE) + 2 + Math.ceil(N / 50));
     expect(split.failed).toEqual([]);
     // Every invoice was created within the window (the last run's start minus the margin).
     expect(await mirror()).toEqual(before);

@@ -80,7 +80,8 @@ export async function reconcileCall(runId: string, opts: CallOptions): Promise<C
 
   const deadline = Date.now() + (opts.budgetMs ?? env.BILLING_RECONCILE_CALL_BUDGET_MS);
   const failed: OrgFailure[] = [];
-  for (let steps = opts.steps ?? Infinity; steps > 0 && run.phase !== "done" && Date.now() < deadline; steps--) {
+  // At least one step per call, however small the budget: every call moves the run on.
+  for (let steps = opts.steps ?? Infinity, first = true; steps > 0 && run.phase !== "done" && (first || Date.now() < deadline); steps--, first = false) {
     if ((LIST_PHASES as readonly string[]).includes(run.phase)) {
       run = await listStep(client, run);
       continue;
