@@ -1,7 +1,8 @@
 /**
  * The one convergent sync: reads a customer's subscriptions, invoices and payment methods from
  * Stripe and makes the org's rows equal to them — rows Stripe does not have are removed. The
- * webhook, the checkout success page, the admin "sync now" and the daily job all call it. It
+ * webhook, the checkout success page and the admin "sync now" call it; the daily reconcile
+ * (jobs/billing-reconcile*.ts) reads by account-wide lists and writes through writeStripeState. It
  * never trusts an event's payload, so events that arrive late, twice or out of order cannot move
  * the rows away from Stripe's state; a ticket taken before reading makes concurrent syncs apply
  * in the order they started reading. Along the way it records drift (more than one live
