@@ -55,6 +55,8 @@ export const env = createEnv({
     SENDGRID_API_KEY: z.string().optional(),
     /** Days a past_due org keeps its paid plan's limits before it falls back to free. */
     BILLING_GRACE_DAYS: z.coerce.number().int().min(0).default(7),
+    /** Milliseconds one call of the daily reconcile works before it hands on by cursor (a function has 300 s). */
+    BILLING_RECONCILE_CALL_BUDGET_MS: z.coerce.number().int().min(1).default(240_000),
     BILLING_ADMIN_EMAILS: z
       .string()
       .optional()
@@ -91,6 +93,7 @@ export const env = createEnv({
     GEMINI_MODEL: process.env.GEMINI_MODEL,
     SENDGRID_API_KEY: process.env.SENDGRID_API_KEY,
     BILLING_GRACE_DAYS: process.env.BILLING_GRACE_DAYS,
+    BILLING_RECONCILE_CALL_BUDGET_MS: process.env.BILLING_RECONCILE_CALL_BUDGET_MS,
     BILLING_ADMIN_EMAILS: process.env.BILLING_ADMIN_EMAILS,
   },
   // `next build` runs with NODE_ENV=production: SKIP_ENV_VALIDATION exists only for tooling

@@ -1,7 +1,8 @@
 /**
  * The one convergent sync: reads a customer's subscriptions, invoices and payment methods from
  * Stripe and makes the org's rows equal to them — rows Stripe does not have are removed. The
- * webhook, the checkout success page, the admin "sync now" and the daily job all call it. It
+ * webhook, the checkout success page and the admin "sync now" call it; the daily reconcile
+ * (jobs/billing-reconcile*.ts) reads by account-wide lists and writes through writeStripeState. It
  * never trusts an event's payload, so events that arrive late, twice or out of order cannot move
  * the rows away from Stripe's state; a ticket taken before reading makes concurrent syncs apply
  * in the order they started reading. Along the way it records drift (more than one live
@@ -26,19 +27,37 @@ export type SyncResult =
   | { status: "customer_lost"; organizationId: string; reason: LostReason }
   | { status: "unknown_customer" };
 
-/** What Stripe holds for one customer, read outside any transaction. */
-interface StripeState {
+/**
+ * What Stripe holds for one customer, read outside any transaction: by the per-customer sync in
+ * full, or by the daily reconcile from its account-wide lists (billing-reconcile.ts).
+ */
+export interface StripeState {
   customerId: string;
   subscriptions: Stripe.Subscription[];
   pending: PendingChange[];
+  /**
+   * "all": every invoice of the customer, so a stored one not among them is a phantom and goes.
+   * "listed": only some (the reconcile's created-since window, open ones, refetched ones): they
+   * are upserted and no other invoice row is touched.
+   */
+  invoiceScope: "all" | "listed";
   invoices: Stripe.Invoice[];
-  paymentMethods: Stripe.PaymentMethod[];
+  /** null: not read this time (the reconcile saw no change); the stored cards stay as they are. */
+  paymentMethods: Stripe.PaymentMethod[] | null;
   /** The card that will be charged: the customer's default, else the one a live subscription carries. */
   defaultPm: string | null;
   customerDefaultPm: string | null;
 }
 
 const isMissing = (error: unknown) => (error as { code?: string }).code === "resource_missing";
+
+/** The card that will be charged, as the state and the reconcile's change check both need it. */
+export function chargingCard(customer: Stripe.Customer, subscriptions: Stripe.Subscription[]) {
+  // Checkout in subscription mode saves the card on the subscription only.
+  const charging = subscriptions.find((s) => isLive(s.status) && s.default_payment_method);
+  const customerDefaultPm = idOf(customer.invoice_settings?.default_payment_method);
+  return { customerDefaultPm, defaultPm: customerDefaultPm ?? idOf(charging?.default_payment_method) };
+}
 
 async function readStripeState(client: Stripe, customer: Stripe.Customer): Promise<StripeState> {
   const customerId = customer.id;
@@ -50,11 +69,7 @@ async function readStripeState(client: Stripe, customer: Stripe.Customer): Promi
     client.customers.listPaymentMethods(customerId, { limit: 100 }).autoPagingToArray({ limit: 1_000 }),
   ]);
   const pending = await Promise.all(subscriptions.map((sub) => pendingChange(client, sub)));
-  // Checkout in subscription mode saves the card on the subscription only.
-  const charging = subscriptions.find((s) => isLive(s.status) && s.default_payment_method);
-  const customerDefaultPm = idOf(customer.invoice_settings.default_payment_method);
-  const defaultPm = customerDefaultPm ?? idOf(charging?.default_payment_method);
-  return { customerId, subscriptions, pending, invoices, paymentMethods, defaultPm, customerDefaultPm };
+  return { customerId, subscriptions, pending, invoiceScope: "all", invoices, paymentMethods, ...chargingCard(customer, subscriptions) };
 }
 
 /** Writes the state as it is: upserts what Stripe has, deletes what it does not. */
@@ -71,11 +86,15 @@ async function applyState(tx: Prisma.TransactionClient, organizationId: string, 
     const row = invoiceRow(invoice);
     await tx.invoiceRecord.upsert({ where: { stripeInvoiceId: invoice.id! }, create: { ...row, stripeInvoiceId: invoice.id!, organizationId }, update: row });
   }
-  await tx.invoiceRecord.deleteMany({ where: { organizationId, stripeCustomerId: customerId, stripeInvoiceId: { notIn: stored.map((i) => i.id!) } } });
-  await tx.paymentMethod.deleteMany({ where: { organizationId, stripePaymentMethodId: { notIn: paymentMethods.map((pm) => pm.id) } } });
-  for (const pm of paymentMethods) {
-    const row = paymentMethodRow(pm, customerId, state.defaultPm);
-    await tx.paymentMethod.upsert({ where: { stripePaymentMethodId: pm.id }, create: { ...row, stripePaymentMethodId: pm.id, organizationId }, update: row });
+  if (state.invoiceScope === "all") {
+    await tx.invoiceRecord.deleteMany({ where: { organizationId, stripeCustomerId: customerId, stripeInvoiceId: { notIn: stored.map((i) => i.id!) } } });
+  }
+  if (paymentMethods) {
+    await tx.paymentMethod.deleteMany({ where: { organizationId, stripePaymentMethodId: { notIn: paymentMethods.map((pm) => pm.id) } } });
+    for (const pm of paymentMethods) {
+      const row = paymentMethodRow(pm, customerId, state.defaultPm);
+      await tx.paymentMethod.upsert({ where: { stripePaymentMethodId: pm.id }, create: { ...row, stripePaymentMethodId: pm.id, organizationId }, update: row });
+    }
   }
   const firstTrial = subscriptions.map((s) => s.trial_start).filter((t): t is number => !!t).sort()[0];
   if (firstTrial) await tx.organization.updateMany({ where: { id: organizationId, trialUsedAt: null }, data: { trialUsedAt: at(firstTrial) } });
@@ -97,13 +116,58 @@ async function recordDrift(tx: Prisma.TransactionClient, organizationId: string,
   return drift ? live : null;
 }
 
+/** The database clock in µs: a sync's place in line, taken before it starts reading Stripe. */
+export async function takeSyncTicket(): Promise<bigint> {
+  const [row] = await db.$queryRaw<{ ticket: bigint }[]>`SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint AS ticket`;
+  return row!.ticket;
+}
+
+/**
+ * The write half of every sync: under the org row, and only if no sync that started reading
+ * later (a higher ticket) has landed, writes the state, records drift and trial claims; then
+ * forgets the cached limits and ends refused trials (reading the customer again after). Returns
+ * whether the state was written.
+ */
+export async function writeStripeState(organizationId: string, ticket: bigint, state: StripeState, opts: { afterRefusal?: boolean } = {}): Promise<boolean> {
+  const { customerId } = state;
+  const applied = await db.$transaction(
+    async (tx) => {
+      // Also the per-org write lock: a concurrent sync waits here for this row, then compares
+      // tickets. An org that has meanwhile lost this customer is not written either.
+      const current = await tx.$executeRaw`
+        UPDATE "Organization" SET "stripeSyncTicket" = ${ticket}
+         WHERE "id" = ${organizationId} AND "stripeCustomerId" = ${customerId}
+           AND ("stripeSyncTicket" IS NULL OR "stripeSyncTicket" < ${ticket})`;
+      if (!current) return null;
+      const drift = await applyState(tx, organizationId, state);
+      // Cards not read this time: their fingerprints are the stored ones.
+      const cards =
+        state.paymentMethods ??
+        (await tx.paymentMethod.findMany({ where: { organizationId }, select: { stripePaymentMethodId: true, fingerprint: true } })).map((pm) => ({
+          id: pm.stripePaymentMethodId,
+          card: { fingerprint: pm.fingerprint },
+        }));
+      const refusals = await claimTrials(tx, organizationId, state.subscriptions, cards, state.customerDefaultPm);
+      return { drift, refusals };
+    },
+    { timeout: 30_000, maxWait: 10_000 },
+  );
+  // A plan may have changed: the metered limits cached in Redis are read again at the next request.
+  if (applied) await forgetLimits(organizationId);
+  if (applied?.drift) logger.warn("billing: Stripe holds more than one live subscription for one organization", { organizationId, subscriptions: applied.drift });
+  if (applied?.refusals.length && !opts.afterRefusal) {
+    await endRefusedTrials(organizationId, applied.refusals);
+    // Ending a trial changed the subscription at Stripe: read it again so the rows say so now.
+    await syncStripeCustomer(customerId, { afterRefusal: true });
+  }
+  return !!applied;
+}
+
 export async function syncStripeCustomer(customerId: string, opts: { afterRefusal?: boolean } = {}): Promise<SyncResult> {
   const client = stripe();
   // The read's place in line, taken before reading Stripe: the write below lands only if no
   // sync that started reading later has landed already, so a slow read cannot overwrite a newer one.
-  const [{ ticket }] = (await db.$queryRaw<{ ticket: bigint }[]>`SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint AS ticket`) as [
-    { ticket: bigint },
-  ];
+  const ticket = await takeSyncTicket();
   const customer = await client.customers.retrieve(customerId).catch((error: unknown) => {
     if (isMissing(error)) return null;
     throw error;
@@ -118,28 +182,6 @@ export async function syncStripeCustomer(customerId: string, opts: { afterRefusa
 
   // Stripe is read outside any transaction: no database connection waits on the network.
   const state = await readStripeState(client, customer);
-  const applied = await db.$transaction(
-    async (tx) => {
-      // Also the per-org write lock: a concurrent sync waits here for this row, then compares
-      // tickets. An org that has meanwhile lost this customer is not written either.
-      const current = await tx.$executeRaw`
-        UPDATE "Organization" SET "stripeSyncTicket" = ${ticket}
-         WHERE "id" = ${organizationId} AND "stripeCustomerId" = ${customerId}
-           AND ("stripeSyncTicket" IS NULL OR "stripeSyncTicket" < ${ticket})`;
-      if (!current) return null;
-      const drift = await applyState(tx, organizationId, state);
-      const refusals = await claimTrials(tx, organizationId, state.subscriptions, state.paymentMethods, state.customerDefaultPm);
-      return { drift, refusals };
-    },
-    { timeout: 30_000, maxWait: 10_000 },
-  );
-  // A plan may have changed: the metered limits cached in Redis are read again at the next request.
-  if (applied) await forgetLimits(organizationId);
-  if (applied?.drift) logger.warn("billing: Stripe holds more than one live subscription for one organization", { organizationId, subscriptions: applied.drift });
-  if (applied?.refusals.length && !opts.afterRefusal) {
-    await endRefusedTrials(organizationId, applied.refusals);
-    // Ending a trial changed the subscription at Stripe: read it again so the rows say so now.
-    return syncStripeCustomer(customerId, { afterRefusal: true });
-  }
+  await writeStripeState(organizationId, ticket, state, opts);
   return { status: "synced", organizationId };
 }

@@ -17,6 +17,8 @@ export type TrialUnavailableReason = "org_had_trial" | "owner_had_trial";
 export type TrialRefusal = { subscriptionId: string; reason: TrialRefusalReason };
 
 type Claim = { kind: "owner" | "card"; key: string };
+/** What the claims need of a card: a Stripe payment method, or a stored row of one. */
+export type CardFingerprint = { id: string; card?: { fingerprint?: string | null } | null };
 
 /** The claims a subscription's trial makes: its org's owners, the user who started it, its card. */
 function claimsOf(sub: Stripe.Subscription, owners: string[], fingerprints: Map<string, string>, customerDefault: string | null): Claim[] {
@@ -35,7 +37,7 @@ export async function claimTrials(
   tx: Prisma.TransactionClient,
   organizationId: string,
   subscriptions: Stripe.Subscription[],
-  paymentMethods: Stripe.PaymentMethod[],
+  paymentMethods: CardFingerprint[],
   customerDefault: string | null,
 ): Promise<TrialRefusal[]> {
   const trials = subscriptions.filter((s) => s.trial_start).sort((a, b) => a.trial_start! - b.trial_start!);

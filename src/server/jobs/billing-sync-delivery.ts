@@ -1,17 +1,21 @@
 /**
- * The billing sync as QStash drives it. A delivery without a run id starts a run (the daily
- * schedule's body is `{}`), whose id is that delivery's message id. Each delivery syncs one batch
- * and enqueues the next (the chain), and hands the orgs that failed to a retry message. Every
- * follow-up carries the run id and is published under a deduplication id made of the run and the
- * cursor, so however often a delivery runs (QStash delivers at least once; a crash makes it
- * retry), each follow-up is enqueued once: one chain per run. A message already handled is not
- * run again (job-delivery.ts).
+ * The billing sync as QStash drives it. A delivery without a run id starts a reconcile run (the
+ * daily schedule's body is `{}`), whose id is that delivery's message id. Each delivery works on
+ * the run until its budget is spent, enqueues the next call at the run's new position (the
+ * chain), and hands the orgs that failed to a retry message. Every follow-up carries the run id
+ * and is published under a deduplication id made of the run and the position, so however often a
+ * delivery runs (QStash delivers at least once; a crash makes it retry), each follow-up is
+ * enqueued once: one chain per run. A delivery whose position the run has left (it ran before)
+ * only re-enqueues the run's current position, which deduplication drops. A message already
+ * handled is not run again (job-delivery.ts).
  */
 import { z } from "zod";
+import { type Prisma } from "~/generated/prisma/client";
 import { env } from "~/env";
 import { qstash } from "~/server/clients/qstash";
 import { AppError } from "~/server/errors";
-import { MAX_BATCH_SIZE, runBillingSync, syncOrganizations } from "~/server/jobs/billing-sync";
+import { reconcileCall } from "~/server/jobs/billing-reconcile";
+import { MAX_BATCH_SIZE, syncOrganizations } from "~/server/jobs/billing-sync";
 import { type QStashDelivery, runDeliveryOnce } from "~/server/jobs/job-delivery";
 import { JOB_PATHS, jobUrl } from "~/server/jobs/job-routes";
 import { logger } from "~/server/logger";
@@ -25,8 +29,11 @@ const ORG_RETRY_DELAY = "60000 * pow(5, retried)";
 const id = z.string().min(1).max(128);
 const batchMessage = z.strictObject({
   runId: id.optional(),
+  /** The run's position this call starts from (`phase:cursor`); omitted: the start. */
   cursor: id.nullish(),
   batchSize: z.number().int().min(1).max(MAX_BATCH_SIZE).default(100),
+  /** Steps (list pages or apply batches) per call; tests set it small to prove continuation. */
+  steps: z.number().int().min(1).max(10_000).optional(),
 });
 const retryMessage = z.strictObject({ runId: id, organizationIds: z.array(id).min(1).max(MAX_BATCH_SIZE) });
 export const billingSyncMessage = z.union([retryMessage, batchMessage]);
@@ -40,18 +47,18 @@ function enqueue(body: BatchMessage | RetryMessage, deduplicationId: string, ret
 
 async function runBatch(message: BatchMessage, messageId: string) {
   const runId = message.runId ?? messageId;
-  const batch = await runBillingSync(message);
-  if (batch.nextCursor) {
-    await enqueue({ runId, cursor: batch.nextCursor, batchSize: message.batchSize }, `${JOB}.${runId}.batch.${batch.nextCursor}`);
+  const call = await reconcileCall(runId, { from: message.cursor, batchSize: message.batchSize, steps: message.steps });
+  if (call.next) {
+    await enqueue({ runId, cursor: call.next, batchSize: message.batchSize, steps: message.steps }, `${JOB}.${runId}.batch.${call.next}`);
   }
-  const failed = batch.failed.map((f) => f.organizationId);
+  const failed = call.failed.map((f) => f.organizationId);
   if (failed.length) {
     await enqueue({ runId, organizationIds: failed }, `${JOB}.${runId}.retry.${message.cursor ?? "start"}`, {
       retries: ORG_RETRIES,
       retryDelay: ORG_RETRY_DELAY,
     });
   }
-  return { ok: true as const, result: { runId, synced: batch.synced, failed, nextCursor: batch.nextCursor } };
+  return { ok: true as const, result: { runId, failed, nextCursor: call.next, stale: call.stale } };
 }
 
 async function runRetry(message: RetryMessage, retried: number) {
@@ -73,7 +80,7 @@ async function runRetry(message: RetryMessage, retried: number) {
 export function handleBillingSyncDelivery(delivery: QStashDelivery) {
   // Parsed before anything is recorded: a body that does not fit is a 400 with nothing written.
   const message = billingSyncMessage.parse(delivery.body);
-  return runDeliveryOnce(JOB, delivery.messageId, () =>
+  return runDeliveryOnce<Prisma.InputJsonObject>(JOB, delivery.messageId, () =>
     "organizationIds" in message ? runRetry(message, delivery.retried) : runBatch(message, delivery.messageId),
   );
 }

@@ -30,6 +30,14 @@ async function driftedOrg() {
   await sdk.subscriptions.update(sub.id, { cancel_at_period_end: true }); // a webhook that never arrived
   return { orgId: organization.id, customer, subId: sub.id };
 }
+/**
+ * A new default card set at Stripe with no webhook: the reconcile reads this customer's cards
+ * (GET /v1/customers/:id/payment_methods), so a fault on the customer's path fails the org.
+ */
+async function changeCard(customer: string) {
+  const pm = await sdk.paymentMethods.attach("pm_card_visa", { customer });
+  await sdk.customers.update(customer, { invoice_settings: { default_payment_method: pm.id } });
+}
 const cancelFlag = async (subId: string) =>
   (await db.subscription.findUniqueOrThrow({ where: { stripeSubscriptionId: subId }, select: { cancelAtPeriodEnd: true } })).cancelAtPeriodEnd;
 
@@ -76,10 +84,13 @@ describe("the daily billing sync, run by hand", () => {
     const good = await driftedOrg();
     const flaky = await driftedOrg();
     const broken = await driftedOrg();
+    await changeCard(flaky.customer);
+    await changeCard(broken.customer);
     await injectStripeFault({ method: "GET", path: `/v1/customers/${flaky.customer}`, count: 1 });
     await injectStripeFault({ method: "GET", path: `/v1/customers/${broken.customer}`, count: 1 + HAND_RETRIES });
-    const result = await runBillingSyncToEnd(7);
-    expect(result.batches).toBeGreaterThanOrEqual(1);
+    // Two steps per call: the run spans several calls.
+    const result = await runBillingSyncToEnd(7, { steps: 2 });
+    expect(result.calls).toBeGreaterThan(1);
     const failed = result.failed.map((f) => f.organizationId);
     expect(failed).toContain(broken.orgId);
     expect(failed).not.toContain(flaky.orgId);
@@ -123,7 +134,7 @@ describe("POST /api/jobs/billing-sync, called by QStash at APP_URL", () => {
   it("a delivery repeated after it finished changes nothing; retried after a crash, it enqueues the same next batch (one chain)", async () => {
     await customers(4);
     const published = watchPublished();
-    const { messageId } = await app.client.publishJSON({ url: publicUrl(), body: { batchSize: 2 } });
+    const { messageId } = await app.client.publishJSON({ url: publicUrl(), body: { batchSize: 2, steps: 1 } });
     await app.standIn.settle();
     const chain = published().filter((m) => m.messageId !== messageId); // the follow-ups
     expect(chain.length).toBeGreaterThanOrEqual(1);
@@ -153,7 +164,7 @@ describe("POST /api/jobs/billing-sync, called by QStash at APP_URL", () => {
     await customers(3);
     const published = watchPublished();
     const messageId = `msg_concurrent_${Date.now()}`;
-    const responses = await Promise.all(Array.from({ length: 5 }, () => deliverAsQStash(messageId, JSON.stringify({ batchSize: 2 }))));
+    const responses = await Promise.all(Array.from({ length: 5 }, () => deliverAsQStash(messageId, JSON.stringify({ batchSize: 2, steps: 1 }))));
     const bodies = (await Promise.all(responses.map((r) => r.json()))) as { status?: string; reason?: string }[];
     await app.standIn.settle();
 
@@ -182,6 +193,8 @@ describe("POST /api/jobs/billing-sync, called by QStash at APP_URL", () => {
   it("retries the orgs that failed by a follow-up message until Stripe answers, and surfaces those that never recover", async () => {
     const flaky = await driftedOrg();
     const broken = await driftedOrg();
+    await changeCard(flaky.customer);
+    await changeCard(broken.customer);
     // The batch and the first retry fail for `flaky`; every attempt fails for `broken`.
     await injectStripeFault({ method: "GET", path: `/v1/customers/${flaky.customer}`, count: 2 });
     await injectStripeFault({ method: "GET", path: `/v1/customers/${broken.customer}`, count: 1 + 1 + ORG_RETRIES });

@@ -11,7 +11,7 @@ import { previousAttributes } from "../events";
 import type { Route } from "../router";
 import type { Store, StripeObject } from "../store";
 import { cardNumberOf } from "./payment-methods";
-import { bool, int, matching, mergeMetadata, requireStr, str, type Params } from "./params";
+import { bool, createdFilter, int, matching, mergeMetadata, requireStr, str, type Params } from "./params";
 import { endScheduleWithSubscription, scheduleStep } from "./schedules";
 
 export type Emit = (type: string, object: StripeObject, previous?: Record<string, unknown>) => void;
@@ -701,14 +701,17 @@ export const billingRoutes: Route[] = [
   [
     "GET",
     /^\/v1\/subscriptions$/,
-    ({ store, params }) =>
-      store.list(
+    ({ store, params }) => {
+      const created = createdFilter(params);
+      return store.list(
         "subscription",
         params,
         (o) =>
           matching(params, ["customer"])(o) &&
+          created(o) &&
           (params.status === "all" || (params.status === undefined ? o.status !== "canceled" : o.status === params.status)),
-      ),
+      );
+    },
   ],
   ["POST", /^\/v1\/subscriptions\/([^/]+)\/resume$/, ({ store, match, emit }) => resumeSubscription(store, emit, store.get("subscription", match[1]!))],
   [
@@ -728,12 +731,10 @@ export const billingRoutes: Route[] = [
   [
     "GET",
     /^\/v1\/invoices$/,
-    ({ store, params }) =>
-      store.list(
-        "invoice",
-        params,
-        matching(params, ["customer", "status", "subscription"]),
-      ),
+    ({ store, params }) => {
+      const created = createdFilter(params);
+      return store.list("invoice", params, (o) => matching(params, ["customer", "status", "subscription"])(o) && created(o));
+    },
   ],
   ["GET", /^\/v1\/payment_intents\/([^/]+)$/, ({ store, match }) => store.get("payment_intent", match[1]!)],
   [

@@ -3,7 +3,7 @@ import { previousAttributes } from "../events";
 import type { Store, StripeObject } from "../store";
 import type { Route } from "../router";
 import { cancelNow, createTestClock, customerNow } from "./billing";
-import { matching, mergeMetadata, str, type Params } from "./params";
+import { createdFilter, matching, mergeMetadata, str, type Params } from "./params";
 
 export function customerObject(store: Store, p: Params): StripeObject {
   const settings = (p.invoice_settings as Params | undefined) ?? {};
@@ -99,7 +99,9 @@ export const customerRoutes: Route[] = [
   [
     "GET",
     /^\/v1\/customers$/,
-    ({ store, params }) =>
-      store.list("customer", params, (o) => !o.deleted && matching(params, ["email"])(o)),
+    ({ store, params }) => {
+      const created = createdFilter(params);
+      return store.list("customer", params, (o) => !o.deleted && matching(params, ["email"])(o) && created(o));
+    },
   ],
 ];

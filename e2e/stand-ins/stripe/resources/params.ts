@@ -34,3 +34,30 @@ export function mergeMetadata(current: Record<string, string>, update: unknown) 
   }
   return next;
 }
+
+/**
+ * Stripe's `created` list filter: an exact Unix time, or a range of `gt`/`gte`/`lt`/`lte`
+ * (`created[gte]=…` on the wire), all bounds applying together.
+ */
+export function createdFilter(p: Params) {
+  const raw = p.created;
+  if (raw === undefined) return () => true;
+  const bound = (value: unknown, key: string) => {
+    if (typeof value !== "string" || !/^\d+$/.test(value)) throw invalid(`Invalid integer: ${String(value)}`, key);
+    return Number(value);
+  };
+  if (typeof raw === "string") {
+    const exact = bound(raw, "created");
+    return (o: { created: number }) => o.created === exact;
+  }
+  if (!raw || typeof raw !== "object") throw invalid("Invalid created filter.", "created");
+  const range = raw as Record<string, unknown>;
+  const unknown = Object.keys(range).find((k) => !["gt", "gte", "lt", "lte"].includes(k));
+  if (unknown) throw invalid(`Received unknown parameter: created[${unknown}]`, `created[${unknown}]`);
+  const b = Object.fromEntries(Object.entries(range).map(([k, v]) => [k, bound(v, `created[${k}]`)])) as Partial<Record<"gt" | "gte" | "lt" | "lte", number>>;
+  return (o: { created: number }) =>
+    (b.gt === undefined || o.created > b.gt) &&
+    (b.gte === undefined || o.created >= b.gte) &&
+    (b.lt === undefined || o.created < b.lt) &&
+    (b.lte === undefined || o.created <= b.lte);
+}

@@ -1,0 +1,69 @@
+/**
+ * The listing half of the daily reconcile: the whole Stripe account read with account-wide list
+ * calls, one page (100 objects) per step, staged in BillingReconcileItem so the listing can span
+ * calls of the job. The run row holds the phase and Stripe's `starting_after` cursor; a page and
+ * the cursor after it are written in one transaction, and staging skips duplicates, so a page
+ * read again after a crash changes nothing.
+ */
+import type Stripe from "stripe";
+import { type BillingReconcileRun, type Prisma } from "~/generated/prisma/client";
+import { idOf } from "~/server/billing/stripe-values";
+import { db } from "~/server/clients/db";
+import { AppError } from "~/server/errors";
+
+export const LIST_PHASES = ["customers", "subscriptions", "invoices", "open_invoices"] as const;
+export type ListPhase = (typeof LIST_PHASES)[number];
+const KIND: Record<ListPhase, string> = { customers: "customer", subscriptions: "subscription", invoices: "invoice", open_invoices: "invoice" };
+const PAGE = 100;
+
+type Listed = { id?: string; customer?: string | { id: string } | null };
+
+/** One page of the phase's list, from the run's cursor. */
+function listPage(client: Stripe, run: BillingReconcileRun, phase: ListPhase): Promise<Stripe.ApiList<Listed>> {
+  const page = { limit: PAGE, ...(run.cursor ? { starting_after: run.cursor } : {}) };
+  switch (phase) {
+    case "customers":
+      // Gives invoice_settings.default_payment_method, and which linked customers still exist.
+      return client.customers.list(page);
+    case "subscriptions":
+      // The schedule comes along: pendingChange reads the pending plan from it without a call.
+      return client.subscriptions.list({ ...page, status: "all", expand: ["data.schedule"] });
+    case "invoices": {
+      // A delta: only invoices created since the last completed run (minus a margin); all on the first run.
+      const since = run.invoicesSince ? Math.floor(run.invoicesSince.getTime() / 1000) : null;
+      return client.invoices.list({ ...page, ...(since ? { created: { gte: since } } : {}) });
+    }
+    case "open_invoices":
+      // Older invoices still open: their rows follow Stripe even though they fall before the window.
+      return client.invoices.list({ ...page, status: "open" });
+  }
+}
+
+/** Lists one page of the run's current phase, stages it and moves the run on; returns the run as it now is. */
+export async function listStep(client: Stripe, run: BillingReconcileRun): Promise<BillingReconcileRun> {
+  const phase = run.phase as ListPhase;
+  const page = await listPage(client, run, phase);
+  const data = page.data.filter((o): o is Listed & { id: string } => !!o.id);
+  const last = data.at(-1);
+  const next = page.has_more && last ? { phase, cursor: last.id } : { phase: LIST_PHASES[LIST_PHASES.indexOf(phase) + 1] ?? "apply", cursor: null };
+  const counts = run.counts as Record<string, number>;
+  return db.$transaction(async (tx) => {
+    await tx.billingReconcileItem.createMany({
+      data: data.map((o) => ({
+        runId: run.id,
+        kind: KIND[phase],
+        stripeId: o.id,
+        stripeCustomerId: phase === "customers" ? o.id : (idOf(o.customer) ?? ""),
+        payload: o as unknown as Prisma.InputJsonValue,
+      })),
+      skipDuplicates: true,
+    });
+    // Moves on only from where this step started: a second call at the same place loses here.
+    const moved = await tx.billingReconcileRun.updateMany({
+      where: { id: run.id, phase: run.phase, cursor: run.cursor, status: "running" },
+      data: { ...next, counts: { ...counts, [phase]: (counts[phase] ?? 0) + data.length } },
+    });
+    if (!moved.count) throw new AppError("CONFLICT", "Another call of this reconcile run moved it on.", { details: { reason: "reconcile_moved_on" } });
+    return tx.billingReconcileRun.findUniqueOrThrow({ where: { id: run.id } });
+  });
+}

@@ -1,0 +1,112 @@
+/**
+ * The daily billing reconcile: the Stripe account read with account-wide, auto-paginated list
+ * calls (customers, subscriptions, invoices created since the last run, open invoices), then
+ * applied org by org through the per-customer sync's writer. For N customers each list costs
+ * ceil(N/100) calls, not ~4 calls per customer. A run spans as many calls of the job as it needs:
+ * each call stops at its budget (time, and for tests a number of steps) and says where the next
+ * one goes on, as a position `phase:cursor` that the run row holds.
+ */
+import { randomUUID } from "node:crypto";
+import { env } from "~/env";
+import { type BillingReconcileRun } from "~/generated/prisma/client";
+import { takeSyncTicket } from "~/server/billing/sync-stripe-customer";
+import { db } from "~/server/clients/db";
+import { stripe } from "~/server/clients/stripe";
+import { AppError } from "~/server/errors";
+import { applyStep, guardMissingCustomers, type OrgFailure } from "~/server/jobs/billing-reconcile-apply";
+import { LIST_PHASES, listStep } from "~/server/jobs/billing-reconcile-list";
+import { logger } from "~/server/logger";
+
+/** Invoices listed by `created` reach back this far before the last completed run began (clock skew, slow runs). */
+export const INVOICE_WINDOW_MARGIN_MS = 6 * 3600_000;
+/** A run still "running" this long after it began lost its chain (QStash gave up): its staging goes. */
+export const ABANDONED_AFTER_MS = 2 * 86_400_000;
+/** Where every run begins. */
+export const START_POSITION = "customers:";
+
+export const positionOf = (run: Pick<BillingReconcileRun, "phase" | "cursor">) => `${run.phase}:${run.cursor ?? ""}`;
+
+export interface CallOptions {
+  /** The position the caller expects the run at (a QStash message's cursor); omitted: the start. */
+  from?: string | null;
+  /** Orgs per apply step. */
+  batchSize: number;
+  /** Steps (list pages or apply batches) one call may take; tests set it small. */
+  steps?: number;
+  budgetMs?: number;
+}
+
+export interface CallResult {
+  runId: string;
+  /** Where the next call goes on; null once the run is done. */
+  next: string | null;
+  failed: OrgFailure[];
+  /** True when the run was already past `from` (a repeated or late delivery): nothing was done. */
+  stale: boolean;
+}
+
+/**
+ * The run, created on its first call. The ticket is taken before anything is read from Stripe,
+ * so a webhook sync that lands while the run reads wins over what the run read.
+ */
+async function openRun(runId: string) {
+  const existing = await db.billingReconcileRun.findUnique({ where: { id: runId } });
+  if (existing) return existing;
+  const abandoned = { status: "running", startedAt: { lt: new Date(Date.now() - ABANDONED_AFTER_MS) } };
+  await db.billingReconcileItem.deleteMany({ where: { run: abandoned } });
+  await db.billingReconcileRun.updateMany({ where: abandoned, data: { status: "failed", error: "abandoned: no call continued it", finishedAt: new Date() } });
+  const ticket = await takeSyncTicket();
+  const previous = await db.billingReconcileRun.findFirst({ where: { status: "done" }, orderBy: { startedAt: "desc" }, select: { startedAt: true } });
+  const invoicesSince = previous ? new Date(previous.startedAt.getTime() - INVOICE_WINDOW_MARGIN_MS) : null;
+  return db.billingReconcileRun.upsert({ where: { id: runId }, create: { id: runId, ticket, invoicesSince, phase: "customers" }, update: {} });
+}
+
+async function finishRun(run: BillingReconcileRun) {
+  const [, finished] = await db.$transaction([
+    db.billingReconcileItem.deleteMany({ where: { runId: run.id } }),
+    db.billingReconcileRun.update({ where: { id: run.id }, data: { status: "done", finishedAt: new Date() } }),
+  ]);
+  logger.info("billing reconcile: run done", { runId: run.id, counts: finished.counts });
+  return finished;
+}
+
+/** One call of a run: steps from where the run stands until it is done or the budget is spent. */
+export async function reconcileCall(runId: string, opts: CallOptions): Promise<CallResult> {
+  const client = stripe();
+  let run = await openRun(runId);
+  if (run.status === "failed") throw new AppError("INTERNAL", run.error ?? "This reconcile run failed.", { details: { reason: "reconcile_failed" } });
+  if (run.status === "done") return { runId, next: null, failed: [], stale: (opts.from ?? START_POSITION) !== positionOf(run) };
+  if ((opts.from ?? START_POSITION) !== positionOf(run)) return { runId, next: positionOf(run), failed: [], stale: true };
+
+  const deadline = Date.now() + (opts.budgetMs ?? env.BILLING_RECONCILE_CALL_BUDGET_MS);
+  const failed: OrgFailure[] = [];
+  // At least one step per call, however small the budget: every call moves the run on.
+  for (let steps = opts.steps ?? Infinity, first = true; steps > 0 && run.phase !== "done" && (first || Date.now() < deadline); steps--, first = false) {
+    if ((LIST_PHASES as readonly string[]).includes(run.phase)) {
+      run = await listStep(client, run);
+      continue;
+    }
+    if (run.cursor === null) await guardMissingCustomers(run);
+    const applied = await applyStep(client, run, opts.batchSize);
+    run = applied.run;
+    failed.push(...applied.failed);
+  }
+  if (failed.length) logger.warn("billing reconcile: some organizations failed; they will be retried", { runId, failed });
+  if (run.phase === "done") await finishRun(run);
+  return { runId, next: run.phase === "done" ? null : positionOf(run), failed, stale: false };
+}
+
+/** A whole run in this process, call after call (the CLI, tests, the benchmark). */
+export async function reconcileToEnd(opts: Omit<CallOptions, "from"> & { runId?: string }) {
+  const runId = opts.runId ?? `manual-${randomUUID()}`;
+  const failed: OrgFailure[] = [];
+  let from: string | null = START_POSITION;
+  let calls = 0;
+  do {
+    const result = await reconcileCall(runId, { ...opts, from });
+    failed.push(...result.failed);
+    from = result.next;
+    calls++;
+  } while (from);
+  return { runId, calls, failed };
+}
