@@ -14,7 +14,10 @@ export function stripe(): Stripe {
   client ??= new Stripe(env.STRIPE_SECRET_KEY, {
     ...stripeConnection(env.STRIPE_API_BASE),
     appInfo: { name: "VantFlow Billing" },
-    maxNetworkRetries: 2,
+    // Bounded: one call waits at most about (1 + retries) × timeout for a Stripe that does not answer,
+    // instead of the SDK's 80 s per attempt; the retries reuse the call's idempotency key.
+    timeout: env.STRIPE_TIMEOUT_MS,
+    maxNetworkRetries: env.STRIPE_MAX_NETWORK_RETRIES,
     typescript: true,
   });
   return client;
