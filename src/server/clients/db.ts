@@ -9,7 +9,8 @@ import { PrismaClient } from "~/generated/prisma/client";
  * connection has them from its first statement: a statement waiting on a locked row gives up after
  * `lock_timeout` (55P03) and any statement after `statement_timeout` (57014) — both become a 503
  * with Retry-After (src/server/db-errors.ts) — and a transaction its holder forgot is ended by the
- * server. Without them one stalled write held every connection for 35 s.
+ * server. Without them one stalled write held every connection for 35 s. (`lock_timeout` bounds
+ * each lock acquisition, so a writer queued behind another writer gives up within two of them.)
  */
 export function appPoolConfig(connectionString = env.DATABASE_URL): PoolConfig {
   return {

@@ -9,10 +9,14 @@ import { env } from "~/env";
  * answer within `timeoutMs` means the database is down. A broken connection is dropped by the
  * pool and the next probe opens a new one.
  */
+/** How the probe's session shows in pg_stat_activity. */
+export const DB_PROBE_APPLICATION_NAME = "vantflow-health";
+
 export function createDbProbe(connectionString: string, timeoutMs: number) {
   const pool = new pg.Pool({
     connectionString,
     max: 1,
+    application_name: DB_PROBE_APPLICATION_NAME,
     idleTimeoutMillis: 0,
     connectionTimeoutMillis: timeoutMs,
     query_timeout: timeoutMs,
