@@ -2,6 +2,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import type { PoolConfig } from "pg";
 import { env } from "~/env";
 import { PrismaClient } from "~/generated/prisma/client";
+import { scopeInteractiveTransactions } from "~/server/clients/transaction-scope";
 
 /**
  * The app pool's bounds. Waiting for a free connection fails after `connectionTimeoutMillis`
@@ -24,12 +25,14 @@ export function appPoolConfig(connectionString = env.DATABASE_URL): PoolConfig {
 }
 
 function createPrismaClient() {
-  return new PrismaClient({
+  const client = new PrismaClient({
     adapter: new PrismaPg(appPoolConfig()),
     // Query errors are handled (and logged, when unexpected) by the caller; Prisma would log
     // expected ones too, such as the unique violation behind a 409.
     log: env.NODE_ENV === "development" ? ["warn"] : [],
   });
+  // So the Stripe client can refuse to be called inside one (clients/stripe.ts).
+  return scopeInteractiveTransactions(client);
 }
 
 // One client per process: Next.js dev reloads modules, and each client holds a pool.
