@@ -16,7 +16,7 @@ const codes = {
   UNSUPPORTED_MEDIA_TYPE: { http: 415, trpc: "UNSUPPORTED_MEDIA_TYPE", title: "Unsupported media type" },
   RATE_LIMITED: { http: 429, trpc: "TOO_MANY_REQUESTS", title: "Too many requests" },
   INTERNAL: { http: 500, trpc: "INTERNAL_SERVER_ERROR", title: "Internal error" },
-  UNAVAILABLE: { http: 503, trpc: "INTERNAL_SERVER_ERROR", title: "Service unavailable" },
+  UNAVAILABLE: { http: 503, trpc: "SERVICE_UNAVAILABLE", title: "Service unavailable" },
 } as const;
 
 export type AppErrorCode = keyof typeof codes;

@@ -5,6 +5,8 @@ import { env } from "~/env";
 import { PrismaClient } from "~/generated/prisma/client";
 import { appPoolConfig, db } from "~/server/clients/db";
 import { toAppError } from "~/server/errors";
+import { createTRPCRouter, publicProcedure } from "~/server/api/trpc";
+import { trpcHandler } from "~/server/api/trpc-handler";
 import { jsonRoute } from "~/server/rest/json-route";
 
 /** The error a promise rejects with (fails the test if it resolves). */
@@ -73,6 +75,21 @@ describe("the app pool's session limits", () => {
       expect(res.status).toBe(503);
       expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
       expect(await res.json()).toMatchObject({ code: "UNAVAILABLE", reason: "lock_timeout" });
+
+      // Through tRPC as well: 503 and the same Retry-After.
+      const router = createTRPCRouter({
+        rename: publicProcedure.mutation(() => db.organization.update({ where: { id: orgId }, data: { name: "blocked" } })),
+      });
+      const handler = trpcHandler({ router, createContext: async ({ headers, requestId }) => ({ headers, userId: null, requestId }) });
+      const viaTrpc = await handler(
+        new Request("http://localhost/api/trpc/rename", {
+          method: "POST",
+          headers: { "content-type": "application/json", origin: "http://localhost" },
+          body: JSON.stringify({ json: null }),
+        }),
+      );
+      expect(viaTrpc.status).toBe(503);
+      expect(Number(viaTrpc.headers.get("retry-after"))).toBeGreaterThan(0);
     } finally {
       await holder.query("ROLLBACK");
     }
