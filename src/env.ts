@@ -11,6 +11,16 @@ export const env = createEnv({
   server: {
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
     DATABASE_URL: z.string().url(),
+    /** Connections in this process's PostgreSQL pool (src/server/clients/db.ts); on serverless, instances × this ≤ the server's limit. */
+    DATABASE_POOL_MAX: z.coerce.number().int().positive().default(10),
+    /** How long a query waits for a free pool connection before it fails (503). */
+    DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+    /** Server-side limit of one statement (statement_timeout). */
+    DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().positive().default(15000),
+    /** Server-side limit of waiting for a row or table lock (lock_timeout): a blocked write fails fast (503) instead of holding a connection. */
+    DATABASE_LOCK_TIMEOUT_MS: z.coerce.number().int().positive().default(3000),
+    /** A session left idle inside an open transaction longer than this is ended by the server (idle_in_transaction_session_timeout). */
+    DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().positive().default(30000),
     APP_URL: z.string().url().default("http://localhost:3000"),
 
     AUTH_SECRET: process.env.NODE_ENV === "production" ? z.string().min(32) : z.string().min(32).optional(),
@@ -37,6 +47,9 @@ export const env = createEnv({
     STRIPE_WEBHOOK_SECRET: z.string().startsWith("whsec_").optional(),
     /** Base URL of the Stripe API; set only to point the SDK at the local stand-in. */
     STRIPE_API_BASE: optionalUrl,
+    /** Per-request timeout of the Stripe SDK (its default is 80 s); with STRIPE_MAX_NETWORK_RETRIES it bounds a call. */
+    STRIPE_TIMEOUT_MS: z.coerce.number().int().positive().default(10000),
+    STRIPE_MAX_NETWORK_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
     STRIPE_PRICE_PRO_MONTHLY: z.string().optional(),
     STRIPE_PRICE_PRO_YEARLY: z.string().optional(),
     STRIPE_PRICE_BUSINESS_MONTHLY: z.string().optional(),
@@ -66,6 +79,11 @@ export const env = createEnv({
   runtimeEnv: {
     NODE_ENV: process.env.NODE_ENV,
     DATABASE_URL: process.env.DATABASE_URL,
+    DATABASE_POOL_MAX: process.env.DATABASE_POOL_MAX,
+    DATABASE_CONNECT_TIMEOUT_MS: process.env.DATABASE_CONNECT_TIMEOUT_MS,
+    DATABASE_STATEMENT_TIMEOUT_MS: process.env.DATABASE_STATEMENT_TIMEOUT_MS,
+    DATABASE_LOCK_TIMEOUT_MS: process.env.DATABASE_LOCK_TIMEOUT_MS,
+    DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: process.env.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
     APP_URL: process.env.APP_URL,
     AUTH_SECRET: process.env.AUTH_SECRET,
     LOGIN_MAX_ATTEMPTS: process.env.LOGIN_MAX_ATTEMPTS,
@@ -80,6 +98,8 @@ export const env = createEnv({
     STRIPE_SECRET_KEY: process.env.STRIPE_SECRET_KEY,
     STRIPE_WEBHOOK_SECRET: process.env.STRIPE_WEBHOOK_SECRET,
     STRIPE_API_BASE: process.env.STRIPE_API_BASE,
+    STRIPE_TIMEOUT_MS: process.env.STRIPE_TIMEOUT_MS,
+    STRIPE_MAX_NETWORK_RETRIES: process.env.STRIPE_MAX_NETWORK_RETRIES,
     STRIPE_PRICE_PRO_MONTHLY: process.env.STRIPE_PRICE_PRO_MONTHLY,
     STRIPE_PRICE_PRO_YEARLY: process.env.STRIPE_PRICE_PRO_YEARLY,
     STRIPE_PRICE_BUSINESS_MONTHLY: process.env.STRIPE_PRICE_BUSINESS_MONTHLY,

@@ -14,6 +14,7 @@ describe("AppError mapping", () => {
     ["UNSUPPORTED_MEDIA_TYPE", 415, "UNSUPPORTED_MEDIA_TYPE"],
     ["RATE_LIMITED", 429, "TOO_MANY_REQUESTS"],
     ["INTERNAL", 500, "INTERNAL_SERVER_ERROR"],
+    ["UNAVAILABLE", 503, "SERVICE_UNAVAILABLE"],
   ] as const)("%s → HTTP %i, tRPC %s", (code, http, trpc) => {
     const error = new AppError(code, "m");
     expect(error.httpStatus).toBe(http);

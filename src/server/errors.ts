@@ -1,4 +1,5 @@
 import { ZodError, type z } from "zod";
+import { databaseBusyReason } from "~/server/db-errors";
 
 /**
  * The one error vocabulary of the domain. Services throw `AppError(code)`; the tRPC error
@@ -15,7 +16,7 @@ const codes = {
   UNSUPPORTED_MEDIA_TYPE: { http: 415, trpc: "UNSUPPORTED_MEDIA_TYPE", title: "Unsupported media type" },
   RATE_LIMITED: { http: 429, trpc: "TOO_MANY_REQUESTS", title: "Too many requests" },
   INTERNAL: { http: 500, trpc: "INTERNAL_SERVER_ERROR", title: "Internal error" },
-  UNAVAILABLE: { http: 503, trpc: "INTERNAL_SERVER_ERROR", title: "Service unavailable" },
+  UNAVAILABLE: { http: 503, trpc: "SERVICE_UNAVAILABLE", title: "Service unavailable" },
 } as const;
 
 export type AppErrorCode = keyof typeof codes;
@@ -105,10 +106,23 @@ function fromStripe(error: StripeLikeError): AppError {
   }
 }
 
+/** Seconds a client waits before retrying a request the database was too busy for. */
+export const DATABASE_BUSY_RETRY_SECONDS = 2;
+
 /** Normalises anything thrown into an AppError; unknown errors become INTERNAL. */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (isStripeError(error)) return fromStripe(error);
+  // Busy, not broken: a bounded lock or statement wait, or no free connection. A 503 with
+  // Retry-After makes Stripe, QStash and clients retry instead of recording a failure.
+  const busy = databaseBusyReason(error);
+  if (busy) {
+    return new AppError("UNAVAILABLE", "The database is busy right now. Please retry in a moment.", {
+      details: { reason: busy },
+      headers: { "Retry-After": String(DATABASE_BUSY_RETRY_SECONDS) },
+      cause: error,
+    });
+  }
   if (error instanceof ZodError) {
     return new AppError("BAD_REQUEST", "The request body is invalid.", {
       title: "Invalid input",

@@ -46,7 +46,7 @@ export function trpcHandler<TRouter extends AnyTRPCRouter>(opts: {
         return retryAfter ? { headers: { "Retry-After": retryAfter } } : {};
       },
       onError: ({ path, error }) => {
-        if (error.code === "INTERNAL_SERVER_ERROR") logger.error("trpc failed", { requestId, path, error: error.cause ?? error });
+        if (error.code === "INTERNAL_SERVER_ERROR" || error.code === "SERVICE_UNAVAILABLE") logger.error("trpc failed", { requestId, path, error: error.cause ?? error });
       },
     });
   }

@@ -7,6 +7,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
 import { auth, moveSessionCookie } from "~/server/auth/config";
+import { databaseBusyReason } from "~/server/db-errors";
 import { AppError, fieldErrorsOf, INTERNAL_MESSAGE, isStripeError, toAppError } from "~/server/errors";
 import { BILLING_ROLES, requireMembership, requireRole } from "~/server/orgs/memberships";
 import { projectOrganizationId } from "~/server/projects/projects";
@@ -73,11 +74,12 @@ const t = initTRPC.context<TRPCContext>().create({
 export const createCallerFactory = t.createCallerFactory;
 export const createTRPCRouter = t.router;
 
-/** Maps a domain AppError (or a Stripe error) thrown anywhere below to its tRPC code, once for every procedure. */
+/** Maps a domain AppError (or a Stripe error, or a busy database's 503) thrown anywhere below to its tRPC code, once for every procedure. */
 const appErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && (result.error.cause instanceof AppError || isStripeError(result.error.cause))) {
-    const cause = toAppError(result.error.cause);
+  const thrown = result.ok ? undefined : result.error.cause;
+  if (thrown instanceof AppError || isStripeError(thrown) || databaseBusyReason(thrown)) {
+    const cause = toAppError(thrown);
     throw new TRPCError({ code: cause.trpcCode, message: cause.message, cause });
   }
   return result;

@@ -1,5 +1,5 @@
-import { db } from "~/server/clients/db";
 import { kv } from "~/server/clients/redis";
+import { pingDatabase } from "~/server/health/db-probe";
 
 type Status = "ok" | "down";
 
@@ -26,7 +26,8 @@ interface HealthDeps {
   timeoutMs?: number;
 }
 
-const defaultDeps: HealthDeps = { pingDb: () => db.$queryRaw`SELECT 1`, pingRedis: () => kv.ping() };
+// The database is probed on a connection of its own, never through the app's pool (db-probe.ts).
+const defaultDeps: HealthDeps = { pingDb: pingDatabase, pingRedis: () => kv.ping() };
 
 /** Liveness of the two stores the app cannot work without. */
 export async function checkHealth({ pingDb, pingRedis, timeoutMs = 2000 }: HealthDeps = defaultDeps) {

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { requireWithinLimit } from "~/server/usage/quota";
+import { getEntitlements } from "~/server/billing/entitlements";
+import { requireBelow } from "~/server/usage/quota";
 import { db } from "~/server/clients/db";
 import { AppError } from "~/server/errors";
 import type { Actor } from "~/server/orgs/memberships";
@@ -11,13 +12,17 @@ const projectSelect = { id: true, name: true, organizationId: true, createdAt: t
 
 /**
  * Creates a project within the plan's project limit (402 past it). The count and the insert run
- * under a per-org lock, so two concurrent creates cannot both take the last slot.
+ * under a per-org lock, so two concurrent creates cannot both take the last slot. The limit is
+ * read before the transaction: read through the pool inside it, it needed a second connection
+ * while holding one, and as many concurrent creates as the pool has connections held them all,
+ * each waiting for another.
  */
-export function createProject(actor: Actor, input: z.infer<typeof projectInput>) {
+export async function createProject(actor: Actor, input: z.infer<typeof projectInput>) {
+  const { limits } = await getEntitlements(actor.organizationId);
   return db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`projects:${actor.organizationId}`}, 0))`;
     const current = await tx.project.count({ where: { organizationId: actor.organizationId } });
-    await requireWithinLimit(actor.organizationId, "projects", current);
+    requireBelow(limits.projects, "projects", current);
     return tx.project.create({
       data: { name: input.name, organizationId: actor.organizationId, createdById: actor.userId },
       select: projectSelect,

@@ -37,12 +37,18 @@ export function quotaExceeded(metric: Metric, current: number, limit: number, no
   });
 }
 
+/** Refuses with 402 when `adding` more of `metric` would pass `limit` (null = unlimited). */
+export function requireBelow(limit: number | null, metric: Metric, current: number, adding = 1) {
+  if (limit !== null && current + adding > limit) throw quotaExceeded(metric, current, limit);
+}
+
 /**
  * Refuses with 402 when `adding` more of `metric` would pass the limit the org is entitled to now
- * (its plan's, per `getEntitlements`; null = unlimited). For counts kept in PostgreSQL rows.
+ * (its plan's, per `getEntitlements`; null = unlimited). For counts kept in PostgreSQL rows. It
+ * reads through the app's pool: inside a transaction, read the limits before it and use
+ * `requireBelow`, or the transaction holds one connection while waiting for a second.
  */
 export async function requireWithinLimit(organizationId: string, metric: Metric, current: number, adding = 1) {
   const { limits } = await getEntitlements(organizationId);
-  const limit = limits[metric];
-  if (limit !== null && current + adding > limit) throw quotaExceeded(metric, current, limit);
+  requireBelow(limits[metric], metric, current, adding);
 }
