@@ -55,6 +55,13 @@ export const env = createEnv({
     SENDGRID_API_KEY: z.string().optional(),
     /** Days a past_due org keeps its paid plan's limits before it falls back to free. */
     BILLING_GRACE_DAYS: z.coerce.number().int().min(0).default(7),
+    /**
+     * Trailing debounce of webhook processing per Stripe customer: a customer's pending events are
+     * synced once its newest one is this old, so a burst of events makes one sync.
+     */
+    BILLING_EVENT_DEBOUNCE_MS: z.coerce.number().int().min(0).max(600_000).default(2000),
+    /** A customer whose oldest pending event is this old is synced even while events keep coming. */
+    BILLING_EVENT_MAX_WAIT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
     BILLING_ADMIN_EMAILS: z
       .string()
       .optional()
@@ -91,6 +98,8 @@ export const env = createEnv({
     GEMINI_MODEL: process.env.GEMINI_MODEL,
     SENDGRID_API_KEY: process.env.SENDGRID_API_KEY,
     BILLING_GRACE_DAYS: process.env.BILLING_GRACE_DAYS,
+    BILLING_EVENT_DEBOUNCE_MS: process.env.BILLING_EVENT_DEBOUNCE_MS,
+    BILLING_EVENT_MAX_WAIT_MS: process.env.BILLING_EVENT_MAX_WAIT_MS,
     BILLING_ADMIN_EMAILS: process.env.BILLING_ADMIN_EMAILS,
   },
   // `next build` runs with NODE_ENV=production: SKIP_ENV_VALIDATION exists only for tooling
