@@ -134,22 +134,38 @@ export async function processCustomer(customerId: string, opts: { sync?: Sync; d
   return outcomes;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Customers this process has a debounce timer for; every task of one customer shares one run. */
+const scheduled = new Map<string, { timer: NodeJS.Timeout; firstAt: number; run: Promise<ProcessOutcome[]>; fire: () => void }>();
 
 /**
- * What runs after a queued delivery has been answered: wait out the debounce, then process the
- * customer if it is due (the newest event's own task is the one that finds it due). Never throws:
- * a failed sync is recorded on the events; anything else is logged and left to the drain.
+ * What runs after a queued delivery has been answered: a trailing debounce per customer in this
+ * process — each new event of the customer restarts its timer (never past BILLING_EVENT_MAX_WAIT_MS
+ * from the first), and every delivery's task awaits the one run it ends in. The run processes the
+ * customer if the database says it is due (events may have reached other instances). Never
+ * throws: a failed sync is recorded on the events; anything else is logged and left to the drain.
  */
-export async function processAfterDebounce(customerId: string, opts: { sync?: Sync } = {}) {
-  // The slack covers receivedAt's rounding to the millisecond: the newest event's own task must find it due.
-  await sleep(env.BILLING_EVENT_DEBOUNCE_MS + 25);
-  try {
-    return await processCustomer(customerId, opts);
-  } catch (error) {
-    logger.error("billing events: processing after the response failed; the drain will retry", { customerId, error });
-    return [];
+export function processAfterDebounce(customerId: string, opts: { sync?: Sync } = {}): Promise<ProcessOutcome[]> {
+  let entry = scheduled.get(customerId);
+  if (entry) {
+    clearTimeout(entry.timer);
+  } else {
+    let fire!: () => void;
+    const run = new Promise<void>((resolve) => (fire = resolve)).then(async () => {
+      scheduled.delete(customerId);
+      try {
+        return await processCustomer(customerId, opts);
+      } catch (error) {
+        logger.error("billing events: processing after the response failed; the drain will retry", { customerId, error });
+        return [];
+      }
+    });
+    entry = { timer: undefined as unknown as NodeJS.Timeout, firstAt: Date.now(), run, fire };
+    scheduled.set(customerId, entry);
   }
+  // The slack covers receivedAt's rounding to the millisecond: the run must find the newest event due.
+  const wait = Math.min(env.BILLING_EVENT_DEBOUNCE_MS + 25, Math.max(0, entry.firstAt + env.BILLING_EVENT_MAX_WAIT_MS - Date.now()));
+  entry.timer = setTimeout(entry.fire, wait);
+  return entry.run;
 }
 
 /** Customers with due events, the longest-waiting first (the drain's worklist). */
