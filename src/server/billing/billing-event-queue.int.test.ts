@@ -6,11 +6,8 @@
 import type Stripe from "stripe";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
-const own = await vi.hoisted(async () => {
-  // Long enough that a burst of deliveries lands within one debounce window.
-  process.env.BILLING_EVENT_DEBOUNCE_MS = "3000";
-  return (await import("~/test/private-stripe")).startPrivateStripe();
-});
+// A debounce long enough that a burst of deliveries lands within one window.
+const own = await vi.hoisted(async () => (await import("~/test/private-stripe")).startPrivateStripe({ debounceMs: 3000 }));
 
 const { MAX_ATTEMPTS, processCustomer, processCustomerOnce } = await import("~/server/billing/billing-event-queue");
 const { syncStripeCustomer } = await import("~/server/billing/sync-stripe-customer");
@@ -133,11 +130,11 @@ describe("the drain", () => {
     void processCustomerOnce(customer, { due: now, sync: () => (started(), new Promise<never>(() => {})) });
     await claimedAndStuck;
     expect((await rowsOf(customer)).map((r) => [r.status, r.attempts])).toEqual(Array(3).fill(["PROCESSING", 1]));
-    expect(await drainBillingEvents({ budgetMs: 10_000 })).toMatchObject({ more: false });
+    expect(await drainBillingEvents({ budgetMs: 10_000, only: [customer] })).toMatchObject({ more: false });
     expect((await rowsOf(customer)).every((r) => r.status === "PROCESSING")).toBe(true);
 
     await db.billingEvent.updateMany({ where: { stripeCustomerId: customer }, data: { lockedUntil: new Date(Date.now() - 1000) } });
-    const drained = await drainBillingEvents({ budgetMs: 10_000 });
+    const drained = await drainBillingEvents({ budgetMs: 10_000, only: [customer] });
     expect(drained.processed).toBeGreaterThanOrEqual(3);
     const rows = await rowsOf(customer);
     expect(rows.map((r) => [r.status, r.attempts, r.organizationId])).toEqual(Array(3).fill(["PROCESSED", 2, orgId]));
@@ -156,11 +153,11 @@ describe("the drain", () => {
     expect(failed!.nextAttemptAt!.getTime() - before).toBeGreaterThan(25_000);
     expect(failed!.nextAttemptAt!.getTime() - before).toBeLessThan(40_000);
 
-    await drainBillingEvents({ budgetMs: 10_000 }); // not due before its backoff
+    await drainBillingEvents({ budgetMs: 10_000, only: [customer] }); // not due before its backoff
     expect((await rowsOf(customer))[0]).toMatchObject({ status: "FAILED", attempts: 1 });
 
     await db.billingEvent.updateMany({ where: { stripeCustomerId: customer }, data: { nextAttemptAt: new Date(Date.now() - 1000) } });
-    await drainBillingEvents({ budgetMs: 10_000 });
+    await drainBillingEvents({ budgetMs: 10_000, only: [customer] });
     expect((await rowsOf(customer))[0]).toMatchObject({ status: "PROCESSED", attempts: 2, lastError: null, nextAttemptAt: null, organizationId: orgId });
 
     // The last allowed attempt fails: given up (FAILED, no next attempt), visible as such.

@@ -169,12 +169,13 @@ export function processAfterDebounce(customerId: string, opts: { sync?: Sync } =
 }
 
 /** Customers with due events, the longest-waiting first (the drain's worklist). */
-export async function dueCustomers(limit: number, skip: string[], due: DueWindow = window()) {
+export async function dueCustomers(limit: number, skip: string[], only?: string[], due: DueWindow = window()) {
   const rows = await db.$queryRaw<{ customerId: string }[]>`
     SELECT "stripeCustomerId" AS "customerId"
       FROM "BillingEvent"
      WHERE "stripeCustomerId" IS NOT NULL
        AND NOT ("stripeCustomerId" = ANY(${skip}))
+       AND (${!only}::boolean OR "stripeCustomerId" = ANY(${only ?? []}))
        AND ("status" = 'RECEIVED'
             OR ("status" = 'FAILED' AND "nextAttemptAt" <= now())
             OR ("status" = 'PROCESSING' AND "lockedUntil" < now()))

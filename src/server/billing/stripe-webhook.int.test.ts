@@ -115,7 +115,7 @@ describe("POST /api/billing/webhooks/stripe", () => {
     expect((await eventRows(event.id))[0]).toMatchObject({ status: "FAILED", attempts: 1 });
 
     await db.billingEvent.update({ where: { stripeEventId: event.id }, data: { nextAttemptAt: new Date(Date.now() - 1000) } });
-    await drainBillingEvents({ budgetMs: 10_000 });
+    await drainBillingEvents({ budgetMs: 10_000, only: [customer] });
     expect((await eventRows(event.id))[0]).toMatchObject({ status: "PROCESSED", attempts: 2, organizationId: orgId, lastError: null });
     expect(await db.paymentMethod.count({ where: { organizationId: orgId } })).toBe(1);
   });

@@ -24,7 +24,8 @@ export interface DrainResult {
   more: boolean;
 }
 
-export async function drainBillingEvents(opts: { budgetMs?: number; concurrency?: number; sync?: Sync } = {}): Promise<DrainResult> {
+/** `only` limits the drain to these customers (tests: several Stripe stand-ins share one database). */
+export async function drainBillingEvents(opts: { budgetMs?: number; concurrency?: number; sync?: Sync; only?: string[] } = {}): Promise<DrainResult> {
   const deadline = Date.now() + (opts.budgetMs ?? DRAIN_BUDGET_MS);
   const result: DrainResult = { customers: 0, processed: 0, ignored: 0, failed: 0, busy: 0, more: false };
   // A customer is taken at most once per call: one that fails waits for its backoff, one that is busy for its holder.
@@ -38,10 +39,10 @@ export async function drainBillingEvents(opts: { budgetMs?: number; concurrency?
   };
   while (true) {
     if (Date.now() >= deadline) {
-      result.more = (await dueCustomers(1, seen)).length > 0;
+      result.more = (await dueCustomers(1, seen, opts.only)).length > 0;
       return result;
     }
-    const page = await dueCustomers(PAGE, seen);
+    const page = await dueCustomers(PAGE, seen, opts.only);
     if (!page.length) return result;
     seen.push(...page);
     let next = 0;
