@@ -40,6 +40,7 @@ Object.assign(process.env, appEnv);
 const { ensureStripeCustomer } = await import("../../src/server/billing/stripe-customer");
 const { registerUser } = await import("../../src/server/auth/register-user");
 const { db } = await import("../../src/server/clients/db");
+console.log("[bench] starting next start…");
 const app = await startNextApp({ port, env: appEnv });
 
 let seq = 0;
@@ -93,6 +94,7 @@ try {
     await sdk.subscriptions.create({ customer, items: [{ price: prices.STRIPE_PRICE_PRO_MONTHLY! }] });
     customers.push(customer);
   }
+  console.log(`[bench] ${CUSTOMERS} customers ready`);
   const webhook = `${app.url}/api/billing/webhooks/stripe`;
   const deliver = (e: { body: string; signature: string }) =>
     fetch(webhook, { method: "POST", headers: { "stripe-signature": e.signature, "content-type": "application/json" }, body: e.body });
@@ -104,6 +106,7 @@ try {
   const results = [];
   const ratios: Record<string, number> = {};
   for (const concurrency of [1, 8, 32]) {
+    console.log(`[bench] concurrency ${concurrency}…`);
     const count = concurrency === 1 ? Math.min(PER_LEVEL, 300) : PER_LEVEL;
     const events = Array.from({ length: count }, (_, i) => signedEvent(customers[i % CUSTOMERS]!));
     const noop = await load(count, concurrency, () => fetch(`${app.url}/api/health/live`));
