@@ -20,13 +20,14 @@ const MAX_ROUNDS = 100;
 const id = z.string().min(1).max(128);
 export const billingEventsMessage = z.strictObject({ runId: id.optional(), round: z.number().int().min(1).max(MAX_ROUNDS).optional() });
 
-export function handleBillingEventsDelivery(delivery: QStashDelivery) {
+/** `drain` options are for tests (a budget of 0 makes a call that only says whether more remain). */
+export function handleBillingEventsDelivery(delivery: QStashDelivery, drain: { budgetMs?: number } = {}) {
   // Parsed before anything is recorded: a body that does not fit is a 400 with nothing written.
   const message = billingEventsMessage.parse(delivery.body);
   return runDeliveryOnce(JOB, delivery.messageId, async () => {
     const runId = message.runId ?? delivery.messageId;
     const round = message.round ?? 1;
-    const drained = await drainBillingEvents();
+    const drained = await drainBillingEvents(drain);
     const continued = drained.more && round < MAX_ROUNDS;
     if (continued) {
       await qstash().publishJSON({

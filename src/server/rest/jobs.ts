@@ -44,4 +44,4 @@ export const billingSyncJobRoute = qstashJob(JOB_PATHS.billingSync, handleBillin
 /** POST /api/jobs/usage-flush: one flush of the usage counters into UsageRecord (hourly schedule). */
 export const usageFlushJobRoute = qstashJob(JOB_PATHS.usageFlush, handleUsageFlushDelivery);
 /** POST /api/jobs/billing-events: the webhook event drain (every minute; continues itself while events remain due). */
-export const billingEventsJobRoute = qstashJob(JOB_PATHS.billingEvents, handleBillingEventsDelivery);
+export const billingEventsJobRoute = qstashJob(JOB_PATHS.billingEvents, (delivery) => handleBillingEventsDelivery(delivery));
