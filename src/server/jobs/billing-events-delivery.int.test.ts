@@ -75,4 +75,14 @@ describe("POST /api/jobs/billing-events, called by QStash at APP_URL", () => {
     expect(() => handleBillingEventsDelivery({ messageId, retried: 0, body: { round: "two" } })).toThrow(/expected number/);
     expect(await db.jobDelivery.findUnique({ where: { messageId } })).toBeNull();
   });
+  // Last: it moves the stand-in's clock ahead of the real one, so its signatures no longer verify.
+  it("the stand-in fires the every-minute cron once a minute, at the drain's public URL", async () => {
+    await registerSchedules(app.client, env.APP_URL);
+    for (const other of JOB_SCHEDULES.filter((s) => s !== MINUTELY)) await app.client.schedules.delete(other.scheduleId);
+    const fired = () => [...app.standIn.messages.values()].filter((m) => m.scheduleId === MINUTELY.scheduleId);
+    const before = fired().length;
+    app.standIn.advance(3 * 60_000);
+    const firings = fired().slice(before);
+    expect(firings.map((m) => m.url)).toEqual(Array(3).fill(`https://billing.vantflow.test${PATH}`));
+  });
 });
