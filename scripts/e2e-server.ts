@@ -30,6 +30,9 @@ const next = spawn(join(root, "node_modules/.bin/next"), ["start", "--port", Str
     GEMINI_API_BASE: gemini.url,
     APP_URL: appUrl,
     REGISTER_CLIENT_MAX_PER_HOUR: registrationsPerHour,
+    // Webhooks are processed after the answer, once a customer's events are this quiet; specs
+    // that wait for billing rows after a stand-in action should not wait the production 2 s.
+    BILLING_EVENT_DEBOUNCE_MS: process.env.BILLING_EVENT_DEBOUNCE_MS ?? "100",
   },
   stdio: "inherit",
 });

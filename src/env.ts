@@ -70,6 +70,13 @@ export const env = createEnv({
     BILLING_GRACE_DAYS: z.coerce.number().int().min(0).default(7),
     /** Milliseconds one call of the daily reconcile works before it hands on by cursor (a function has 300 s). */
     BILLING_RECONCILE_CALL_BUDGET_MS: z.coerce.number().int().min(1).default(240_000),
+    /**
+     * Trailing debounce of webhook processing per Stripe customer: a customer's pending events are
+     * synced once its newest one is this old, so a burst of events makes one sync.
+     */
+    BILLING_EVENT_DEBOUNCE_MS: z.coerce.number().int().min(0).max(600_000).default(2000),
+    /** A customer whose oldest pending event is this old is synced even while events keep coming. */
+    BILLING_EVENT_MAX_WAIT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
     BILLING_ADMIN_EMAILS: z
       .string()
       .optional()
@@ -114,6 +121,8 @@ export const env = createEnv({
     SENDGRID_API_KEY: process.env.SENDGRID_API_KEY,
     BILLING_GRACE_DAYS: process.env.BILLING_GRACE_DAYS,
     BILLING_RECONCILE_CALL_BUDGET_MS: process.env.BILLING_RECONCILE_CALL_BUDGET_MS,
+    BILLING_EVENT_DEBOUNCE_MS: process.env.BILLING_EVENT_DEBOUNCE_MS,
+    BILLING_EVENT_MAX_WAIT_MS: process.env.BILLING_EVENT_MAX_WAIT_MS,
     BILLING_ADMIN_EMAILS: process.env.BILLING_ADMIN_EMAILS,
   },
   // `next build` runs with NODE_ENV=production: SKIP_ENV_VALIDATION exists only for tooling

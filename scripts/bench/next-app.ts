@@ -1,7 +1,7 @@
 /**
  * The app as benchmarks measure it: `next start` of the production build (built first when
  * `.next/BUILD_ID` is missing or BENCH_BUILD=1), on a port of its own, with the given env. The
- * caller points the env at its database and stand-ins; `stop()` ends the server.
+ * caller points the env at its database and stand-ins; `stop()` ends the server, `kill()` kills it.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -33,13 +33,16 @@ export async function startNextApp(opts: { port: number; env: Record<string, str
   const server: ChildProcess = spawn(next, ["start", "--port", String(opts.port), "--hostname", "127.0.0.1"], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"] });
   const url = `http://127.0.0.1:${opts.port}`;
   await waitUntilAnswers(`${url}/api/billing/plans`, 60_000);
+  const end = (signal: NodeJS.Signals) =>
+    new Promise<void>((resolve) => {
+      if (server.exitCode !== null || server.signalCode !== null) return resolve();
+      server.once("exit", () => resolve());
+      server.kill(signal);
+    });
   return {
     url,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (server.exitCode !== null) return resolve();
-        server.once("exit", () => resolve());
-        server.kill("SIGTERM");
-      }),
+    stop: () => end("SIGTERM"),
+    /** kill -9: the server dies at once, whatever it was doing (work scheduled after a response included). */
+    kill: () => end("SIGKILL"),
   };
 }

@@ -10,6 +10,10 @@ process.env.LOGIN_MAX_ATTEMPTS = "5";
 // run; the registration limit's own test sets a low one before importing ~/env.
 process.env.REGISTER_CLIENT_MAX_PER_HOUR = "1000000";
 
+// Webhook processing waits this long after a customer's newest event (production: 2 s); tests
+// that deliver and then read rows wait for it (src/test/stripe.ts `deliver`).
+process.env.BILLING_EVENT_DEBOUNCE_MS ??= "50";
+
 const stripe = inject("stripe");
 process.env.STRIPE_SECRET_KEY = stripe.secretKey;
 process.env.STRIPE_API_BASE = stripe.apiBase;

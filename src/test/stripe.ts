@@ -5,6 +5,8 @@
 import { randomInt } from "node:crypto";
 import Stripe from "stripe";
 import { inject } from "vitest";
+import { parseStripeEvent } from "~/server/billing/stripe-event";
+import { db } from "~/server/clients/db";
 import { stripeConnection } from "~/server/clients/stripe-connection";
 import { stripeWebhookRoute } from "~/server/rest/billing";
 
@@ -16,18 +18,48 @@ export const prices = config.prices;
 export const signatureFor = (body: string, secret = config.webhookSecret) =>
   sdk.webhooks.generateTestHeaderString({ payload: body, secret });
 
-/** POSTs a raw body (text, or a stream read only as the route pulls it) to the webhook route. */
-export async function postToWebhook(body: string | ReadableStream<Uint8Array>, headers: Record<string, string>) {
+interface DeliverOptions {
+  /** Wait for the processing the delivery scheduled (default true). */
+  settle?: boolean;
+  /** Run the processing the route schedules after its response at all (default true). */
+  runAfter?: boolean;
+}
+
+/**
+ * POSTs a raw body (text, or a stream read only as the route pulls it) to the webhook route. The
+ * work the route schedules after its response (Next's `after()` in the app) starts right away
+ * here; `settle` waits for it and then until the event's customer has nothing RECEIVED or
+ * PROCESSING left, as a test that reads rows after a delivery needs.
+ */
+export async function postToWebhook(body: string | ReadableStream<Uint8Array>, headers: Record<string, string>, opts: DeliverOptions = {}) {
+  const tasks: Promise<unknown>[] = [];
+  // runAfter: false is a server that died right after answering: the event waits for the drain.
+  const route = stripeWebhookRoute((task) => void (opts.runAfter !== false && tasks.push(task())));
   // Node needs `duplex` for a streamed body; the DOM typings do not know it yet.
   const init: RequestInit & { duplex: "half" } = { method: "POST", headers, body, duplex: "half" };
-  const res = await stripeWebhookRoute(new Request("http://localhost/api/billing/webhooks/stripe", init));
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  const res = await route(new Request("http://localhost/api/billing/webhooks/stripe", init));
+  const answer = { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  if (opts.settle !== false && opts.runAfter !== false) {
+    await Promise.all(tasks);
+    if (typeof body === "string" && res.status === 200) await settleCustomer(parseStripeEvent(body).customerId);
+  }
+  return { ...answer, tasks };
+}
+
+/** Waits until the customer has no event RECEIVED or PROCESSING (a FAILED one waits for its backoff, not for this). */
+export async function settleCustomer(customerId: string | null, timeoutMs = 15_000) {
+  if (!customerId) return;
+  const deadline = Date.now() + timeoutMs;
+  while ((await db.billingEvent.count({ where: { stripeCustomerId: customerId, status: { in: ["RECEIVED", "PROCESSING"] } } })) > 0) {
+    if (Date.now() > deadline) throw new Error(`events of ${customerId} still pending after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 /** Signs `payload` with the endpoint secret (or another one) and POSTs it to the webhook route. */
-export async function deliver(payload: string | object, opts: { secret?: string; signature?: string } = {}) {
+export async function deliver(payload: string | object, opts: { secret?: string; signature?: string } & DeliverOptions = {}) {
   const body = typeof payload === "string" ? payload : JSON.stringify(payload);
-  return postToWebhook(body, { "stripe-signature": opts.signature ?? signatureFor(body, opts.secret) });
+  return postToWebhook(body, { "stripe-signature": opts.signature ?? signatureFor(body, opts.secret) }, opts);
 }
 
 /** Every stored event about `customerId`, oldest first. */

@@ -3,6 +3,7 @@ import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import { ensureStripeCustomer } from "~/server/billing/stripe-customer";
 import { db } from "~/server/clients/db";
+import { drainBillingEvents } from "~/server/jobs/billing-events";
 import { makeUser } from "~/test/factories";
 import { meteredBody } from "~/test/streams";
 import { deliver, eventsFor, injectStripeFault, postToWebhook, prices, sdk, signatureFor } from "~/test/stripe";
@@ -19,21 +20,21 @@ async function customerWithCard() {
 const eventRows = (stripeEventId: string) => db.billingEvent.findMany({ where: { stripeEventId } });
 
 describe("POST /api/billing/webhooks/stripe", () => {
-  it("the same signed event delivered 5× concurrently makes one row and one effect", async () => {
+  it("the same signed event delivered 5× concurrently is stored once, queued once, and processed once", async () => {
     const { orgId, customer } = await customerWithCard();
     await sdk.subscriptions.create({ customer, items: [{ price: prices.STRIPE_PRICE_PRO_MONTHLY! }] });
     const event = (await eventsFor(customer)).find((e) => e.type === "customer.subscription.created")!;
     const results = await Promise.all(Array.from({ length: 5 }, () => deliver(event)));
-    // One delivery processes it; the rest see it done (200) or in flight (409, so Stripe retries).
-    expect(results.filter((r) => r.body.status === "processed")).toHaveLength(1);
-    expect(results.every((r) => r.status === 200 || (r.status === 409 && r.body.reason === "event_in_progress"))).toBe(true);
+    // Every delivery is answered 200 at once: the one that stored it "queued", the rest "duplicate".
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(results.map((r) => r.body.status).sort()).toEqual(["duplicate", "duplicate", "duplicate", "duplicate", "queued"]);
     const rows = await eventRows(event.id);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ status: "PROCESSED", attempts: 1, organizationId: orgId, type: "customer.subscription.created" });
     expect(await db.subscription.count({ where: { organizationId: orgId } })).toBe(1);
 
     const again = await deliver(event);
-    expect(again).toMatchObject({ status: 200, body: { status: "duplicate", previous: "processed" } });
+    expect(again).toMatchObject({ status: 200, body: { received: true, status: "duplicate" } });
     expect((await eventRows(event.id))[0]!.attempts).toBe(1);
   });
 
@@ -82,35 +83,47 @@ describe("POST /api/billing/webhooks/stripe", () => {
   it("an unknown event type is a 200, stored as ignored", async () => {
     const event = fakeEvent("evt_unknown_type_" + Date.now(), "issuing_card.created", { id: "ic_1", object: "issuing.card" });
     expect(await deliver(event)).toMatchObject({ status: 200, body: { status: "ignored", reason: "unhandled_type" } });
-    expect((await eventRows(event.id))[0]).toMatchObject({ status: "IGNORED", type: "issuing_card.created" });
+    expect((await eventRows(event.id))[0]).toMatchObject({ status: "IGNORED", type: "issuing_card.created", attempts: 0 });
+    expect((await eventRows(event.id))[0]!.lastError).toMatch(/not handled/);
+  });
+
+  it("an event that names no customer is a 200, stored as ignored", async () => {
+    const event = fakeEvent(`evt_no_customer_${Date.now()}`, "checkout.session.completed", { id: "cs_1", object: "checkout.session", customer: null });
+    expect(await deliver(event)).toMatchObject({ status: 200, body: { status: "ignored", reason: "no_customer" } });
+    expect((await eventRows(event.id))[0]).toMatchObject({ status: "IGNORED", stripeCustomerId: null, lastError: "the event names no customer" });
   });
 
   it("an event for a customer the app does not know (stripe trigger) is a 200, stored", async () => {
     const stranger = await sdk.customers.create({ email: "trigger@example.test" });
     const event = (await eventsFor(stranger.id)).find((e) => e.type === "customer.created")!;
-    expect(await deliver(event)).toMatchObject({ status: 200, body: { status: "ignored", reason: "unknown_customer" } });
+    expect(await deliver(event)).toMatchObject({ status: 200, body: { status: "queued" } });
     expect((await eventRows(event.id))[0]).toMatchObject({ status: "IGNORED", stripeCustomerId: stranger.id, organizationId: null });
   });
 
-  it("our own failure is a 500 so Stripe retries; the row keeps the error and the attempt count", async () => {
+  it("a failed sync after the answer leaves the row FAILED with the error and its next attempt; the drain finishes it", async () => {
     const { orgId, customer } = await customerWithCard();
     const event = (await eventsFor(customer)).find((e) => e.type === "payment_method.attached")!;
-    // Stripe fails the sync's invoice listing twice, then recovers.
-    await injectStripeFault({ method: "GET", path: `/v1/invoices?customer=${customer}`, count: 2 });
-    expect(await deliver(event)).toMatchObject({ status: 500, body: { code: "INTERNAL", reason: "processing_failed" } });
-    expect(await deliver(event)).toMatchObject({ status: 500 });
+    await injectStripeFault({ method: "GET", path: `/v1/invoices?customer=${customer}`, count: 1 });
+    // The delivery was stored: it is answered 200 whatever processing makes of it later.
+    expect(await deliver(event)).toMatchObject({ status: 200, body: { status: "queued" } });
     const [failed] = await eventRows(event.id);
-    expect(failed).toMatchObject({ status: "FAILED", attempts: 2 });
+    expect(failed).toMatchObject({ status: "FAILED", attempts: 1 });
     expect(failed!.lastError).toContain("injected stand-in fault");
+    expect(failed!.nextAttemptAt!.getTime()).toBeGreaterThan(Date.now());
+    // Stripe's redelivery is a duplicate; it does not jump the backoff.
+    expect(await deliver(event)).toMatchObject({ status: 200, body: { status: "duplicate" } });
+    expect((await eventRows(event.id))[0]).toMatchObject({ status: "FAILED", attempts: 1 });
 
-    expect(await deliver(event)).toMatchObject({ status: 200, body: { status: "processed" } });
-    expect((await eventRows(event.id))[0]).toMatchObject({ status: "PROCESSED", attempts: 3, organizationId: orgId, lastError: null });
+    await db.billingEvent.update({ where: { stripeEventId: event.id }, data: { nextAttemptAt: new Date(Date.now() - 1000) } });
+    await drainBillingEvents({ budgetMs: 10_000, only: [customer] });
+    expect((await eventRows(event.id))[0]).toMatchObject({ status: "PROCESSED", attempts: 2, organizationId: orgId, lastError: null });
     expect(await db.paymentMethod.count({ where: { organizationId: orgId } })).toBe(1);
   });
 
-  it("an event naming a customer Stripe does not have is a 200, stored as ignored", async () => {
+  it("an event naming a customer Stripe does not have is a 200, then stored as ignored", async () => {
     const event = fakeEvent(`evt_gone_${Date.now()}`, "customer.updated", { id: `cus_gone_${Date.now()}`, object: "customer" });
-    expect(await deliver(event)).toMatchObject({ status: 200, body: { status: "ignored", reason: "unknown_customer" } });
+    expect(await deliver(event)).toMatchObject({ status: 200, body: { status: "queued" } });
+    expect((await eventRows(event.id))[0]).toMatchObject({ status: "IGNORED", organizationId: null });
   });
 });
 
@@ -122,11 +135,11 @@ describe("every signed event can be stored; the malformed are a 400 that says wh
     const body = JSON.stringify(event);
     expect(body).toContain("before\\u0000after"); // the escape jsonb refuses, as Stripe sends it
 
-    expect(await deliver(body)).toMatchObject({ status: 200, body: { status: "processed" } });
+    expect(await deliver(body)).toMatchObject({ status: 200, body: { status: "queued" } });
     const [row] = await eventRows(event.id);
     expect(row).toMatchObject({ status: "PROCESSED", organizationId: orgId, stripeCustomerId: customer });
     expect(row!.payload).toBe(body);
-    expect(await deliver(body)).toMatchObject({ status: 200, body: { status: "duplicate", previous: "processed" } });
+    expect(await deliver(body)).toMatchObject({ status: 200, body: { status: "duplicate" } });
   });
 
   const event = (fields: Record<string, unknown>) => ({

@@ -57,7 +57,7 @@ describe("the convergent sync", () => {
     const customer = await customerOf(o.orgId);
     await sdk.customers.del(customer);
     const deleted = (await eventsFor(customer)).find((e) => e.type === "customer.deleted")!;
-    expect(await deliver(deleted)).toMatchObject({ status: 200, body: { status: "processed" } });
+    expect(await deliver(deleted)).toMatchObject({ status: 200, body: { status: "queued" } });
 
     const org = await db.organization.findUniqueOrThrow({ where: { id: o.orgId } });
     expect(org).toMatchObject({ stripeCustomerId: null, lostStripeCustomerId: customer, lostStripeCustomerReason: "deleted" });

@@ -2,6 +2,7 @@ import { env } from "~/env";
 import { qstashReceiver } from "~/server/clients/qstash";
 import { AppError } from "~/server/errors";
 import { JSON_BODY_MAX_BYTES, readBodyText } from "~/server/http/read-body";
+import { handleBillingEventsDelivery } from "~/server/jobs/billing-events-delivery";
 import { handleBillingSyncDelivery } from "~/server/jobs/billing-sync-delivery";
 import { type QStashDelivery } from "~/server/jobs/job-delivery";
 import { JOB_PATHS, jobUrl } from "~/server/jobs/job-routes";
@@ -42,3 +43,5 @@ function qstashJob(path: string, handler: (delivery: QStashDelivery) => Promise<
 export const billingSyncJobRoute = qstashJob(JOB_PATHS.billingSync, handleBillingSyncDelivery);
 /** POST /api/jobs/usage-flush: one flush of the usage counters into UsageRecord (hourly schedule). */
 export const usageFlushJobRoute = qstashJob(JOB_PATHS.usageFlush, handleUsageFlushDelivery);
+/** POST /api/jobs/billing-events: the webhook event drain (every minute; continues itself while events remain due). */
+export const billingEventsJobRoute = qstashJob(JOB_PATHS.billingEvents, (delivery) => handleBillingEventsDelivery(delivery));

@@ -1,3 +1,4 @@
+import { after } from "next/server";
 import { stripeWebhookRoute } from "~/server/rest/billing";
 
-export const POST = stripeWebhookRoute;
+export const POST = stripeWebhookRoute(after);

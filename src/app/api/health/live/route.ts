@@ -1,0 +1,4 @@
+import { live } from "~/server/rest/health";
+
+export const dynamic = "force-dynamic";
+export const GET = live;

@@ -1,0 +1,3 @@
+import { billingEventsJobRoute } from "~/server/rest/jobs";
+
+export const POST = billingEventsJobRoute;

@@ -1,0 +1,88 @@
+import type Stripe from "stripe";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { env } from "~/env";
+import { ensureStripeCustomer } from "~/server/billing/stripe-customer";
+import { db } from "~/server/clients/db";
+import { handleBillingEventsDelivery } from "~/server/jobs/billing-events-delivery";
+import { JOB_PATHS } from "~/server/jobs/job-routes";
+import { JOB_SCHEDULES, registerSchedules } from "~/server/jobs/schedules";
+import { billingEventsJobRoute } from "~/server/rest/jobs";
+import { makeUser } from "~/test/factories";
+import { deliver } from "~/test/stripe";
+
+// APP_URL is the public https://billing.vantflow.test; the route listens on 127.0.0.1 elsewhere.
+const app = await vi.hoisted(async () => (await import("~/test/qstash-app")).startQStashApp());
+const PATH = JOB_PATHS.billingEvents;
+app.serve(PATH, billingEventsJobRoute);
+afterAll(() => app.close());
+
+const MINUTELY = JOB_SCHEDULES.find((s) => s.path === PATH)!;
+
+/** An org's customer with one stored event whose after-response processing never ran (a crash). */
+async function customerWithWaitingEvent() {
+  const { organization } = await makeUser("Drained by QStash");
+  const customer = await ensureStripeCustomer(organization.id);
+  const event = {
+    id: `evt_drain_${Date.now()}_${Math.random().toString(36).slice(2, 8)}`,
+    object: "event",
+    api_version: "2025-10-29.clover",
+    created: Math.floor(Date.now() / 1000),
+    data: { object: { id: customer, object: "customer" } },
+    livemode: false,
+    type: "customer.updated",
+  } as unknown as Stripe.Event;
+  expect(await deliver(event, { runAfter: false })).toMatchObject({ status: 200, body: { status: "queued" } });
+  await new Promise((resolve) => setTimeout(resolve, env.BILLING_EVENT_DEBOUNCE_MS + 50)); // past the debounce: due
+  return { orgId: organization.id, customer, eventId: event.id };
+}
+const eventRow = (stripeEventId: string) => db.billingEvent.findUniqueOrThrow({ where: { stripeEventId } });
+
+describe("POST /api/jobs/billing-events, called by QStash at APP_URL", () => {
+  it("is scheduled every minute and, when the schedule fires, processes events left waiting", async () => {
+    expect(MINUTELY.cron).toBe("* * * * *");
+    const { orgId, eventId } = await customerWithWaitingEvent();
+    await registerSchedules(app.client, env.APP_URL);
+    const messageId = app.standIn.fireSchedule(MINUTELY.scheduleId);
+    await app.standIn.settle();
+
+    const fired = app.standIn.messages.get(messageId)!;
+    expect(fired.url).toBe(`https://billing.vantflow.test${PATH}`);
+    expect(fired.attempts.map((a) => a.status)).toEqual([200]);
+    expect(await eventRow(eventId)).toMatchObject({ status: "PROCESSED", attempts: 1, organizationId: orgId });
+    const delivery = await db.jobDelivery.findUniqueOrThrow({ where: { messageId } });
+    expect(delivery).toMatchObject({ job: "billing-events", status: "DONE", attempts: 1 });
+    expect(delivery.result).toMatchObject({ runId: messageId, round: 1, continued: false });
+  });
+
+  it("a call out of time with customers still due enqueues the run's next round once, and that round drains them", async () => {
+    const { eventId } = await customerWithWaitingEvent();
+    const runId = `msg_run_${Date.now()}`;
+    const first = await handleBillingEventsDelivery({ messageId: runId, retried: 0, body: {} }, { budgetMs: 0 });
+    expect(first).toMatchObject({ status: "done", result: { runId, round: 1, more: true, continued: true } });
+    // The same round run again under another message (QStash redelivered its parent): deduplicated.
+    await handleBillingEventsDelivery({ messageId: `${runId}_again`, retried: 0, body: { runId, round: 1 } }, { budgetMs: 0 });
+    const next = [...app.standIn.messages.values()].filter((m) => m.body.toString() === JSON.stringify({ runId, round: 2 }));
+    expect(next).toHaveLength(1);
+    expect(next[0]!.url).toBe(`https://billing.vantflow.test${PATH}`);
+
+    await app.standIn.settle();
+    expect(next[0]!.attempts.map((a) => a.status)).toEqual([200]);
+    expect(await eventRow(eventId)).toMatchObject({ status: "PROCESSED" });
+  });
+
+  it("a body that is not a drain message is refused before anything is recorded (the route's 400)", async () => {
+    const messageId = `msg_bad_${Date.now()}`;
+    expect(() => handleBillingEventsDelivery({ messageId, retried: 0, body: { round: "two" } })).toThrow(/expected number/);
+    expect(await db.jobDelivery.findUnique({ where: { messageId } })).toBeNull();
+  });
+  // Last: it moves the stand-in's clock ahead of the real one, so its signatures no longer verify.
+  it("the stand-in fires the every-minute cron once a minute, at the drain's public URL", async () => {
+    await registerSchedules(app.client, env.APP_URL);
+    for (const other of JOB_SCHEDULES.filter((s) => s !== MINUTELY)) await app.client.schedules.delete(other.scheduleId);
+    const fired = () => [...app.standIn.messages.values()].filter((m) => m.scheduleId === MINUTELY.scheduleId);
+    const before = fired().length;
+    app.standIn.advance(3 * 60_000);
+    const firings = fired().slice(before);
+    expect(firings.map((m) => m.url)).toEqual(Array(3).fill(`https://billing.vantflow.test${PATH}`));
+  });
+});

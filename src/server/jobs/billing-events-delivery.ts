@@ -1,0 +1,41 @@
+/**
+ * The drain as QStash drives it: the every-minute schedule's delivery (body `{}`) starts a run
+ * whose id is its message id; a call that ran out of time with customers still due enqueues the
+ * run's next round, published under a deduplication id made of the run and the round, so however
+ * often a delivery runs (at least once; a crash makes QStash retry), each round is enqueued once.
+ * A message already handled is not run again (job-delivery.ts). A customer's failed sync is not a
+ * failed delivery: it is recorded on its events and retried after their backoff.
+ */
+import { z } from "zod";
+import { env } from "~/env";
+import { qstash } from "~/server/clients/qstash";
+import { drainBillingEvents } from "~/server/jobs/billing-events";
+import { type QStashDelivery, runDeliveryOnce } from "~/server/jobs/job-delivery";
+import { JOB_PATHS, jobUrl } from "~/server/jobs/job-routes";
+
+const JOB = "billing-events";
+/** Rounds one run may chain; past it the next minute's schedule starts a new run. */
+const MAX_ROUNDS = 100;
+
+const id = z.string().min(1).max(128);
+export const billingEventsMessage = z.strictObject({ runId: id.optional(), round: z.number().int().min(1).max(MAX_ROUNDS).optional() });
+
+/** `drain` options are for tests (a budget of 0 makes a call that only says whether more remain). */
+export function handleBillingEventsDelivery(delivery: QStashDelivery, drain: { budgetMs?: number } = {}) {
+  // Parsed before anything is recorded: a body that does not fit is a 400 with nothing written.
+  const message = billingEventsMessage.parse(delivery.body);
+  return runDeliveryOnce(JOB, delivery.messageId, async () => {
+    const runId = message.runId ?? delivery.messageId;
+    const round = message.round ?? 1;
+    const drained = await drainBillingEvents(drain);
+    const continued = drained.more && round < MAX_ROUNDS;
+    if (continued) {
+      await qstash().publishJSON({
+        url: jobUrl(JOB_PATHS.billingEvents, env.APP_URL),
+        body: { runId, round: round + 1 },
+        deduplicationId: `${JOB}.${runId}.round.${round + 1}`,
+      });
+    }
+    return { ok: true as const, result: { runId, round, ...drained, continued } };
+  });
+}
