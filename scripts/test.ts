@@ -148,9 +148,6 @@ async function main() {
   gate("typecheck", bin("tsc"), ["--noEmit"], base);
   gate("migrations match schema.prisma", bin("tsx"), ["scripts/db/migrate.ts", "check"], { ...base, DATABASE_URL: adminUrl });
 
-  const vitestOk = run("vitest (unit + integration)", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${join(out, "vitest.json")}`], base);
-  countReport("vitest", vitestOk, join(out, "vitest.json"), vitestCounts);
-
   // The app under e2e gets a database of its own, created and migrated like production's.
   const e2eDb = `vantflow_e2e_${Date.now()}_${process.pid}`;
   const e2eUrl = withDatabase(adminUrl, e2eDb);
@@ -158,7 +155,12 @@ async function main() {
   await deployMigrations(e2eUrl);
   const appEnv: NodeJS.ProcessEnv = { ...base, DATABASE_URL: e2eUrl };
 
+  // Built before vitest: the integration tests that run `next start` (webhook-server.int.test.ts)
+  // use this build rather than building one of their own.
   const built = gate("next build", bin("next"), ["build"], { ...appEnv, NODE_ENV: "production" });
+  const vitestOk = run("vitest (unit + integration)", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${join(out, "vitest.json")}`], base);
+  countReport("vitest", vitestOk, join(out, "vitest.json"), vitestCounts);
+
   if (!built) {
     totals.failed++;
     failures.push("e2e not run: the build failed");

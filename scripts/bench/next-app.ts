@@ -4,7 +4,7 @@
  * caller points the env at its database and stand-ins; `stop()` ends the server, `kill()` kills it.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { root } from "./lib";
 
@@ -23,9 +23,25 @@ async function waitUntilAnswers(url: string, timeoutMs: number) {
   throw new Error(`next start did not answer ${url} within ${timeoutMs} ms`);
 }
 
+/** Newest modification time (ms) of the files the build is made from. */
+function newestSource() {
+  const inputs = ["src", "public", "next.config.mjs", "package-lock.json", "tsconfig.json"].map((p) => join(root, p)).filter((p) => existsSync(p));
+  let newest = 0;
+  for (const input of inputs) {
+    const files = statSync(input).isDirectory() ? readdirSync(input, { recursive: true, encoding: "utf8" }).map((f) => join(input, f)) : [input];
+    for (const file of files) newest = Math.max(newest, statSync(file).mtimeMs);
+  }
+  return newest;
+}
+
+function needsBuild() {
+  const buildId = join(root, ".next/BUILD_ID");
+  return process.env.BENCH_BUILD === "1" || !existsSync(buildId) || statSync(buildId).mtimeMs < newestSource();
+}
+
 export async function startNextApp(opts: { port: number; env: Record<string, string> }) {
   const env = { ...process.env, ...opts.env, NODE_ENV: "production" as const, APP_URL: opts.env.APP_URL ?? `http://127.0.0.1:${opts.port}` };
-  if (process.env.BENCH_BUILD === "1" || !existsSync(join(root, ".next/BUILD_ID"))) {
+  if (needsBuild()) {
     console.log("[bench] building the app (next build)…");
     const build = spawnSync(next, ["build"], { cwd: root, env, stdio: "inherit" });
     if (build.status !== 0) throw new Error("next build failed");

@@ -11,7 +11,12 @@ import { makeUser } from "~/test/factories";
 import { deliver } from "~/test/stripe";
 
 // APP_URL is the public https://billing.vantflow.test; the route listens on 127.0.0.1 elsewhere.
-const app = await vi.hoisted(async () => (await import("~/test/qstash-app")).startQStashApp());
+// The drain here is the real, unrestricted one: it gets a database and a Stripe stand-in of its
+// own, so it never takes another file's waiting events (and syncs them against the wrong Stripe).
+const app = await vi.hoisted(async () => {
+  await (await import("~/test/isolated-billing")).startIsolatedBilling("drain");
+  return (await import("~/test/qstash-app")).startQStashApp();
+});
 const PATH = JOB_PATHS.billingEvents;
 app.serve(PATH, billingEventsJobRoute);
 afterAll(() => app.close());
