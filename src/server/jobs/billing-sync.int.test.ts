@@ -10,10 +10,17 @@ import { ORG_RETRIES } from "~/server/jobs/billing-sync-delivery";
 import { JOB_SCHEDULES, registerSchedules } from "~/server/jobs/schedules";
 import { billingSyncJobRoute } from "~/server/rest/jobs";
 import { makeUser } from "~/test/factories";
-import { injectStripeFault, prices, sdk } from "~/test/stripe";
 
-// APP_URL is the public https://billing.vantflow.test; the route listens on 127.0.0.1 elsewhere.
-const app = await vi.hoisted(async () => (await import("~/test/qstash-app")).startQStashApp());
+// The reconcile reads the whole Stripe account and every linked org: it gets a database and a
+// Stripe stand-in of its own, since the run's shared ones hold other files' orgs, linked to
+// customers of their own stand-ins (which would look missing here). APP_URL is the public
+// https://billing.vantflow.test; the route listens on 127.0.0.1 elsewhere.
+const { own, app } = await vi.hoisted(async () => {
+  const own = await (await import("~/test/isolated-billing")).startIsolatedBilling("billing_sync");
+  return { own, app: await (await import("~/test/qstash-app")).startQStashApp() };
+});
+const { sdk, prices } = own;
+const injectStripeFault = (fault: { method?: string; path: string; count?: number }) => own.standIn.control.addFault(fault);
 const PATH = "/api/jobs/billing-sync";
 app.serve(PATH, billingSyncJobRoute);
 afterAll(() => app.close());
