@@ -22,7 +22,13 @@ describe("databaseBusyReason", () => {
 
   it("pg-pool's acquire timeout and Prisma's transaction-start timeout are busy", () => {
     expect(databaseBusyReason(new Error("timeout exceeded when trying to connect"))).toBe("pool_timeout");
-    expect(databaseBusyReason(Object.assign(new Error("Transaction API error"), { name: "PrismaClientKnownRequestError", code: "P2028" }))).toBe("pool_timeout");
+    const p2028 = (message: string) => Object.assign(new Error(message), { name: "PrismaClientKnownRequestError", code: "P2028" });
+    expect(databaseBusyReason(p2028("Transaction API error: Unable to start a transaction in the given time."))).toBe("pool_timeout");
+  });
+
+  it("a transaction that outlived its own timeout is our bug (500), not a busy database", () => {
+    const closed = "Transaction API error: Transaction already closed: A commit cannot be executed on an expired transaction. The timeout for this transaction was 5000 ms, however 5012 ms passed since the start of the transaction.";
+    expect(databaseBusyReason(Object.assign(new Error(closed), { name: "PrismaClientKnownRequestError", code: "P2028" }))).toBeNull();
   });
 
   it("other database errors are not: a unique violation, a missing table, a plain error", () => {

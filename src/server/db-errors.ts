@@ -8,8 +8,13 @@ export type DatabaseBusyReason = "lock_timeout" | "statement_timeout" | "pool_ti
 
 const busyCodes: Record<string, DatabaseBusyReason> = { "55P03": "lock_timeout", "57014": "statement_timeout" };
 
-/** Prisma's own "could not get a connection / start a transaction in time" codes. */
-const prismaBusyCodes = new Set(["P2024", "P2028"]);
+/**
+ * Prisma's own "could not get a connection in time" (P2024) and "could not start a transaction in
+ * time" (P2028 with that message). P2028 also reports a transaction that ran past its own
+ * timeout ("Transaction already closed"): that is our bug, a 500, not a busy database.
+ */
+const isPrismaBusy = (code: unknown, message: string) =>
+  code === "P2024" || (code === "P2028" && message.includes("Unable to start a transaction"));
 
 /** pg-pool's error when no connection became free within `connectionTimeoutMillis`. */
 const POOL_TIMEOUT_MESSAGE = "timeout exceeded when trying to connect";
@@ -29,6 +34,6 @@ export function databaseBusyReason(error: unknown): DatabaseBusyReason | null {
   if (typeof sqlState === "string" && busyCodes[sqlState]) return busyCodes[sqlState];
   // Prisma also reports a statement or transaction it could not run in time in its message alone.
   for (const [code, reason] of Object.entries(busyCodes)) if (e.message.includes(`Code: \`${code}\``)) return reason;
-  if (typeof e.code === "string" && prismaBusyCodes.has(e.code)) return "pool_timeout";
+  if (isPrismaBusy(e.code, e.message)) return "pool_timeout";
   return null;
 }

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { env } from "~/env";
 import { db } from "~/server/clients/db";
 import { checkHealth } from "./check-health";
-import { createDbProbe, DB_PROBE_APPLICATION_NAME } from "./db-probe";
+import { createDbProbe } from "./db-probe";
 import { health } from "~/server/rest/health";
 
 const redisOk = () => Promise.resolve("PONG");
@@ -88,8 +88,17 @@ describe("GET /health", () => {
       expect(Date.now() - started).toBeLessThan(2000);
     });
 
+    it("shares one probe among concurrent checks, so a slow answer is not a queue of timeouts", async () => {
+      // Each answer takes 300 ms: ten queued on the one connection would take 3 s, past 1 s.
+      const probe = createDbProbe(env.DATABASE_URL, 1000, { applicationName: "vantflow-health-shared", query: "SELECT pg_sleep(0.3)" });
+      probes.push(probe);
+      const results = await Promise.all(Array.from({ length: 10 }, () => checkHealth({ pingDb: probe.ping, pingRedis: redisOk, timeoutMs: 2000 })));
+      expect(results.map((r) => r.body.db)).toEqual(Array(10).fill("ok"));
+    });
+
     it("when its connection was ended by the server, until it reconnects", async () => {
-      const probe = createDbProbe(env.DATABASE_URL, 1000);
+      // A name of its own: ending every "vantflow-health" session would hit other files' servers.
+      const probe = createDbProbe(env.DATABASE_URL, 1000, { applicationName: "vantflow-health-ended", freshMs: 0 });
       probes.push(probe);
       await probe.ping();
       // The server ends the probes' sessions (they carry their own application name).
@@ -98,7 +107,7 @@ describe("GET /health", () => {
       try {
         const { rows } = await admin.query<{ n: number }>(
           "SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1",
-          [DB_PROBE_APPLICATION_NAME],
+          ["vantflow-health-ended"],
         );
         expect(rows[0]!.n).toBeGreaterThanOrEqual(1);
       } finally {

@@ -12,11 +12,19 @@ import { env } from "~/env";
 /** How the probe's session shows in pg_stat_activity. */
 export const DB_PROBE_APPLICATION_NAME = "vantflow-health";
 
-export function createDbProbe(connectionString: string, timeoutMs: number) {
+/** A database that answered this recently is reported up without asking again. */
+const FRESH_MS = 1000;
+
+/**
+ * One probe at a time: concurrent health checks (the route is public) share the probe in flight
+ * instead of queueing on the single connection, where the later ones would time out and say
+ * "down" while the database is only busy; an answer younger than FRESH_MS is reused.
+ */
+export function createDbProbe(connectionString: string, timeoutMs: number, opts: { applicationName?: string; query?: string; freshMs?: number } = {}) {
   const pool = new pg.Pool({
     connectionString,
     max: 1,
-    application_name: DB_PROBE_APPLICATION_NAME,
+    application_name: opts.applicationName ?? DB_PROBE_APPLICATION_NAME,
     idleTimeoutMillis: 0,
     connectionTimeoutMillis: timeoutMs,
     query_timeout: timeoutMs,
@@ -26,9 +34,21 @@ export function createDbProbe(connectionString: string, timeoutMs: number) {
   });
   // An idle connection the server ended (restart, idle timeout) must not crash the process.
   pool.on("error", () => undefined);
+  let inFlight: Promise<void> | null = null;
+  let answeredAt = -Infinity;
+  const ask = async () => {
+    try {
+      await pool.query(opts.query ?? "SELECT 1");
+      answeredAt = performance.now();
+    } finally {
+      inFlight = null;
+    }
+  };
   return {
     ping: async () => {
-      await pool.query("SELECT 1");
+      if (performance.now() - answeredAt < (opts.freshMs ?? FRESH_MS)) return;
+      inFlight ??= ask();
+      await inFlight;
     },
     end: () => pool.end(),
   };
