@@ -211,4 +211,22 @@ describe("the daily reconcile by list calls", () => {
     expect(await db.billingReconcileItem.count({ where: { runId: lost.id } })).toBe(0);
     expect(await db.billingReconcileRun.findUniqueOrThrow({ where: { id: recent.id } })).toMatchObject({ status: "running" });
   });
+  it("a listing cursor whose object left the list between calls (its customer deleted) resumes, lists the rest and converges", async () => {
+    const runId = `stale-cursor-${Date.now()}`;
+    const first = await reconcileCall(runId, { from: START_POSITION, batchSize: 50, steps: 1 });
+    expect(first.next).toMatch(/^customers:cus_/);
+    const gone = first.next!.slice("customers:".length).split("@")[0]!;
+    const org = await db.organization.findFirstOrThrow({ where: { stripeCustomerId: gone } });
+    await sdk.customers.del(gone);
+    await syncStripeCustomer(gone); // its webhook: the run staged it before it went
+    let from = first.next;
+    while (from) from = (await reconcileCall(runId, { from, batchSize: 50, steps: 1 })).next;
+    const done = await db.billingReconcileRun.findUniqueOrThrow({ where: { id: runId } });
+    expect(done.status).toBe("done");
+    // Every customer still at Stripe was listed (none skipped by the resume), and the deleted one is unlinked.
+    const atStripe = await sdk.customers.list({ limit: 100 }).autoPagingToArray({ limit: 10_000 });
+    expect((done.counts as Record<string, number>).customers).toBeGreaterThanOrEqual(atStripe.length);
+    expect(await db.organization.findUniqueOrThrow({ where: { id: org.id } })).toMatchObject({ stripeCustomerId: null, lostStripeCustomerReason: "deleted" });
+    expect(await mirror()).toEqual(await perCustomerTruth());
+  });
 });
