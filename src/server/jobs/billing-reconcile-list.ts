@@ -63,6 +63,7 @@ function listPage(client: Stripe, run: BillingReconcileRun, phase: ListPhase, cu
 export async function listStep(client: Stripe, run: BillingReconcileRun): Promise<BillingReconcileRun> {
   const phase = run.phase as ListPhase;
   const cursor = parseCursor(run.cursor);
+  const listedAt = new Date();
   const page = await listPage(client, run, phase, cursor, false).catch((error: unknown) => {
     if (!cursor || !staleCursor(error)) throw error;
     return listPage(client, run, phase, cursor, true);
@@ -88,7 +89,12 @@ export async function listStep(client: Stripe, run: BillingReconcileRun): Promis
     // Moves on only from where this step started: a second call at the same place loses here.
     const moved = await tx.billingReconcileRun.updateMany({
       where: { id: run.id, phase: run.phase, cursor: run.cursor, status: "running" },
-      data: { ...next, counts: { ...counts, [phase]: (counts[phase] ?? 0) + data.length } },
+      data: {
+        ...next,
+        counts: { ...counts, [phase]: (counts[phase] ?? 0) + data.length },
+        // The next run's invoice window starts where this run's invoice listing began.
+        ...(phase === "invoices" && !run.cursor ? { invoicesListedAt: listedAt } : {}),
+      },
     });
     if (!moved.count) throw new AppError("CONFLICT", "Another call of this reconcile run moved it on.", { details: { reason: "reconcile_moved_on" } });
     return tx.billingReconcileRun.findUniqueOrThrow({ where: { id: run.id } });

@@ -111,9 +111,11 @@ describe("the daily reconcile by list calls", () => {
     await sdk.customers.update(failing.customer, { invoice_settings: { default_payment_method: payWith.id } });
     await sdk.invoices.pay(open.stripeInvoiceId, { payment_method: payWith.id });
     const earlier = await db.billingReconcileRun.findMany({ where: { status: "done" }, select: { id: true } });
-    await db.billingReconcileRun.updateMany({ where: { status: "done" }, data: { startedAt: new Date(Date.now() + 3 * 86_400_000) } });
+    const later = new Date(Date.now() + 3 * 86_400_000);
+    await db.billingReconcileRun.updateMany({ where: { status: "done" }, data: { startedAt: later, invoicesListedAt: later } });
     onTestFinished(async () => {
-      await db.billingReconcileRun.updateMany({ where: { id: { in: earlier.map((r) => r.id) } }, data: { startedAt: new Date(Date.now() - 86_400_000) } });
+      const back = new Date(Date.now() - 86_400_000);
+      await db.billingReconcileRun.updateMany({ where: { id: { in: earlier.map((r) => r.id) } }, data: { startedAt: back, invoicesListedAt: back } });
     });
     await sdk.customers.del(deleted!.customer);
 
@@ -200,16 +202,23 @@ describe("the daily reconcile by list calls", () => {
     expect(await db.subscription.findUniqueOrThrow({ where: { stripeSubscriptionId: sub.id } })).toMatchObject({ cancelAtPeriodEnd: true });
   });
 
-  it("a run whose chain was lost is marked failed and its staging removed when a new run starts", async () => {
+  it("a run whose chain was lost is marked failed, a recent one superseded, and their staging removed when a new run starts", async () => {
     const lost = await db.billingReconcileRun.create({
       data: { id: `lost-${Date.now()}`, ticket: 1n, phase: "subscriptions", startedAt: new Date(Date.now() - ABANDONED_AFTER_MS - 60_000) },
     });
     await db.billingReconcileItem.create({ data: { runId: lost.id, kind: "customer", stripeId: "cus_lost", stripeCustomerId: "cus_lost", payload: {} } });
     const recent = await db.billingReconcileRun.create({ data: { id: `recent-${Date.now()}`, ticket: 2n, phase: "customers" } });
+    await db.billingReconcileItem.create({ data: { runId: recent.id, kind: "customer", stripeId: "cus_recent", stripeCustomerId: "cus_recent", payload: {} } });
     await reconcileCall(`after-lost-${Date.now()}`, { from: START_POSITION, batchSize: 50, steps: 1 });
     expect(await db.billingReconcileRun.findUniqueOrThrow({ where: { id: lost.id } })).toMatchObject({ status: "failed" });
     expect(await db.billingReconcileItem.count({ where: { runId: lost.id } })).toBe(0);
-    expect(await db.billingReconcileRun.findUniqueOrThrow({ where: { id: recent.id } })).toMatchObject({ status: "running" });
+    // A recent run still running is not failed: it is superseded by the newer one, its chain stops
+    // at its next call without calling Stripe, and its staging goes.
+    expect(await db.billingReconcileRun.findUniqueOrThrow({ where: { id: recent.id } })).toMatchObject({ status: "superseded" });
+    expect(await db.billingReconcileItem.count({ where: { runId: recent.id } })).toBe(0);
+    control.resetRequests();
+    expect(await reconcileCall(recent.id, { from: START_POSITION, batchSize: 50 })).toMatchObject({ next: null, stale: true });
+    expect(control.counts().total).toBe(0);
   });
   it("a listing cursor whose object left the list between calls (its customer deleted) resumes, lists the rest and converges", async () => {
     const runId = `stale-cursor-${Date.now()}`;
