@@ -10,7 +10,7 @@ import type Stripe from "stripe";
 import { type BillingReconcileItem, type BillingReconcileRun } from "~/generated/prisma/client";
 import { unlinkLostCustomer } from "~/server/billing/customer-link";
 import { pendingChange } from "~/server/billing/pending-change";
-import { idOf } from "~/server/billing/stripe-values";
+import { idOf, orNull } from "~/server/billing/stripe-values";
 import { chargingCard, syncStripeCustomer, writeStripeState } from "~/server/billing/sync-stripe-customer";
 import { db } from "~/server/clients/db";
 import { AppError } from "~/server/errors";
@@ -21,8 +21,6 @@ export const MISSING_SHARE = 0.2;
 export const MISSING_MIN = 5;
 
 export type OrgFailure = { organizationId: string; error: string };
-
-const isMissing = (error: unknown) => (error as { code?: string }).code === "resource_missing";
 
 /**
  * Refuses to apply when a large share of linked customers is missing from customers.list: with
@@ -91,31 +89,27 @@ function cardsChanged(org: Org, staged: Staged, firstRun: boolean, withEvents: S
 
 /** A linked customer customers.list did not show: confirmed at Stripe before anything is unlinked. */
 async function applyUnlisted(client: Stripe, customerId: string) {
-  const customer = await client.customers.retrieve(customerId).catch((error: unknown) => {
-    if (isMissing(error)) return null;
-    throw error;
-  });
+  const customer = await orNull(client.customers.retrieve(customerId));
   if (!customer || customer.deleted) await unlinkLostCustomer(customerId, customer ? "deleted" : "missing");
   // Created after the listing read past it: the per-customer sync reads it whole.
   else await syncStripeCustomer(customerId);
 }
 
-async function applyOrg(client: Stripe, run: BillingReconcileRun, org: Org, staged: Staged, ctx: { storedOpen: string[]; withEvents: Set<string> }) {
+type ApplyContext = { storedOpen: string[]; withEvents: Set<string>; fullSync: Set<string> };
+
+async function applyOrg(client: Stripe, run: BillingReconcileRun, org: Org, staged: Staged, ctx: ApplyContext) {
   if (!staged.customer) return applyUnlisted(client, org.stripeCustomerId);
+  // The delta lists only recent invoices: an org never synced, or one that failed in the last run
+  // (its rows may lag by more than a window), is read whole by the per-customer sync instead.
+  if (run.invoicesSince && (org.stripeSyncTicket === null || ctx.fullSync.has(org.id))) return void (await syncStripeCustomer(org.stripeCustomerId));
   const listed = new Set(staged.invoices.map((i) => i.id));
-  // Stored as open, neither created in the window nor open any more at Stripe: paid, voided or
-  // uncollectible since. A few per run, each read on its own.
-  const moved = await Promise.all(
-    ctx.storedOpen
-      .filter((id) => !listed.has(id))
-      .map((id) =>
-        client.invoices.retrieve(id).catch((error: unknown) => {
-          if (isMissing(error)) return null;
-          throw error;
-        }),
-      ),
-  );
+  // Stored as open or uncollectible, neither created in the window nor open any more at Stripe:
+  // paid, voided or uncollectible since. A few per run, each read on its own; one Stripe no
+  // longer has is deleted.
+  const refetch = ctx.storedOpen.filter((id) => !listed.has(id));
+  const moved = await Promise.all(refetch.map((id) => orNull(client.invoices.retrieve(id))));
   const invoices: Stripe.Invoice[] = [...staged.invoices, ...moved.flatMap((i) => (i ? [i] : []))];
+  const gone = refetch.filter((_, i) => !moved[i]);
   const pending = await Promise.all(staged.subscriptions.map((sub) => pendingChange(client, sub)));
   const paymentMethods = cardsChanged(org, staged, run.invoicesSince === null, ctx.withEvents)
     ? await client.customers.listPaymentMethods(org.stripeCustomerId, { limit: 100 }).autoPagingToArray({ limit: 1_000 })
@@ -126,6 +120,7 @@ async function applyOrg(client: Stripe, run: BillingReconcileRun, org: Org, stag
     pending,
     invoiceScope: "listed",
     invoices,
+    window: { since: run.invoicesSince, until: run.invoicesListedAt, gone },
     paymentMethods,
     ...chargingCard(staged.customer, staged.subscriptions),
   });
@@ -148,6 +143,9 @@ export async function applyStep(client: Stripe, run: BillingReconcileRun, batchS
     take: batchSize,
     select: { id: true, stripeCustomerId: true, stripeSyncTicket: true, paymentMethods: { select: { stripePaymentMethodId: true, isDefault: true } } },
   })) as Org[];
+  // The orgs that failed in the last completed run before this one.
+  const previous = await db.billingReconcileRun.findFirst({ where: { status: "done", startedAt: { lt: run.startedAt } }, orderBy: { startedAt: "desc" }, select: { failedOrgIds: true } });
+  const fullSync = new Set(previous?.failedOrgIds ?? []);
   const failed: OrgFailure[] = [];
   let handled = 0;
   let skipped = 0;
@@ -157,7 +155,10 @@ export async function applyStep(client: Stripe, run: BillingReconcileRun, batchS
     const customerIds = todo.map((o) => o.stripeCustomerId);
     const [items, storedOpen, events] = await Promise.all([
       db.billingReconcileItem.findMany({ where: { runId: run.id, stripeCustomerId: { in: customerIds } } }),
-      db.invoiceRecord.findMany({ where: { organizationId: { in: todo.map((o) => o.id) }, status: "open" }, select: { organizationId: true, stripeInvoiceId: true } }),
+      db.invoiceRecord.findMany({
+        where: { organizationId: { in: todo.map((o) => o.id) }, status: { in: ["open", "uncollectible"] } },
+        select: { organizationId: true, stripeInvoiceId: true },
+      }),
       run.invoicesSince
         ? db.billingEvent.findMany({ where: { stripeCustomerId: { in: customerIds }, receivedAt: { gte: run.invoicesSince } }, distinct: ["stripeCustomerId"], select: { stripeCustomerId: true } })
         : [],
@@ -173,7 +174,7 @@ export async function applyStep(client: Stripe, run: BillingReconcileRun, batchS
       }
       try {
         const open = storedOpen.filter((i) => i.organizationId === org.id).map((i) => i.stripeInvoiceId);
-        await applyOrg(client, run, org, staged.get(org.stripeCustomerId) ?? { subscriptions: [], invoices: [] }, { storedOpen: open, withEvents });
+        await applyOrg(client, run, org, staged.get(org.stripeCustomerId) ?? { subscriptions: [], invoices: [] }, { storedOpen: open, withEvents, fullSync });
       } catch (error) {
         failed.push({ organizationId: org.id, error: error instanceof Error ? error.message : String(error) });
       }

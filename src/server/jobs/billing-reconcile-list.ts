@@ -46,8 +46,10 @@ function listPage(client: Stripe, run: BillingReconcileRun, phase: ListPhase, cu
       // Gives invoice_settings.default_payment_method, and which linked customers still exist.
       return client.customers.list(page);
     case "subscriptions":
-      // The schedule comes along: pendingChange reads the pending plan from it without a call.
-      return client.subscriptions.list({ ...page, status: "all", expand: ["data.schedule"] });
+      // The schedule comes along: pendingChange reads the pending plan from it without a call. So
+      // does the latest invoice (two levels; Stripe allows four): pastDueSince is its `created`,
+      // even when it is older than the invoice window.
+      return client.subscriptions.list({ ...page, status: "all", expand: ["data.schedule", "data.latest_invoice"] });
     case "invoices": {
       // A delta: only invoices created since the last completed run (minus a margin); all on the first run.
       const since = run.invoicesSince ? Math.floor(run.invoicesSince.getTime() / 1000) : null;
