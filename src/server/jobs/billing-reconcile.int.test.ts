@@ -152,12 +152,21 @@ describe("the daily reconcile by list calls", () => {
   });
 
   it("a run split over many calls (one step each) writes the same rows as one call", async () => {
+    // A customer whose subscriptions span list pages: its first is among the oldest (the last
+    // page), two more are the newest (the first page).
+    const multi = seeded.filter((s) => s.kind === "paying").at(-1)!;
+    for (let i = 0; i < 2; i++) await sdk.subscriptions.create({ customer: multi.customer, items: [{ price: PRO }] });
+    expect((await sdk.subscriptions.list({ limit: 100 }).autoPagingToArray({ limit: 10_000 })).length).toBeGreaterThan(PAGE);
+    await syncStripeCustomer(multi.customer);
     const before = await mirror();
+    expect(before.subscriptions.filter((s) => s.organizationId === multi.orgId)).toHaveLength(3);
     // The mirror of every linked org, wiped (an unlinked org's invoices stay as history, untouched).
     await db.subscription.deleteMany({});
     await db.invoiceRecord.deleteMany({ where: { organization: { stripeCustomerId: { not: null } } } });
     const split = await run({ batchSize: 7, steps: 1 });
     expect(split.calls).toBeGreaterThan(Math.ceil(N / 7));
+    // Right after the split run: the same rows as before the wipe.
+    expect(await mirror()).toEqual(before);
     // A time budget too small for a second step: one step per call, still to the end.
     const timed = await reconcileToEnd({ batchSize: 50, budgetMs: 1 });
     expect(timed.calls).toBeGreaterThanOrEqual(Math.ceil(N / PAGE) + 2 + Math.ceil(N / 50));
@@ -237,5 +246,23 @@ describe("the daily reconcile by list calls", () => {
     expect((done.counts as Record<string, number>).customers).toBeGreaterThanOrEqual(atStripe.length);
     expect(await db.organization.findUniqueOrThrow({ where: { id: org.id } })).toMatchObject({ stripeCustomerId: null, lostStripeCustomerReason: "deleted" });
     expect(await mirror()).toEqual(await perCustomerTruth());
+  });
+  it("an apply step stops at the deadline after any org (the cursor is the last org handled), and skips orgs already written at the run's ticket without calling Stripe", async () => {
+    const runId = `deadline-${Date.now()}`;
+    let call = await reconcileCall(runId, { from: START_POSITION, batchSize: 500, steps: 1 });
+    while (!call.next!.startsWith("apply:")) call = await reconcileCall(runId, { from: call.next, batchSize: 500, steps: 1 });
+    const linked = await db.organization.findMany({ where: { stripeCustomerId: { not: null } }, orderBy: { id: "asc" }, select: { id: true } });
+    // A 1 ms budget: one org, not the whole batch of 500.
+    call = await reconcileCall(runId, { from: call.next, batchSize: 500, budgetMs: 1 });
+    expect(call.next).toBe(`apply:${linked[0]!.id}`);
+    let row = await db.billingReconcileRun.findUniqueOrThrow({ where: { id: runId } });
+    expect(row.counts).toMatchObject({ applied: 1 });
+    // As if an earlier attempt of the next step wrote every other org before it crashed.
+    await db.organization.updateMany({ where: { id: { in: linked.slice(1).map((o) => o.id) } }, data: { stripeSyncTicket: row.ticket } });
+    control.resetRequests();
+    while (call.next) call = await reconcileCall(runId, { from: call.next, batchSize: 500 });
+    expect(control.counts().total).toBe(0);
+    row = await db.billingReconcileRun.findUniqueOrThrow({ where: { id: runId } });
+    expect(row).toMatchObject({ status: "done", counts: expect.objectContaining({ applied: 1, skipped: linked.length - 1 }) });
   });
 });
