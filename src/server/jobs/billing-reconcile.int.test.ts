@@ -7,7 +7,7 @@ const iso = await vi.hoisted(async () => (await import("~/test/isolated-billing"
 
 const { db } = await import("~/server/clients/db");
 const { syncStripeCustomer } = await import("~/server/billing/sync-stripe-customer");
-const { ABANDONED_AFTER_MS, reconcileCall, reconcileToEnd, START_POSITION } = await import("~/server/jobs/billing-reconcile");
+const { ABANDONED_AFTER_MS, INVOICE_WINDOW_MARGIN_MS, reconcileCall, reconcileToEnd, START_POSITION } = await import("~/server/jobs/billing-reconcile");
 const { MISSING_SHARE } = await import("~/server/jobs/billing-reconcile-apply");
 
 const sdk = iso.sdk;
@@ -264,5 +264,43 @@ describe("the daily reconcile by list calls", () => {
     expect(control.counts().total).toBe(0);
     row = await db.billingReconcileRun.findUniqueOrThrow({ where: { id: runId } });
     expect(row).toMatchObject({ status: "done", counts: expect.objectContaining({ applied: 1, skipped: linked.length - 1 }) });
+  });
+  it("outside the invoice window: a stored uncollectible invoice is read again, rows Stripe never had are deleted, a never-synced org is read whole", async () => {
+    // The window starts now: every seeded invoice is older.
+    const since = new Date();
+    const earlier = await db.billingReconcileRun.findMany({ where: { status: "done" }, select: { id: true, invoicesListedAt: true } });
+    await db.billingReconcileRun.updateMany({ where: { status: "done" }, data: { invoicesListedAt: new Date(since.getTime() + INVOICE_WINDOW_MARGIN_MS) } });
+    onTestFinished(async () => {
+      for (const r of earlier) await db.billingReconcileRun.update({ where: { id: r.id }, data: { invoicesListedAt: r.invoicesListedAt } });
+    });
+    const withPaid = await db.organization.findMany({
+      where: { stripeCustomerId: { not: null }, invoices: { some: { status: "paid" } }, subscriptions: { every: { status: "active" } } },
+      orderBy: { id: "asc" },
+      take: 3,
+      select: { id: true },
+    });
+    const [a, b, c] = withPaid.map((o) => o.id);
+    // a: a paid invoice stored as uncollectible (as if it was, then got paid with no event reaching us).
+    const paid = await db.invoiceRecord.findFirstOrThrow({ where: { organizationId: a!, status: "paid" } });
+    await db.invoiceRecord.update({ where: { id: paid.id }, data: { status: "uncollectible" } });
+    // b: two rows Stripe does not have: one created in the window, one open from long ago.
+    const template = await db.invoiceRecord.findFirstOrThrow({ where: { organizationId: b! } });
+    const { id: _id, createdAt: _c, updatedAt: _u, lines: _l, ...fields } = template;
+    const phantoms = [`in_phantom_recent_${Date.now()}`, `in_phantom_old_${Date.now()}`];
+    await db.invoiceRecord.create({ data: { ...fields, stripeInvoiceId: phantoms[0]!, stripeCreatedAt: new Date(), status: "paid" } });
+    await db.invoiceRecord.create({ data: { ...fields, stripeInvoiceId: phantoms[1]!, stripeCreatedAt: new Date("2020-01-01T00:00:00Z"), status: "open" } });
+    // c: never synced, its invoice rows not stored.
+    const cInvoices = await db.invoiceRecord.count({ where: { organizationId: c! } });
+    await db.invoiceRecord.deleteMany({ where: { organizationId: c! } });
+    await db.organization.update({ where: { id: c! }, data: { stripeSyncTicket: null } });
+
+    control.resetRequests();
+    const result = await run();
+    expect(result.failed).toEqual([]);
+    expect(await db.invoiceRecord.findUniqueOrThrow({ where: { id: paid.id } })).toMatchObject({ status: "paid" });
+    expect(await db.invoiceRecord.count({ where: { stripeInvoiceId: { in: phantoms } } })).toBe(0);
+    expect(await db.invoiceRecord.count({ where: { organizationId: c! } })).toBe(cInvoices);
+    expect(calls("GET /v1/customers/:id")).toBeGreaterThanOrEqual(1); // c, read whole
+    expect(await mirror()).toEqual(await perCustomerTruth());
   });
 });
