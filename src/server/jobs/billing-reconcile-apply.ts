@@ -3,8 +3,9 @@
  * writes each one's staged Stripe objects through the same writer as the per-customer sync
  * (writeStripeState), under the run's ticket, so a webhook sync that started reading after the
  * run did wins. Per customer it calls Stripe only for what the lists cannot give: the cards of a
- * customer that changed, a stored-open invoice no longer listed as open, and a linked customer
- * the list did not show.
+ * customer that changed, a stored open or uncollectible invoice no longer listed, a linked
+ * customer the list did not show, and the whole customer for an org never synced or that failed
+ * in the previous run.
  */
 import type Stripe from "stripe";
 import { type BillingReconcileItem, type BillingReconcileRun } from "~/generated/prisma/client";

@@ -303,4 +303,18 @@ describe("the daily reconcile by list calls", () => {
     expect(calls("GET /v1/customers/:id")).toBeGreaterThanOrEqual(1); // c, read whole
     expect(await mirror()).toEqual(await perCustomerTruth());
   });
+  it("orgs linked after the listing began are not counted as missing by the guard; they are read whole", async () => {
+    const runId = `linked-later-${Date.now()}`;
+    let call = await reconcileCall(runId, { from: START_POSITION, batchSize: 100, steps: 1 });
+    while (!call.next!.startsWith("apply:")) call = await reconcileCall(runId, { from: call.next, batchSize: 100, steps: 1 });
+    // More customers linked after the listing than the guard's share of all linked ones.
+    const linked = await db.organization.count({ where: { stripeCustomerId: { not: null } } });
+    const later = Math.ceil((linked * MISSING_SHARE) / (1 - MISSING_SHARE)) + 5;
+    const added: Seeded[] = [];
+    for (let i = 0; i < later; i += 10) added.push(...(await Promise.all(Array.from({ length: Math.min(10, later - i) }, (_, k) => seed(10_000 + i + k)))));
+    while (call.next) call = await reconcileCall(runId, { from: call.next, batchSize: 100 });
+    expect(await db.billingReconcileRun.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({ status: "done" });
+    expect(await db.organization.count({ where: { id: { in: added.map((a) => a.orgId) }, stripeCustomerId: null } })).toBe(0);
+    expect(await db.subscription.count({ where: { organizationId: { in: added.map((a) => a.orgId) } } })).toBe(added.filter((a) => a.kind !== "bare").length);
+  });
 });
