@@ -151,6 +151,8 @@ export async function applyStep(client: Stripe, run: BillingReconcileRun, batchS
   let handled = 0;
   let skipped = 0;
   for (let at = 0; at < orgs.length && (handled === 0 || Date.now() < deadline); at += LOAD_CHUNK) {
+    // Superseded or failed meanwhile (its staging is gone): stop; the write below then loses.
+    if ((await db.billingReconcileRun.findUnique({ where: { id: run.id }, select: { status: true } }))?.status !== "running") break;
     const chunk = orgs.slice(at, at + LOAD_CHUNK);
     const todo = chunk.filter((o) => o.stripeSyncTicket === null || o.stripeSyncTicket < run.ticket);
     const customerIds = todo.map((o) => o.stripeCustomerId);
