@@ -9,7 +9,8 @@ export function subscriptionRow(sub: Stripe.Subscription, invoices: Stripe.Invoi
   const item = sub.items.data[0];
   const price = item?.price;
   const known = price ? planForPrice(price) : null;
-  const latest = invoices.find((i) => i.id === idOf(sub.latest_invoice));
+  // Expanded by the reconcile's list (its invoice may be older than the listed window); else among the invoices read.
+  const latest = typeof sub.latest_invoice === "object" && sub.latest_invoice ? sub.latest_invoice : invoices.find((i) => i.id === idOf(sub.latest_invoice));
   const owing = sub.status === "past_due" || sub.status === "unpaid";
   return {
     stripeCustomerId: idOf(sub.customer)!,

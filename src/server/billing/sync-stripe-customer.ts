@@ -14,7 +14,7 @@ import { type Prisma } from "~/generated/prisma/client";
 import { organizationFor, unlinkLostCustomer, type LostReason } from "~/server/billing/customer-link";
 import { pendingChange, type PendingChange } from "~/server/billing/pending-change";
 import { invoiceRow, paymentMethodRow, subscriptionRow } from "~/server/billing/stripe-rows";
-import { at, idOf } from "~/server/billing/stripe-values";
+import { at, idOf, orNull } from "~/server/billing/stripe-values";
 import { isLive } from "~/server/billing/subscription-status";
 import { claimTrials, endRefusedTrials } from "~/server/billing/trial-claims";
 import { db } from "~/server/clients/db";
@@ -38,18 +38,22 @@ export interface StripeState {
   /**
    * "all": every invoice of the customer, so a stored one not among them is a phantom and goes.
    * "listed": only some (the reconcile's created-since window, open ones, refetched ones): they
-   * are upserted and no other invoice row is touched.
+   * are upserted, and only the stored ones `window` says are gone are deleted.
    */
   invoiceScope: "all" | "listed";
   invoices: Stripe.Invoice[];
+  /**
+   * With "listed": every invoice of the customer created in [since, until) was listed, so a stored
+   * one in that range not among `invoices` is gone at Stripe; `gone` are invoices Stripe answered
+   * resource_missing for.
+   */
+  window?: { since: Date | null; until: Date | null; gone: string[] };
   /** null: not read this time (the reconcile saw no change); the stored cards stay as they are. */
   paymentMethods: Stripe.PaymentMethod[] | null;
   /** The card that will be charged: the customer's default, else the one a live subscription carries. */
   defaultPm: string | null;
   customerDefaultPm: string | null;
 }
-
-const isMissing = (error: unknown) => (error as { code?: string }).code === "resource_missing";
 
 /** The card that will be charged, as the state and the reconcile's change check both need it. */
 export function chargingCard(customer: Stripe.Customer, subscriptions: Stripe.Subscription[]) {
@@ -88,6 +92,14 @@ async function applyState(tx: Prisma.TransactionClient, organizationId: string, 
   }
   if (state.invoiceScope === "all") {
     await tx.invoiceRecord.deleteMany({ where: { organizationId, stripeCustomerId: customerId, stripeInvoiceId: { notIn: stored.map((i) => i.id!) } } });
+  } else if (state.window) {
+    const { since, until, gone } = state.window;
+    if (since && until) {
+      await tx.invoiceRecord.deleteMany({
+        where: { organizationId, stripeCustomerId: customerId, stripeCreatedAt: { gte: since, lt: until }, stripeInvoiceId: { notIn: stored.map((i) => i.id!) } },
+      });
+    }
+    if (gone.length) await tx.invoiceRecord.deleteMany({ where: { organizationId, stripeInvoiceId: { in: gone } } });
   }
   if (paymentMethods) {
     await tx.paymentMethod.deleteMany({ where: { organizationId, stripePaymentMethodId: { notIn: paymentMethods.map((pm) => pm.id) } } });
@@ -168,10 +180,7 @@ export async function syncStripeCustomer(customerId: string, opts: { afterRefusa
   // The read's place in line, taken before reading Stripe: the write below lands only if no
   // sync that started reading later has landed already, so a slow read cannot overwrite a newer one.
   const ticket = await takeSyncTicket();
-  const customer = await client.customers.retrieve(customerId).catch((error: unknown) => {
-    if (isMissing(error)) return null;
-    throw error;
-  });
+  const customer = await orNull(client.customers.retrieve(customerId));
   if (!customer || customer.deleted) {
     const reason: LostReason = customer ? "deleted" : "missing";
     const lost = await unlinkLostCustomer(customerId, reason);

@@ -7,7 +7,7 @@ const iso = await vi.hoisted(async () => (await import("~/test/isolated-billing"
 
 const { db } = await import("~/server/clients/db");
 const { syncStripeCustomer } = await import("~/server/billing/sync-stripe-customer");
-const { ABANDONED_AFTER_MS, reconcileCall, reconcileToEnd, START_POSITION } = await import("~/server/jobs/billing-reconcile");
+const { ABANDONED_AFTER_MS, INVOICE_WINDOW_MARGIN_MS, reconcileCall, reconcileToEnd, START_POSITION } = await import("~/server/jobs/billing-reconcile");
 const { MISSING_SHARE } = await import("~/server/jobs/billing-reconcile-apply");
 
 const sdk = iso.sdk;
@@ -111,9 +111,11 @@ describe("the daily reconcile by list calls", () => {
     await sdk.customers.update(failing.customer, { invoice_settings: { default_payment_method: payWith.id } });
     await sdk.invoices.pay(open.stripeInvoiceId, { payment_method: payWith.id });
     const earlier = await db.billingReconcileRun.findMany({ where: { status: "done" }, select: { id: true } });
-    await db.billingReconcileRun.updateMany({ where: { status: "done" }, data: { startedAt: new Date(Date.now() + 3 * 86_400_000) } });
+    const later = new Date(Date.now() + 3 * 86_400_000);
+    await db.billingReconcileRun.updateMany({ where: { status: "done" }, data: { startedAt: later, invoicesListedAt: later } });
     onTestFinished(async () => {
-      await db.billingReconcileRun.updateMany({ where: { id: { in: earlier.map((r) => r.id) } }, data: { startedAt: new Date(Date.now() - 86_400_000) } });
+      const back = new Date(Date.now() - 86_400_000);
+      await db.billingReconcileRun.updateMany({ where: { id: { in: earlier.map((r) => r.id) } }, data: { startedAt: back, invoicesListedAt: back } });
     });
     await sdk.customers.del(deleted!.customer);
 
@@ -150,12 +152,21 @@ describe("the daily reconcile by list calls", () => {
   });
 
   it("a run split over many calls (one step each) writes the same rows as one call", async () => {
+    // A customer whose subscriptions span list pages: its first is among the oldest (the last
+    // page), two more are the newest (the first page).
+    const multi = seeded.filter((s) => s.kind === "paying").at(-1)!;
+    for (let i = 0; i < 2; i++) await sdk.subscriptions.create({ customer: multi.customer, items: [{ price: PRO }] });
+    expect((await sdk.subscriptions.list({ limit: 100 }).autoPagingToArray({ limit: 10_000 })).length).toBeGreaterThan(PAGE);
+    await syncStripeCustomer(multi.customer);
     const before = await mirror();
+    expect(before.subscriptions.filter((s) => s.organizationId === multi.orgId)).toHaveLength(3);
     // The mirror of every linked org, wiped (an unlinked org's invoices stay as history, untouched).
     await db.subscription.deleteMany({});
     await db.invoiceRecord.deleteMany({ where: { organization: { stripeCustomerId: { not: null } } } });
     const split = await run({ batchSize: 7, steps: 1 });
     expect(split.calls).toBeGreaterThan(Math.ceil(N / 7));
+    // Right after the split run: the same rows as before the wipe.
+    expect(await mirror()).toEqual(before);
     // A time budget too small for a second step: one step per call, still to the end.
     const timed = await reconcileToEnd({ batchSize: 50, budgetMs: 1 });
     expect(timed.calls).toBeGreaterThanOrEqual(Math.ceil(N / PAGE) + 2 + Math.ceil(N / 50));
@@ -200,15 +211,110 @@ describe("the daily reconcile by list calls", () => {
     expect(await db.subscription.findUniqueOrThrow({ where: { stripeSubscriptionId: sub.id } })).toMatchObject({ cancelAtPeriodEnd: true });
   });
 
-  it("a run whose chain was lost is marked failed and its staging removed when a new run starts", async () => {
+  it("a run whose chain was lost is marked failed, a recent one superseded, and their staging removed when a new run starts", async () => {
     const lost = await db.billingReconcileRun.create({
       data: { id: `lost-${Date.now()}`, ticket: 1n, phase: "subscriptions", startedAt: new Date(Date.now() - ABANDONED_AFTER_MS - 60_000) },
     });
     await db.billingReconcileItem.create({ data: { runId: lost.id, kind: "customer", stripeId: "cus_lost", stripeCustomerId: "cus_lost", payload: {} } });
     const recent = await db.billingReconcileRun.create({ data: { id: `recent-${Date.now()}`, ticket: 2n, phase: "customers" } });
+    await db.billingReconcileItem.create({ data: { runId: recent.id, kind: "customer", stripeId: "cus_recent", stripeCustomerId: "cus_recent", payload: {} } });
     await reconcileCall(`after-lost-${Date.now()}`, { from: START_POSITION, batchSize: 50, steps: 1 });
     expect(await db.billingReconcileRun.findUniqueOrThrow({ where: { id: lost.id } })).toMatchObject({ status: "failed" });
     expect(await db.billingReconcileItem.count({ where: { runId: lost.id } })).toBe(0);
-    expect(await db.billingReconcileRun.findUniqueOrThrow({ where: { id: recent.id } })).toMatchObject({ status: "running" });
+    // A recent run still running is not failed: it is superseded by the newer one, its chain stops
+    // at its next call without calling Stripe, and its staging goes.
+    expect(await db.billingReconcileRun.findUniqueOrThrow({ where: { id: recent.id } })).toMatchObject({ status: "superseded" });
+    expect(await db.billingReconcileItem.count({ where: { runId: recent.id } })).toBe(0);
+    control.resetRequests();
+    expect(await reconcileCall(recent.id, { from: START_POSITION, batchSize: 50 })).toMatchObject({ next: null, stale: true });
+    expect(control.counts().total).toBe(0);
+  });
+  it("a listing cursor whose object left the list between calls (its customer deleted) resumes, lists the rest and converges", async () => {
+    const runId = `stale-cursor-${Date.now()}`;
+    const first = await reconcileCall(runId, { from: START_POSITION, batchSize: 50, steps: 1 });
+    expect(first.next).toMatch(/^customers:cus_/);
+    const gone = first.next!.slice("customers:".length).split("@")[0]!;
+    const org = await db.organization.findFirstOrThrow({ where: { stripeCustomerId: gone } });
+    await sdk.customers.del(gone);
+    await syncStripeCustomer(gone); // its webhook: the run staged it before it went
+    let from = first.next;
+    while (from) from = (await reconcileCall(runId, { from, batchSize: 50, steps: 1 })).next;
+    const done = await db.billingReconcileRun.findUniqueOrThrow({ where: { id: runId } });
+    expect(done.status).toBe("done");
+    // Every customer still at Stripe was listed (none skipped by the resume), and the deleted one is unlinked.
+    const atStripe = await sdk.customers.list({ limit: 100 }).autoPagingToArray({ limit: 10_000 });
+    expect((done.counts as Record<string, number>).customers).toBeGreaterThanOrEqual(atStripe.length);
+    expect(await db.organization.findUniqueOrThrow({ where: { id: org.id } })).toMatchObject({ stripeCustomerId: null, lostStripeCustomerReason: "deleted" });
+    expect(await mirror()).toEqual(await perCustomerTruth());
+  });
+  it("an apply step stops at the deadline after any org (the cursor is the last org handled), and skips orgs already written at the run's ticket without calling Stripe", async () => {
+    const runId = `deadline-${Date.now()}`;
+    let call = await reconcileCall(runId, { from: START_POSITION, batchSize: 500, steps: 1 });
+    while (!call.next!.startsWith("apply:")) call = await reconcileCall(runId, { from: call.next, batchSize: 500, steps: 1 });
+    const linked = await db.organization.findMany({ where: { stripeCustomerId: { not: null } }, orderBy: { id: "asc" }, select: { id: true } });
+    // A 1 ms budget: one org, not the whole batch of 500.
+    call = await reconcileCall(runId, { from: call.next, batchSize: 500, budgetMs: 1 });
+    expect(call.next).toBe(`apply:${linked[0]!.id}`);
+    let row = await db.billingReconcileRun.findUniqueOrThrow({ where: { id: runId } });
+    expect(row.counts).toMatchObject({ applied: 1 });
+    // As if an earlier attempt of the next step wrote every other org before it crashed.
+    await db.organization.updateMany({ where: { id: { in: linked.slice(1).map((o) => o.id) } }, data: { stripeSyncTicket: row.ticket } });
+    control.resetRequests();
+    while (call.next) call = await reconcileCall(runId, { from: call.next, batchSize: 500 });
+    expect(control.counts().total).toBe(0);
+    row = await db.billingReconcileRun.findUniqueOrThrow({ where: { id: runId } });
+    expect(row).toMatchObject({ status: "done", counts: expect.objectContaining({ applied: 1, skipped: linked.length - 1 }) });
+  });
+  it("outside the invoice window: a stored uncollectible invoice is read again, rows Stripe never had are deleted, a never-synced org is read whole", async () => {
+    // The window starts now: every seeded invoice is older.
+    const since = new Date();
+    const earlier = await db.billingReconcileRun.findMany({ where: { status: "done" }, select: { id: true, invoicesListedAt: true } });
+    await db.billingReconcileRun.updateMany({ where: { status: "done" }, data: { invoicesListedAt: new Date(since.getTime() + INVOICE_WINDOW_MARGIN_MS) } });
+    onTestFinished(async () => {
+      for (const r of earlier) await db.billingReconcileRun.update({ where: { id: r.id }, data: { invoicesListedAt: r.invoicesListedAt } });
+    });
+    const withPaid = await db.organization.findMany({
+      where: { stripeCustomerId: { not: null }, invoices: { some: { status: "paid" } }, subscriptions: { every: { status: "active" } } },
+      orderBy: { id: "asc" },
+      take: 3,
+      select: { id: true },
+    });
+    const [a, b, c] = withPaid.map((o) => o.id);
+    // a: a paid invoice stored as uncollectible (as if it was, then got paid with no event reaching us).
+    const paid = await db.invoiceRecord.findFirstOrThrow({ where: { organizationId: a!, status: "paid" } });
+    await db.invoiceRecord.update({ where: { id: paid.id }, data: { status: "uncollectible" } });
+    // b: two rows Stripe does not have: one created in the window, one open from long ago.
+    const template = await db.invoiceRecord.findFirstOrThrow({ where: { organizationId: b! } });
+    const { id: _id, createdAt: _c, updatedAt: _u, lines: _l, ...fields } = template;
+    const phantoms = [`in_phantom_recent_${Date.now()}`, `in_phantom_old_${Date.now()}`];
+    await db.invoiceRecord.create({ data: { ...fields, stripeInvoiceId: phantoms[0]!, stripeCreatedAt: new Date(), status: "paid" } });
+    await db.invoiceRecord.create({ data: { ...fields, stripeInvoiceId: phantoms[1]!, stripeCreatedAt: new Date("2020-01-01T00:00:00Z"), status: "open" } });
+    // c: never synced, its invoice rows not stored.
+    const cInvoices = await db.invoiceRecord.count({ where: { organizationId: c! } });
+    await db.invoiceRecord.deleteMany({ where: { organizationId: c! } });
+    await db.organization.update({ where: { id: c! }, data: { stripeSyncTicket: null } });
+
+    control.resetRequests();
+    const result = await run();
+    expect(result.failed).toEqual([]);
+    expect(await db.invoiceRecord.findUniqueOrThrow({ where: { id: paid.id } })).toMatchObject({ status: "paid" });
+    expect(await db.invoiceRecord.count({ where: { stripeInvoiceId: { in: phantoms } } })).toBe(0);
+    expect(await db.invoiceRecord.count({ where: { organizationId: c! } })).toBe(cInvoices);
+    expect(calls("GET /v1/customers/:id")).toBeGreaterThanOrEqual(1); // c, read whole
+    expect(await mirror()).toEqual(await perCustomerTruth());
+  });
+  it("orgs linked after the listing began are not counted as missing by the guard; they are read whole", async () => {
+    const runId = `linked-later-${Date.now()}`;
+    let call = await reconcileCall(runId, { from: START_POSITION, batchSize: 100, steps: 1 });
+    while (!call.next!.startsWith("apply:")) call = await reconcileCall(runId, { from: call.next, batchSize: 100, steps: 1 });
+    // More customers linked after the listing than the guard's share of all linked ones.
+    const linked = await db.organization.count({ where: { stripeCustomerId: { not: null } } });
+    const later = Math.ceil((linked * MISSING_SHARE) / (1 - MISSING_SHARE)) + 5;
+    const added: Seeded[] = [];
+    for (let i = 0; i < later; i += 10) added.push(...(await Promise.all(Array.from({ length: Math.min(10, later - i) }, (_, k) => seed(10_000 + i + k)))));
+    while (call.next) call = await reconcileCall(runId, { from: call.next, batchSize: 100 });
+    expect(await db.billingReconcileRun.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({ status: "done" });
+    expect(await db.organization.count({ where: { id: { in: added.map((a) => a.orgId) }, stripeCustomerId: null } })).toBe(0);
+    expect(await db.subscription.count({ where: { organizationId: { in: added.map((a) => a.orgId) } } })).toBe(added.filter((a) => a.kind !== "bare").length);
   });
 });

@@ -17,7 +17,7 @@ import { applyStep, guardMissingCustomers, type OrgFailure } from "~/server/jobs
 import { LIST_PHASES, listStep } from "~/server/jobs/billing-reconcile-list";
 import { logger } from "~/server/logger";
 
-/** Invoices listed by `created` reach back this far before the last completed run began (clock skew, slow runs). */
+/** Invoices listed by `created` reach back this far before the last completed run began listing them (clock skew, slow runs). */
 export const INVOICE_WINDOW_MARGIN_MS = 6 * 3600_000;
 /** A run still "running" this long after it began lost its chain (QStash gave up): its staging goes. */
 export const ABANDONED_AFTER_MS = 2 * 86_400_000;
@@ -41,13 +41,17 @@ export interface CallResult {
   /** Where the next call goes on; null once the run is done. */
   next: string | null;
   failed: OrgFailure[];
-  /** True when the run was already past `from` (a repeated or late delivery): nothing was done. */
+  /** Every org that failed in the run so far, as saved with its cursor: what retries are published from. */
+  failedOrgIds: string[];
+  /** True when the run was already past `from` (a repeated or late delivery), or superseded: nothing was done. */
   stale: boolean;
 }
 
 /**
  * The run, created on its first call. The ticket is taken before anything is read from Stripe,
- * so a webhook sync that lands while the run reads wins over what the run read.
+ * so a webhook sync that lands while the run reads wins over what the run read. Older runs still
+ * running are superseded (their staging goes): their chains stop at their next call, so two runs
+ * never apply at once. By ticket, so of two runs opening together only the later one goes on.
  */
 async function openRun(runId: string) {
   const existing = await db.billingReconcileRun.findUnique({ where: { id: runId } });
@@ -56,9 +60,15 @@ async function openRun(runId: string) {
   await db.billingReconcileItem.deleteMany({ where: { run: abandoned } });
   await db.billingReconcileRun.updateMany({ where: abandoned, data: { status: "failed", error: "abandoned: no call continued it", finishedAt: new Date() } });
   const ticket = await takeSyncTicket();
-  const previous = await db.billingReconcileRun.findFirst({ where: { status: "done" }, orderBy: { startedAt: "desc" }, select: { startedAt: true } });
-  const invoicesSince = previous ? new Date(previous.startedAt.getTime() - INVOICE_WINDOW_MARGIN_MS) : null;
-  return db.billingReconcileRun.upsert({ where: { id: runId }, create: { id: runId, ticket, invoicesSince, phase: "customers" }, update: {} });
+  const previous = await db.billingReconcileRun.findFirst({ where: { status: "done" }, orderBy: { startedAt: "desc" }, select: { startedAt: true, invoicesListedAt: true } });
+  // From when the previous run listed invoices, not when it began: its listing may have come hours later.
+  const since = previous ? (previous.invoicesListedAt ?? previous.startedAt) : null;
+  const invoicesSince = since ? new Date(since.getTime() - INVOICE_WINDOW_MARGIN_MS) : null;
+  const run = await db.billingReconcileRun.upsert({ where: { id: runId }, create: { id: runId, ticket, invoicesSince, phase: "customers" }, update: {} });
+  const older = { status: "running", id: { not: run.id }, ticket: { lt: run.ticket } };
+  await db.billingReconcileItem.deleteMany({ where: { run: older } });
+  await db.billingReconcileRun.updateMany({ where: older, data: { status: "superseded", error: `superseded by run ${run.id}`, finishedAt: new Date() } });
+  return run;
 }
 
 async function finishRun(run: BillingReconcileRun) {
@@ -75,8 +85,10 @@ export async function reconcileCall(runId: string, opts: CallOptions): Promise<C
   const client = stripe();
   let run = await openRun(runId);
   if (run.status === "failed") throw new AppError("INTERNAL", run.error ?? "This reconcile run failed.", { details: { reason: "reconcile_failed" } });
-  if (run.status === "done") return { runId, next: null, failed: [], stale: (opts.from ?? START_POSITION) !== positionOf(run) };
-  if ((opts.from ?? START_POSITION) !== positionOf(run)) return { runId, next: positionOf(run), failed: [], stale: true };
+  const saved = run.failedOrgIds;
+  if (run.status === "superseded") return { runId, next: null, failed: [], failedOrgIds: saved, stale: true };
+  if (run.status === "done") return { runId, next: null, failed: [], failedOrgIds: saved, stale: (opts.from ?? START_POSITION) !== positionOf(run) };
+  if ((opts.from ?? START_POSITION) !== positionOf(run)) return { runId, next: positionOf(run), failed: [], failedOrgIds: saved, stale: true };
 
   const deadline = Date.now() + (opts.budgetMs ?? env.BILLING_RECONCILE_CALL_BUDGET_MS);
   const failed: OrgFailure[] = [];
@@ -87,13 +99,13 @@ export async function reconcileCall(runId: string, opts: CallOptions): Promise<C
       continue;
     }
     if (run.cursor === null) await guardMissingCustomers(run);
-    const applied = await applyStep(client, run, opts.batchSize);
+    const applied = await applyStep(client, run, opts.batchSize, deadline);
     run = applied.run;
     failed.push(...applied.failed);
   }
   if (failed.length) logger.warn("billing reconcile: some organizations failed; they will be retried", { runId, failed });
   if (run.phase === "done") await finishRun(run);
-  return { runId, next: run.phase === "done" ? null : positionOf(run), failed, stale: false };
+  return { runId, next: run.phase === "done" ? null : positionOf(run), failed, failedOrgIds: run.failedOrgIds, stale: false };
 }
 
 /** A whole run in this process, call after call (the CLI, tests, the benchmark). */

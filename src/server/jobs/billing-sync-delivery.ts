@@ -2,7 +2,9 @@
  * The billing sync as QStash drives it. A delivery without a run id starts a reconcile run (the
  * daily schedule's body is `{}`), whose id is that delivery's message id. Each delivery works on
  * the run until its budget is spent, enqueues the next call at the run's new position (the
- * chain), and hands the orgs that failed to a retry message. Every follow-up carries the run id
+ * chain), and hands the orgs that failed (as saved with the run, so a call that crashed after
+ * saving them loses none) to retry messages of at most MAX_BATCH_SIZE orgs each, one deduplication
+ * id per slice of that list. Every follow-up carries the run id
  * and is published under a deduplication id made of the run and the position, so however often a
  * delivery runs (QStash delivers at least once; a crash makes it retry), each follow-up is
  * enqueued once: one chain per run. A delivery whose position the run has left (it ran before)
@@ -45,19 +47,27 @@ function enqueue(body: BatchMessage | RetryMessage, deduplicationId: string, ret
   return qstash().publishJSON({ url: jobUrl(JOB_PATHS.billingSync, env.APP_URL), body, deduplicationId, ...retry });
 }
 
+/**
+ * Retry messages for the run's saved failures, in slices of MAX_BATCH_SIZE by position in the
+ * saved list (it only grows). A slice published again with the same ids is dropped by QStash; a
+ * last slice that has grown since is a new message, and its earlier orgs are synced once more (a
+ * sync is idempotent).
+ */
+async function enqueueRetries(runId: string, organizationIds: string[]) {
+  for (let from = 0; from < organizationIds.length; from += MAX_BATCH_SIZE) {
+    const slice = organizationIds.slice(from, from + MAX_BATCH_SIZE);
+    await enqueue({ runId, organizationIds: slice }, `${JOB}.${runId}.retry.${from}-${from + slice.length}`, { retries: ORG_RETRIES, retryDelay: ORG_RETRY_DELAY });
+  }
+}
+
 async function runBatch(message: BatchMessage, messageId: string) {
   const runId = message.runId ?? messageId;
   const call = await reconcileCall(runId, { from: message.cursor, batchSize: message.batchSize, steps: message.steps });
   if (call.next) {
     await enqueue({ runId, cursor: call.next, batchSize: message.batchSize, steps: message.steps }, `${JOB}.${runId}.batch.${call.next}`);
   }
+  await enqueueRetries(runId, call.failedOrgIds);
   const failed = call.failed.map((f) => f.organizationId);
-  if (failed.length) {
-    await enqueue({ runId, organizationIds: failed }, `${JOB}.${runId}.retry.${message.cursor ?? "start"}`, {
-      retries: ORG_RETRIES,
-      retryDelay: ORG_RETRY_DELAY,
-    });
-  }
   return { ok: true as const, result: { runId, failed, nextCursor: call.next, stale: call.stale } };
 }
 

@@ -237,4 +237,20 @@ describe("POST /api/jobs/billing-sync, called by QStash at APP_URL", () => {
       destination: "https://billing.example.test/api/jobs/billing-sync",
     });
   });
+  it("publishes the failures saved with a run (even by a call that crashed before publishing) as retries of at most 500 orgs, once", async () => {
+    // 1,200 failures saved with a run whose last call never published them.
+    const failedOrgIds = Array.from({ length: 1_200 }, (_, i) => `org_saved_failure_${i}`);
+    const runId = `saved-failures-${Date.now()}`;
+    await db.billingReconcileRun.create({ data: { id: runId, ticket: 1n, phase: "done", status: "done", failedOrgIds } });
+    const published = watchPublished();
+    for (let i = 0; i < 2; i++) {
+      // A late delivery of the run (and a repeat of it): it only publishes what the run saved.
+      await app.client.publishJSON({ url: publicUrl(), body: { runId, cursor: "apply:" } });
+      await app.standIn.settle();
+    }
+    const retries = published().filter((m) => bodyOf(m).organizationIds);
+    expect(retries.map((m) => (bodyOf(m).organizationIds as string[]).length)).toEqual([500, 500, 200]);
+    expect(retries.flatMap((m) => bodyOf(m).organizationIds as string[])).toEqual(failedOrgIds);
+    for (const m of retries) expect(m.state).not.toBe("FAILED");
+  });
 });

@@ -1,3 +1,6 @@
 import { billingSyncJobRoute } from "~/server/rest/jobs";
 
 export const POST = billingSyncJobRoute;
+
+/** Seconds a platform (Vercel) lets one call of this job run: the longest QStash-driven jobs need all of it. */
+export const maxDuration = 300;
