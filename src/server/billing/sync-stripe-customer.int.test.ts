@@ -1,10 +1,13 @@
+import pg from "pg";
 import { describe, expect, it } from "vitest";
+import { env } from "~/env";
 import { getEntitlements } from "~/server/billing/entitlements";
 import { ensureStripeCustomer } from "~/server/billing/stripe-customer";
 import { db } from "~/server/clients/db";
 import { customerOf, makeOwner, subscribe } from "~/test/billing";
 import { makeUser } from "~/test/factories";
 import { deliver, eventsFor, freshCardNumber, prices, sdk } from "~/test/stripe";
+import { syncStripeCustomer } from "~/server/billing/sync-stripe-customer";
 
 /** A card of the customer's own, attached at Stripe directly (not through the app). */
 async function attachCard(customer: string) {
@@ -107,5 +110,25 @@ describe("the convergent sync", () => {
     const rows = await db.billingEvent.findMany({ where: { stripeCustomerId: customer.id } });
     expect(rows.map((r) => r.status).filter((s) => s === "IGNORED")).toEqual([]);
     expect(await customerOf(organization.id)).toBe(customer.id);
+  });
+
+  it("waits for another write to the org longer than the pool's lock_timeout, then lands", { timeout: 30_000 }, async () => {
+    const o = await makeOwner();
+    await subscribe(o);
+    const customer = await customerOf(o.orgId);
+    // Another sync's long write: the org row locked for longer than the pool lets a statement wait.
+    const holder = new pg.Client({ connectionString: env.DATABASE_URL });
+    await holder.connect();
+    try {
+      await holder.query("BEGIN");
+      await holder.query(`UPDATE "Organization" SET "name" = "name" WHERE "id" = $1`, [o.orgId]);
+      const release = setTimeout(() => void holder.query("COMMIT"), env.DATABASE_LOCK_TIMEOUT_MS + 1500);
+      const started = Date.now();
+      await expect(syncStripeCustomer(customer)).resolves.toMatchObject({ status: "synced", organizationId: o.orgId });
+      expect(Date.now() - started).toBeGreaterThan(env.DATABASE_LOCK_TIMEOUT_MS);
+      clearTimeout(release);
+    } finally {
+      await holder.end();
+    }
   });
 });

@@ -134,6 +134,9 @@ export async function takeSyncTicket(): Promise<bigint> {
   return row!.ticket;
 }
 
+/** How long a sync's write waits for another sync's write to the same org (inside its 30 s transaction). */
+const SYNC_ROW_WAIT_MS = 20_000;
+
 /**
  * The write half of every sync: under the org row, and only if no sync that started reading
  * later (a higher ticket) has landed, writes the state, records drift and trial claims; then
@@ -144,6 +147,9 @@ export async function writeStripeState(organizationId: string, ticket: bigint, s
   const { customerId } = state;
   const applied = await db.$transaction(
     async (tx) => {
+      // Waiting for this row is the design (the ticket compare below), and another sync's write
+      // may hold it longer than the pool's short lock_timeout: this wait has a bound of its own.
+      await tx.$executeRawUnsafe(`SET LOCAL lock_timeout = '${SYNC_ROW_WAIT_MS}ms'`);
       // Also the per-org write lock: a concurrent sync waits here for this row, then compares
       // tickets. An org that has meanwhile lost this customer is not written either.
       const current = await tx.$executeRaw`

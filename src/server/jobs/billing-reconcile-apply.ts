@@ -15,6 +15,7 @@ import { idOf, orNull } from "~/server/billing/stripe-values";
 import { chargingCard, syncStripeCustomer, writeStripeState } from "~/server/billing/sync-stripe-customer";
 import { db } from "~/server/clients/db";
 import { AppError } from "~/server/errors";
+import { deleteStagedItems } from "~/server/jobs/billing-reconcile-staging";
 import { logger } from "~/server/logger";
 
 /** More linked customers than this share (and than MISSING_MIN) absent from customers.list looks like a wrong key or account. */
@@ -43,10 +44,8 @@ export async function guardMissingCustomers(run: BillingReconcileRun) {
   if (!all && (missing <= MISSING_MIN || missing <= linked * MISSING_SHARE)) return;
   const message = `${missing} of ${linked} linked Stripe customers are missing from the account's customer list: wrong API key or account? Nothing was unlinked.`;
   logger.error("billing reconcile: too many linked customers missing at Stripe; run stopped", { runId: run.id, linked, missing });
-  await db.$transaction([
-    db.billingReconcileRun.update({ where: { id: run.id }, data: { status: "failed", error: message, finishedAt: new Date() } }),
-    db.billingReconcileItem.deleteMany({ where: { runId: run.id } }),
-  ]);
+  await db.billingReconcileRun.update({ where: { id: run.id }, data: { status: "failed", error: message, finishedAt: new Date() } });
+  await deleteStagedItems({ id: run.id });
   throw new AppError("INTERNAL", message, { details: { reason: "customers_missing", linked, missing } });
 }
 

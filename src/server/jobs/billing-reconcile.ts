@@ -15,6 +15,7 @@ import { stripe } from "~/server/clients/stripe";
 import { AppError } from "~/server/errors";
 import { applyStep, guardMissingCustomers, type OrgFailure } from "~/server/jobs/billing-reconcile-apply";
 import { LIST_PHASES, listStep } from "~/server/jobs/billing-reconcile-list";
+import { deleteStagedItems } from "~/server/jobs/billing-reconcile-staging";
 import { logger } from "~/server/logger";
 
 /** Invoices listed by `created` reach back this far before the last completed run began listing them (clock skew, slow runs). */
@@ -57,8 +58,9 @@ async function openRun(runId: string) {
   const existing = await db.billingReconcileRun.findUnique({ where: { id: runId } });
   if (existing) return existing;
   const abandoned = { status: "running", startedAt: { lt: new Date(Date.now() - ABANDONED_AFTER_MS) } };
-  await db.billingReconcileItem.deleteMany({ where: { run: abandoned } });
-  await db.billingReconcileRun.updateMany({ where: abandoned, data: { status: "failed", error: "abandoned: no call continued it", finishedAt: new Date() } });
+  const abandonedIds = (await db.billingReconcileRun.findMany({ where: abandoned, select: { id: true } })).map((r) => r.id);
+  await db.billingReconcileRun.updateMany({ where: { id: { in: abandonedIds } }, data: { status: "failed", error: "abandoned: no call continued it", finishedAt: new Date() } });
+  await deleteStagedItems({ id: { in: abandonedIds } });
   const ticket = await takeSyncTicket();
   const previous = await db.billingReconcileRun.findFirst({ where: { status: "done" }, orderBy: { startedAt: "desc" }, select: { startedAt: true, invoicesListedAt: true } });
   // From when the previous run listed invoices, not when it began: its listing may have come hours later.
@@ -66,16 +68,17 @@ async function openRun(runId: string) {
   const invoicesSince = since ? new Date(since.getTime() - INVOICE_WINDOW_MARGIN_MS) : null;
   const run = await db.billingReconcileRun.upsert({ where: { id: runId }, create: { id: runId, ticket, invoicesSince, phase: "customers" }, update: {} });
   const older = { status: "running", id: { not: run.id }, ticket: { lt: run.ticket } };
-  await db.billingReconcileItem.deleteMany({ where: { run: older } });
-  await db.billingReconcileRun.updateMany({ where: older, data: { status: "superseded", error: `superseded by run ${run.id}`, finishedAt: new Date() } });
+  const olderIds = (await db.billingReconcileRun.findMany({ where: older, select: { id: true } })).map((r) => r.id);
+  // Superseded first, so their chains stop applying before their staging goes.
+  await db.billingReconcileRun.updateMany({ where: { id: { in: olderIds }, status: "running" }, data: { status: "superseded", error: `superseded by run ${run.id}`, finishedAt: new Date() } });
+  await deleteStagedItems({ id: { in: olderIds } });
   return run;
 }
 
 async function finishRun(run: BillingReconcileRun) {
-  const [, finished] = await db.$transaction([
-    db.billingReconcileItem.deleteMany({ where: { runId: run.id } }),
-    db.billingReconcileRun.update({ where: { id: run.id }, data: { status: "done", finishedAt: new Date() } }),
-  ]);
+  // Emptied before the run is marked done: a crash in between leaves it to the repeated call.
+  await deleteStagedItems({ id: run.id });
+  const finished = await db.billingReconcileRun.update({ where: { id: run.id }, data: { status: "done", finishedAt: new Date() } });
   logger.info("billing reconcile: run done", { runId: run.id, counts: finished.counts });
   return finished;
 }
