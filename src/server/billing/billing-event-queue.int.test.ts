@@ -9,7 +9,8 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 // A debounce long enough that a burst of deliveries lands within one window.
 const own = await vi.hoisted(async () => (await import("~/test/private-stripe")).startPrivateStripe({ debounceMs: 3000 }));
 
-const { MAX_ATTEMPTS, processCustomer, processCustomerOnce } = await import("~/server/billing/billing-event-queue");
+const { AFTER_RESPONSE_QUEUE_PER_SLOT, MAX_ATTEMPTS, processAfterDebounce, processCustomer, processCustomerOnce } = await import("~/server/billing/billing-event-queue");
+const { env } = await import("~/env");
 const { syncStripeCustomer } = await import("~/server/billing/sync-stripe-customer");
 const { drainBillingEvents } = await import("~/server/jobs/billing-events");
 const { db } = await import("~/server/clients/db");
@@ -117,6 +118,37 @@ describe("webhook intake and per-customer coalescing", () => {
     const result = await deliver(customerEvent(stranger.id));
     expect(result).toMatchObject({ status: 200, body: { received: true, status: "queued" } });
     expect((await rowsOf(stranger.id))[0]).toMatchObject({ status: "IGNORED", organizationId: null, attempts: 1 });
+  });
+});
+
+describe("processing after responses, process-wide", () => {
+  it("a burst over many customers syncs at most BILLING_EVENT_CONCURRENCY at once; past the bounded wait, customers are left to the drain", { timeout: 60_000 }, async () => {
+    const limit = env.BILLING_EVENT_CONCURRENCY;
+    const capacity = limit + limit * AFTER_RESPONSE_QUEUE_PER_SLOT;
+    const customers = Array.from({ length: capacity + 12 }, (_, i) => `cus_burst_${Date.now()}_${i}`);
+    await Promise.all(customers.map((c) => deliver(customerEvent(c), { runAfter: false })));
+    let inFlight = 0;
+    let most = 0;
+    const synced = new Set<string>();
+    const tracked = async (id: string) => {
+      most = Math.max(most, ++inFlight);
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        synced.add(id);
+        return { status: "unknown_customer" as const };
+      } finally {
+        inFlight--;
+      }
+    };
+    // Every delivery's after-response task at once, as a burst of webhooks makes them.
+    await Promise.all(customers.map((c) => processAfterDebounce(c, { sync: tracked })));
+    expect(most).toBe(limit);
+    expect(synced.size).toBe(capacity);
+    const left = customers.filter((c) => !synced.has(c));
+    expect(await db.billingEvent.count({ where: { stripeCustomerId: { in: left }, status: "RECEIVED" } })).toBe(12);
+    // The drain takes what the after-response runs had to leave.
+    await drainBillingEvents({ budgetMs: 10_000, only: left, sync: tracked });
+    expect(synced.size).toBe(customers.length);
   });
 });
 

@@ -16,6 +16,7 @@ import { env } from "~/env";
 import { type SyncResult, syncStripeCustomer } from "~/server/billing/sync-stripe-customer";
 import { db } from "~/server/clients/db";
 import { logger } from "~/server/logger";
+import { Slots } from "~/server/slots";
 
 /** How long a claim holds a customer's events; longer than a sync takes against a slow Stripe. */
 export const LEASE_SECONDS = 180;
@@ -134,6 +135,14 @@ export async function processCustomer(customerId: string, opts: { sync?: Sync; d
   return outcomes;
 }
 
+/**
+ * Runs after responses processing at once in this process: BILLING_EVENT_CONCURRENCY; up to
+ * AFTER_RESPONSE_QUEUE_PER_SLOT × that many more wait for a slot, and a run past that is skipped
+ * (its events stay pending for the drain, which works through them a few at a time).
+ */
+export const AFTER_RESPONSE_QUEUE_PER_SLOT = 16;
+const afterResponseSlots = new Slots(() => env.BILLING_EVENT_CONCURRENCY, () => env.BILLING_EVENT_CONCURRENCY * AFTER_RESPONSE_QUEUE_PER_SLOT);
+
 /** Customers this process has a debounce timer for; every task of one customer shares one run. */
 const scheduled = new Map<string, { timer: NodeJS.Timeout; firstAt: number; run: Promise<ProcessOutcome[]>; fire: () => void }>();
 
@@ -152,11 +161,19 @@ export function processAfterDebounce(customerId: string, opts: { sync?: Sync } =
     let fire!: () => void;
     const run = new Promise<void>((resolve) => (fire = resolve)).then(async () => {
       scheduled.delete(customerId);
+      // A burst over many customers must not claim and sync them all at once (pool, Stripe's rate limit).
+      const slot = await afterResponseSlots.acquire();
+      if (!slot) {
+        logger.warn("billing events: too many runs after responses; the drain takes this customer", { customerId });
+        return [];
+      }
       try {
         return await processCustomer(customerId, opts);
       } catch (error) {
         logger.error("billing events: processing after the response failed; the drain will retry", { customerId, error });
         return [];
+      } finally {
+        slot();
       }
     });
     entry = { timer: undefined as unknown as NodeJS.Timeout, firstAt: Date.now(), run, fire };
