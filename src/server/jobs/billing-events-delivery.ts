@@ -14,7 +14,7 @@ import { z } from "zod";
 import { env } from "~/env";
 import { qstash } from "~/server/clients/qstash";
 import { drainBillingEvents } from "~/server/jobs/billing-events";
-import { type QStashDelivery, runDeliveryOnce } from "~/server/jobs/job-delivery";
+import { type JobOutcome, type QStashDelivery, runDeliveryOnce } from "~/server/jobs/job-delivery";
 import { releaseLease, takeLease } from "~/server/jobs/job-lease";
 import { JOB_PATHS, jobUrl } from "~/server/jobs/job-routes";
 
@@ -32,7 +32,8 @@ export const billingEventsMessage = z.strictObject({ runId: id.optional(), round
 export function handleBillingEventsDelivery(delivery: QStashDelivery, drain: { budgetMs?: number } = {}) {
   // Parsed before anything is recorded: a body that does not fit is a 400 with nothing written.
   const message = billingEventsMessage.parse(delivery.body);
-  return runDeliveryOnce(JOB, delivery.messageId, async () => {
+  // The run's summary, or a note that another run was live (every value flat, as JobDelivery.result stores it).
+  return runDeliveryOnce(JOB, delivery.messageId, async (): Promise<JobOutcome<Record<string, string | number | boolean>>> => {
     const runId = message.runId ?? delivery.messageId;
     const round = message.round ?? 1;
     if (!(await takeLease(DRAIN_LEASE_NAME, runId, DRAIN_LEASE_SECONDS))) {
