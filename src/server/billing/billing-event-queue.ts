@@ -227,8 +227,8 @@ export async function dueCustomers(limit: number, skip: string[], only?: string[
             OR ("status" = 'FAILED' AND "nextAttemptAt" <= now())
             OR (${LEASE_RAN_OUT}))
      GROUP BY "stripeCustomerId"
-    HAVING max("receivedAt") FILTER (WHERE "status" = 'RECEIVED') IS NULL
-        OR max("receivedAt") FILTER (WHERE "status" = 'RECEIVED') <= now() - make_interval(secs => ${due.debounceMs / 1000})
+    HAVING bool_or("status" <> 'RECEIVED') -- a failed event's backoff has come, or a lease ran out (the claim fails it)
+        OR max("receivedAt") <= now() - make_interval(secs => ${due.debounceMs / 1000})
         OR min("receivedAt") <= now() - make_interval(secs => ${due.maxWaitMs / 1000})
      ORDER BY min("receivedAt")
      LIMIT ${limit}`;
