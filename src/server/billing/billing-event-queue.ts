@@ -166,9 +166,9 @@ export async function processCustomer(customerId: string, opts: { sync?: Sync; d
 }
 
 /**
- * Runs after responses processing at once in this process: BILLING_EVENT_CONCURRENCY; up to
- * AFTER_RESPONSE_QUEUE_PER_SLOT × that many more wait for a slot, and a run past that is skipped
- * (its events stay pending for the drain, which works through them a few at a time).
+ * After-response runs processing at once in this process: BILLING_EVENT_CONCURRENCY. Up to
+ * AFTER_RESPONSE_QUEUE_PER_SLOT × that many more wait for a slot; a run past that is skipped (its
+ * events stay pending for the drain, which works through them a few at a time).
  */
 export const AFTER_RESPONSE_QUEUE_PER_SLOT = 16;
 const afterResponseSlots = new Slots(() => env.BILLING_EVENT_CONCURRENCY, () => env.BILLING_EVENT_CONCURRENCY * AFTER_RESPONSE_QUEUE_PER_SLOT);
@@ -180,8 +180,8 @@ const scheduled = new Map<string, { timer: NodeJS.Timeout; firstAt: number; run:
  * What runs after a queued delivery has been answered: a trailing debounce per customer in this
  * process — each new event of the customer restarts its timer (never past BILLING_EVENT_MAX_WAIT_MS
  * from the first), and every delivery's task awaits the one run it ends in. The run processes the
- * customer if the database says it is due (events may have reached other instances). Never
- * throws: a failed sync is recorded on the events; anything else is logged and left to the drain.
+ * customer if the database says it is due (events may have reached other instances), once it
+ * has one of this process's after-response slots (or not at all, see above). Never throws: a failed sync is recorded on the events; anything else is logged and left to the drain.
  */
 export function processAfterDebounce(customerId: string, opts: { sync?: Sync } = {}): Promise<ProcessOutcome[]> {
   let entry = scheduled.get(customerId);
