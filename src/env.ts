@@ -72,11 +72,14 @@ export const env = createEnv({
     BILLING_RECONCILE_CALL_BUDGET_MS: z.coerce.number().int().min(1).default(240_000),
     /**
      * Trailing debounce of webhook processing per Stripe customer: a customer's pending events are
-     * synced once its newest one is this old, so a burst of events makes one sync.
+     * synced once its newest one is this old, so a burst of events makes one sync. Both waits run
+     * inside after(), which lives only as long as the webhook route's maxDuration (120 s): capped.
      */
-    BILLING_EVENT_DEBOUNCE_MS: z.coerce.number().int().min(0).max(600_000).default(2000),
+    BILLING_EVENT_DEBOUNCE_MS: z.coerce.number().int().min(0).max(30_000).default(2000),
     /** A customer whose oldest pending event is this old is synced even while events keep coming. */
-    BILLING_EVENT_MAX_WAIT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+    BILLING_EVENT_MAX_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(30_000),
+    /** Customers one instance processes at once after webhook responses (the rest wait, bounded, or are left to the drain). */
+    BILLING_EVENT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
     BILLING_ADMIN_EMAILS: z
       .string()
       .optional()
@@ -123,6 +126,7 @@ export const env = createEnv({
     BILLING_RECONCILE_CALL_BUDGET_MS: process.env.BILLING_RECONCILE_CALL_BUDGET_MS,
     BILLING_EVENT_DEBOUNCE_MS: process.env.BILLING_EVENT_DEBOUNCE_MS,
     BILLING_EVENT_MAX_WAIT_MS: process.env.BILLING_EVENT_MAX_WAIT_MS,
+    BILLING_EVENT_CONCURRENCY: process.env.BILLING_EVENT_CONCURRENCY,
     BILLING_ADMIN_EMAILS: process.env.BILLING_ADMIN_EMAILS,
   },
   // `next build` runs with NODE_ENV=production: SKIP_ENV_VALIDATION exists only for tooling

@@ -4,12 +4,14 @@
  * (GET /v1/customers/:id) in that log.
  */
 import type Stripe from "stripe";
+import type { SyncResult } from "~/server/billing/sync-stripe-customer";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
 // A debounce long enough that a burst of deliveries lands within one window.
 const own = await vi.hoisted(async () => (await import("~/test/private-stripe")).startPrivateStripe({ debounceMs: 3000 }));
 
-const { MAX_ATTEMPTS, processCustomer, processCustomerOnce } = await import("~/server/billing/billing-event-queue");
+const { AFTER_RESPONSE_QUEUE_PER_SLOT, BACKOFF_MAX_SECONDS, GIVE_UP_AFTER_SECONDS, LEASE_EXPIRED_ERROR, processAfterDebounce, processCustomer, processCustomerOnce } = await import("~/server/billing/billing-event-queue");
+const { env } = await import("~/env");
 const { syncStripeCustomer } = await import("~/server/billing/sync-stripe-customer");
 const { drainBillingEvents } = await import("~/server/jobs/billing-events");
 const { db } = await import("~/server/clients/db");
@@ -120,8 +122,56 @@ describe("webhook intake and per-customer coalescing", () => {
   });
 });
 
+describe("processing after responses, process-wide", () => {
+  it("a burst over many customers syncs at most BILLING_EVENT_CONCURRENCY at once; past the bounded wait, customers are left to the drain", { timeout: 60_000 }, async () => {
+    const limit = env.BILLING_EVENT_CONCURRENCY;
+    const capacity = limit + limit * AFTER_RESPONSE_QUEUE_PER_SLOT;
+    const customers = Array.from({ length: capacity + 12 }, (_, i) => `cus_burst_${Date.now()}_${i}`);
+    await Promise.all(customers.map((c) => deliver(customerEvent(c), { runAfter: false })));
+    let inFlight = 0;
+    let most = 0;
+    const synced = new Set<string>();
+    const tracked = async (id: string) => {
+      most = Math.max(most, ++inFlight);
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        synced.add(id);
+        return { status: "unknown_customer" as const };
+      } finally {
+        inFlight--;
+      }
+    };
+    // Every delivery's after-response task at once, as a burst of webhooks makes them.
+    await Promise.all(customers.map((c) => processAfterDebounce(c, { sync: tracked })));
+    expect(most).toBe(limit);
+    expect(synced.size).toBe(capacity);
+    const left = customers.filter((c) => !synced.has(c));
+    expect(await db.billingEvent.count({ where: { stripeCustomerId: { in: left }, status: "RECEIVED" } })).toBe(12);
+    // The drain takes what the after-response runs had to leave.
+    await drainBillingEvents({ budgetMs: 10_000, only: left, sync: tracked });
+    expect(synced.size).toBe(customers.length);
+  });
+});
+
+/** A sync that waits until the test lets it finish (with a result, or a rejection). */
+function heldSync() {
+  type Finish = () => Promise<SyncResult>;
+  let started!: () => void;
+  let finish!: (outcome: Finish) => void;
+  const running = new Promise<void>((resolve) => (started = resolve));
+  const sync = () => {
+    started();
+    return new Promise<Finish>((resolve) => (finish = resolve)).then((outcome) => outcome());
+  };
+  return { sync, running, finish: (outcome: Finish) => finish(outcome) };
+}
+const expireLeases = (customer: string) =>
+  db.billingEvent.updateMany({ where: { stripeCustomerId: customer, status: "PROCESSING" }, data: { lockedUntil: new Date(Date.now() - 1000) } });
+const makeDue = (customer: string) =>
+  db.billingEvent.updateMany({ where: { stripeCustomerId: customer, status: "FAILED" }, data: { nextAttemptAt: new Date(Date.now() - 1000) } });
+
 describe("the drain", () => {
-  it("takes over a claim whose worker died (its lease ran out); leaves a live claim alone", async () => {
+  it("fails a claim whose worker died (its lease ran out) with backoff, then retries it; leaves a live claim alone", async () => {
     const { orgId, customer } = await subscribedCustomer(sdk, price);
     await Promise.all(Array.from({ length: 3 }, () => deliver(customerEvent(customer), { runAfter: false })));
     // A worker claims, then dies mid-sync: its sync never returns.
@@ -133,15 +183,61 @@ describe("the drain", () => {
     expect(await drainBillingEvents({ budgetMs: 10_000, only: [customer] })).toMatchObject({ more: false });
     expect((await rowsOf(customer)).every((r) => r.status === "PROCESSING")).toBe(true);
 
-    await db.billingEvent.updateMany({ where: { stripeCustomerId: customer }, data: { lockedUntil: new Date(Date.now() - 1000) } });
+    await expireLeases(customer);
+    const before = Date.now();
+    await drainBillingEvents({ budgetMs: 10_000, only: [customer] });
+    const failed = await rowsOf(customer);
+    expect(failed.map((r) => [r.status, r.attempts, r.lastError, r.lockedUntil])).toEqual(Array(3).fill(["FAILED", 1, LEASE_EXPIRED_ERROR, null]));
+    expect(failed[0]!.nextAttemptAt!.getTime() - before).toBeGreaterThan(25_000); // backed off, not retried at once
+    expect(syncs()).toBe(0);
+
+    await makeDue(customer);
     const drained = await drainBillingEvents({ budgetMs: 10_000, only: [customer] });
-    expect(drained.processed).toBeGreaterThanOrEqual(3);
+    expect(drained.processed).toBe(3);
     const rows = await rowsOf(customer);
-    expect(rows.map((r) => [r.status, r.attempts, r.organizationId])).toEqual(Array(3).fill(["PROCESSED", 2, orgId]));
+    expect(rows.map((r) => [r.status, r.attempts, r.organizationId, r.lastError])).toEqual(Array(3).fill(["PROCESSED", 2, orgId, null]));
     await expectRowsEqualStripe(sdk, orgId, customer);
   });
 
-  it("a failed sync leaves the events FAILED with attempts, error and backoff; a later drain succeeds; too many failures give up", async () => {
+  it("a worker whose lease ran out and was taken over changes nothing when it finishes", async () => {
+    const { orgId, customer } = await subscribedCustomer(sdk, price);
+    await Promise.all(Array.from({ length: 2 }, () => deliver(customerEvent(customer), { runAfter: false })));
+    const stale = heldSync();
+    const staleRun = processCustomerOnce(customer, { due: now, sync: stale.sync });
+    await stale.running;
+    await expireLeases(customer);
+    // The takeover: the expired claim fails, its backoff comes, a new worker claims and is syncing.
+    expect(await processCustomerOnce(customer, { due: now })).toMatchObject({ status: "idle" });
+    await makeDue(customer);
+    const owner = heldSync();
+    const ownerRun = processCustomerOnce(customer, { due: now, sync: owner.sync });
+    await owner.running;
+    const claimed = await rowsOf(customer);
+    expect(claimed.map((r) => [r.status, r.attempts])).toEqual(Array(2).fill(["PROCESSING", 2]));
+
+    // The stale worker's sync fails now: the new owner's claim and lease stay.
+    stale.finish(() => Promise.reject(new Error("stale failure")));
+    expect(await staleRun).toMatchObject({ status: "superseded", events: 2 });
+    expect((await rowsOf(customer)).map((r) => [r.status, r.claimId, r.lockedUntil?.getTime()])).toEqual(
+      claimed.map((r) => ["PROCESSING", r.claimId, r.lockedUntil?.getTime()]),
+    );
+    owner.finish(() => syncStripeCustomer(customer));
+    expect(await ownerRun).toMatchObject({ status: "processed", events: 2 });
+    expect((await rowsOf(customer)).map((r) => [r.status, r.organizationId, r.claimId])).toEqual(Array(2).fill(["PROCESSED", orgId, null]));
+
+    // And a stale success after a takeover does not overwrite either.
+    await deliver(customerEvent(customer), { runAfter: false });
+    const late = heldSync();
+    const lateRun = processCustomerOnce(customer, { due: now, sync: late.sync });
+    await late.running;
+    await expireLeases(customer);
+    await processCustomerOnce(customer, { due: now }); // fails the expired claim
+    late.finish(() => Promise.resolve({ status: "synced" as const, organizationId: orgId }));
+    expect(await lateRun).toMatchObject({ status: "superseded" });
+    expect((await rowsOf(customer)).at(-1)).toMatchObject({ status: "FAILED", lastError: LEASE_EXPIRED_ERROR });
+  });
+
+  it("a failed sync leaves the events FAILED with one backoff for the customer; a later drain succeeds", async () => {
     const { orgId, customer } = await subscribedCustomer(sdk, price);
     standIn.control.addFault({ method: "GET", path: `/v1/invoices?customer=${customer}`, count: 1 });
     const before = Date.now();
@@ -156,17 +252,79 @@ describe("the drain", () => {
     await drainBillingEvents({ budgetMs: 10_000, only: [customer] }); // not due before its backoff
     expect((await rowsOf(customer))[0]).toMatchObject({ status: "FAILED", attempts: 1 });
 
-    await db.billingEvent.updateMany({ where: { stripeCustomerId: customer }, data: { nextAttemptAt: new Date(Date.now() - 1000) } });
-    await drainBillingEvents({ budgetMs: 10_000, only: [customer] });
-    expect((await rowsOf(customer))[0]).toMatchObject({ status: "PROCESSED", attempts: 2, lastError: null, nextAttemptAt: null, organizationId: orgId });
+    // Rows of different attempts fail together: one nextAttemptAt for the customer, from the most-tried.
+    await db.billingEvent.updateMany({ where: { stripeCustomerId: customer }, data: { attempts: 4, nextAttemptAt: new Date(Date.now() - 1000) } });
+    await deliver(customerEvent(customer), { runAfter: false });
+    standIn.control.addFault({ method: "GET", path: `/v1/invoices?customer=${customer}`, count: 1 });
+    const second = Date.now();
+    await processCustomer(customer, { due: now });
+    const both = await rowsOf(customer);
+    expect(both.map((r) => [r.status, r.attempts])).toEqual([["FAILED", 5], ["FAILED", 1]]);
+    expect(both[1]!.nextAttemptAt).toEqual(both[0]!.nextAttemptAt);
+    expect(both[0]!.nextAttemptAt!.getTime() - second).toBeGreaterThan(30 * 16 * 1000 - 5000); // 30 s · 2^4
 
-    // The last allowed attempt fails: given up (FAILED, no next attempt), visible as such.
-    const doomed = await subscribedCustomer(sdk, price);
-    await deliver(customerEvent(doomed.customer), { runAfter: false });
-    await db.billingEvent.updateMany({ where: { stripeCustomerId: doomed.customer }, data: { attempts: MAX_ATTEMPTS - 1 } });
-    standIn.control.addFault({ method: "GET", path: `/v1/invoices?customer=${doomed.customer}`, count: 1 });
-    await processCustomer(doomed.customer, { due: now });
-    expect((await rowsOf(doomed.customer))[0]).toMatchObject({ status: "FAILED", attempts: MAX_ATTEMPTS, nextAttemptAt: null });
+    await makeDue(customer);
+    await drainBillingEvents({ budgetMs: 10_000, only: [customer] });
+    expect((await rowsOf(customer)).map((r) => [r.status, r.lastError, r.nextAttemptAt, r.organizationId])).toEqual(Array(2).fill(["PROCESSED", null, null, orgId]));
+  });
+
+  it("backoff is capped at an hour and retries go on for days; past the horizon an event is given up, and a later good sync still covers it", async () => {
+    const { orgId, customer } = await subscribedCustomer(sdk, price);
+    await deliver(customerEvent(customer), { runAfter: false });
+    await db.billingEvent.updateMany({ where: { stripeCustomerId: customer }, data: { attempts: 30, receivedAt: new Date(Date.now() - 2 * 24 * 3600_000) } });
+    standIn.control.addFault({ method: "GET", path: `/v1/invoices?customer=${customer}`, count: 1 });
+    const before = Date.now();
+    await processCustomer(customer, { due: now });
+    const [capped] = await rowsOf(customer);
+    expect(capped).toMatchObject({ status: "FAILED", attempts: 31 });
+    expect(capped!.nextAttemptAt!.getTime() - before).toBeGreaterThan(BACKOFF_MAX_SECONDS * 1000 - 5000);
+    expect(capped!.nextAttemptAt!.getTime() - before).toBeLessThan(BACKOFF_MAX_SECONDS * 1000 + 5000);
+
+    // Past the horizon: given up (FAILED, no next attempt), visible as such.
+    await db.billingEvent.updateMany({ where: { stripeCustomerId: customer }, data: { nextAttemptAt: new Date(Date.now() - 1000), receivedAt: new Date(Date.now() - GIVE_UP_AFTER_SECONDS * 1000 - 60_000) } });
+    standIn.control.addFault({ method: "GET", path: `/v1/invoices?customer=${customer}`, count: 1 });
+    await processCustomer(customer, { due: now });
+    expect((await rowsOf(customer))[0]).toMatchObject({ status: "FAILED", attempts: 32, nextAttemptAt: null });
+    await drainBillingEvents({ budgetMs: 10_000, only: [customer] });
+    expect(syncs()).toBe(2); // a given-up event alone is never due
+
+    // A new event's sync covers the given-up one too.
+    await deliver(customerEvent(customer));
+    expect((await rowsOf(customer)).map((r) => [r.status, r.organizationId])).toEqual(Array(2).fill(["PROCESSED", orgId]));
+  });
+
+  it("a sync that runs anyway takes the customer's failed events whose backoff has not come (one sync, not two)", async () => {
+    const { orgId, customer } = await subscribedCustomer(sdk, price);
+    standIn.control.addFault({ method: "GET", path: `/v1/invoices?customer=${customer}`, count: 1 });
+    await deliver(customerEvent(customer));
+    expect((await rowsOf(customer))[0]).toMatchObject({ status: "FAILED" });
+    standIn.control.resetRequests();
+    await deliver(customerEvent(customer));
+    expect(syncs()).toBe(1);
+    expect((await rowsOf(customer)).map((r) => [r.status, r.organizationId])).toEqual(Array(2).fill(["PROCESSED", orgId]));
+  });
+
+  it("one customer's database error does not stop the drain call: counted as errored, the others processed", async () => {
+    const customers = [0, 1, 2].map((i) => `cus_dberr_${Date.now()}_${i}`);
+    for (const c of customers) await deliver(customerEvent(c), { runAfter: false });
+    await new Promise((resolve) => setTimeout(resolve, 3100)); // past this file's debounce
+    // The middle customer's result names an org that does not exist: marking it violates the foreign key.
+    const sync = (c: string) =>
+      Promise.resolve(c === customers[1] ? { status: "synced" as const, organizationId: "no-such-org" } : { status: "unknown_customer" as const });
+    const drained = await drainBillingEvents({ budgetMs: 10_000, only: customers, sync, concurrency: 1 });
+    expect(drained).toMatchObject({ errored: 1, ignored: 2, more: false });
+    expect((await Promise.all(customers.map(rowsOf))).map((rows) => rows[0]!.status)).toEqual(["IGNORED", "PROCESSING", "IGNORED"]);
+  });
+
+  it("says more remain when the budget ran out before some due customers were started", async () => {
+    const customers = [0, 1, 2].map((i) => `cus_budget_${Date.now()}_${i}`);
+    for (const c of customers) await deliver(customerEvent(c), { runAfter: false });
+    await new Promise((resolve) => setTimeout(resolve, 3100));
+    const slow = () => new Promise<{ status: "unknown_customer" }>((resolve) => setTimeout(() => resolve({ status: "unknown_customer" }), 300));
+    const first = await drainBillingEvents({ budgetMs: 100, only: customers, sync: slow, concurrency: 1 });
+    expect(first).toMatchObject({ customers: 1, more: true });
+    const rest = await drainBillingEvents({ budgetMs: 10_000, only: customers, sync: slow, concurrency: 1 });
+    expect(rest).toMatchObject({ customers: 2, more: false });
   });
 });
 

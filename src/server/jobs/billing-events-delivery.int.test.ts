@@ -3,7 +3,8 @@ import { afterAll, describe, expect, it, vi } from "vitest";
 import { env } from "~/env";
 import { ensureStripeCustomer } from "~/server/billing/stripe-customer";
 import { db } from "~/server/clients/db";
-import { handleBillingEventsDelivery } from "~/server/jobs/billing-events-delivery";
+import { DRAIN_LEASE_NAME, DRAIN_LEASE_SECONDS, handleBillingEventsDelivery } from "~/server/jobs/billing-events-delivery";
+import { takeLease } from "~/server/jobs/job-lease";
 import { JOB_PATHS } from "~/server/jobs/job-routes";
 import { JOB_SCHEDULES, registerSchedules } from "~/server/jobs/schedules";
 import { billingEventsJobRoute } from "~/server/rest/jobs";
@@ -73,6 +74,29 @@ describe("POST /api/jobs/billing-events, called by QStash at APP_URL", () => {
     await app.standIn.settle();
     expect(next[0]!.attempts.map((a) => a.status)).toEqual([200]);
     expect(await eventRow(eventId)).toMatchObject({ status: "PROCESSED" });
+  });
+
+  it("one live drain run at a time: a firing while another run holds the lease exits at once; a crashed run's lease expires", async () => {
+    const { eventId, orgId } = await customerWithWaitingEvent();
+    expect(await takeLease(DRAIN_LEASE_NAME, "run_live_elsewhere", DRAIN_LEASE_SECONDS)).toBe(true);
+    const fired = await handleBillingEventsDelivery({ messageId: `msg_cron_${Date.now()}`, retried: 0, body: {} });
+    expect(fired).toMatchObject({ status: "done", result: { skipped: "another_run_is_live" } });
+    expect(await eventRow(eventId)).toMatchObject({ status: "RECEIVED", attempts: 0 });
+    // The live run's later round still holds it: it renews its own lease.
+    expect(await takeLease(DRAIN_LEASE_NAME, "run_live_elsewhere", DRAIN_LEASE_SECONDS)).toBe(true);
+
+    // That run crashed: its lease runs out, and the next firing drains.
+    await db.jobLease.update({ where: { name: DRAIN_LEASE_NAME }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    const next = await handleBillingEventsDelivery({ messageId: `msg_cron_${Date.now()}_2`, retried: 0, body: {} });
+    expect(next).toMatchObject({ status: "done", result: { continued: false } });
+    expect(await eventRow(eventId)).toMatchObject({ status: "PROCESSED", organizationId: orgId });
+    expect(await db.jobLease.findUnique({ where: { name: DRAIN_LEASE_NAME } })).toBeNull(); // released at the run's end
+  });
+
+  it("20 runs taking the drain's lease at once: exactly one gets it", async () => {
+    const name = `race-${Date.now()}`;
+    const taken = await Promise.all(Array.from({ length: 20 }, (_, i) => takeLease(name, `run_${i}`, 60)));
+    expect(taken.filter(Boolean)).toHaveLength(1);
   });
 
   it("a body that is not a drain message is refused before anything is recorded (the route's 400)", async () => {

@@ -6,10 +6,11 @@
  * under a function's limit, and says whether more remain (its caller enqueues a continuation).
  */
 import { dueCustomers, type ProcessOutcome, processCustomer, type Sync } from "~/server/billing/billing-event-queue";
+import { logger } from "~/server/logger";
 
 /** Customers synced at once: each sync makes a handful of Stripe calls; this bounds our share of its rate limit. */
 export const DRAIN_CONCURRENCY = 4;
-/** Time after which a drain call starts no new customer (a function may run 300 s; a sync a few). */
+/** Time after which a drain call starts no new customer (the route may run 300 s; a sync a few). */
 export const DRAIN_BUDGET_MS = 120_000;
 const PAGE = 50;
 
@@ -20,6 +21,8 @@ export interface DrainResult {
   failed: number;
   /** Customers another worker was syncing (left to it). */
   busy: number;
+  /** Customers whose processing threw (a database error): logged, left due for a later call. */
+  errored: number;
   /** Due customers remained when the budget ran out. */
   more: boolean;
 }
@@ -27,9 +30,10 @@ export interface DrainResult {
 /** `only` limits the drain to these customers (tests: several Stripe stand-ins share one database). */
 export async function drainBillingEvents(opts: { budgetMs?: number; concurrency?: number; sync?: Sync; only?: string[] } = {}): Promise<DrainResult> {
   const deadline = Date.now() + (opts.budgetMs ?? DRAIN_BUDGET_MS);
-  const result: DrainResult = { customers: 0, processed: 0, ignored: 0, failed: 0, busy: 0, more: false };
-  // A customer is taken at most once per call: one that fails waits for its backoff, one that is busy for its holder.
-  const seen: string[] = [];
+  const result: DrainResult = { customers: 0, processed: 0, ignored: 0, failed: 0, busy: 0, errored: 0, more: false };
+  // A customer is started at most once per call: one that fails waits for its backoff, one that is
+  // busy for its holder. Only started ones are skipped: a page entry the budget never reached is still due.
+  const started: string[] = [];
   const count = (outcomes: ProcessOutcome[]) => {
     result.customers++;
     for (const o of outcomes) {
@@ -37,17 +41,26 @@ export async function drainBillingEvents(opts: { budgetMs?: number; concurrency?
       if (o.status === "busy") result.busy++;
     }
   };
+  const take = async (customerId: string) => {
+    started.push(customerId);
+    try {
+      count(await processCustomer(customerId, { sync: opts.sync }));
+    } catch (error) {
+      // One customer's failure is not the call's: the others go on.
+      result.errored++;
+      logger.error("billing events: draining a customer failed; a later call retries it", { customerId, error });
+    }
+  };
   while (true) {
     if (Date.now() >= deadline) {
-      result.more = (await dueCustomers(1, seen, opts.only)).length > 0;
+      result.more = (await dueCustomers(1, started, opts.only)).length > 0;
       return result;
     }
-    const page = await dueCustomers(PAGE, seen, opts.only);
+    const page = await dueCustomers(PAGE, started, opts.only);
     if (!page.length) return result;
-    seen.push(...page);
     let next = 0;
     const worker = async () => {
-      while (next < page.length && Date.now() < deadline) count(await processCustomer(page[next++]!, { sync: opts.sync }));
+      while (next < page.length && Date.now() < deadline) await take(page[next++]!);
     };
     await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? DRAIN_CONCURRENCY, page.length) }, worker));
   }
