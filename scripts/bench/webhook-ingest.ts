@@ -11,6 +11,7 @@
 import { performance } from "node:perf_hooks";
 import Stripe from "stripe";
 import { startStripeStandIn } from "../../e2e/stand-ins/stripe/server";
+import { customerUpdatedEvent } from "../../e2e/stand-ins/stripe/synthetic-events";
 import { setupCatalog } from "../../src/server/billing/setup-catalog";
 import { stripeConnection } from "../../src/server/clients/stripe-connection";
 import { benchDatabase, summary, writeResult } from "./lib";
@@ -43,20 +44,9 @@ const { db } = await import("../../src/server/clients/db");
 console.log("[bench] starting next start…");
 const app = await startNextApp({ port, env: appEnv });
 
-let seq = 0;
 /** A distinct signed event about one of the customers (the sync reads Stripe, not the payload). */
 function signedEvent(customer: string) {
-  const body = JSON.stringify({
-    id: `evt_bench_${Date.now()}_${seq++}`,
-    object: "event",
-    api_version: "2025-10-29.clover",
-    created: Math.floor(Date.now() / 1000),
-    data: { object: { id: customer, object: "customer" } },
-    livemode: false,
-    pending_webhooks: 1,
-    request: { id: null, idempotency_key: null },
-    type: "customer.updated",
-  });
+  const body = JSON.stringify(customerUpdatedEvent(customer, "evt_bench"));
   return { body, signature: sdk.webhooks.generateTestHeaderString({ payload: body, secret: webhookSecret }) };
 }
 

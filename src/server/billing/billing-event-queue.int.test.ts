@@ -6,6 +6,7 @@
 import type Stripe from "stripe";
 import type { SyncResult } from "~/server/billing/sync-stripe-customer";
 import { beforeEach, describe, expect, it, vi } from "vitest";
+import { customerUpdatedEvent } from "../../../e2e/stand-ins/stripe/synthetic-events";
 
 // A debounce long enough that a burst of deliveries lands within one window.
 const own = await vi.hoisted(async () => (await import("~/test/private-stripe")).startPrivateStripe({ debounceMs: 3000 }));
@@ -25,20 +26,8 @@ const calls = () => standIn.control.counts().total;
 const rowsOf = (customer: string) => db.billingEvent.findMany({ where: { stripeCustomerId: customer }, orderBy: { receivedAt: "asc" } });
 const now = { debounceMs: 0, maxWaitMs: 0 };
 
-/** A signed customer.updated event about `customer` that Stripe did not send (the sync never reads it). */
-let seq = 0;
-const customerEvent = (customer: string): Stripe.Event =>
-  ({
-    id: `evt_queue_${Date.now()}_${seq++}`,
-    object: "event",
-    api_version: "2025-10-29.clover",
-    created: Math.floor(Date.now() / 1000),
-    data: { object: { id: customer, object: "customer" } },
-    livemode: false,
-    pending_webhooks: 1,
-    request: { id: null, idempotency_key: null },
-    type: "customer.updated",
-  }) as unknown as Stripe.Event;
+/** A customer.updated event about `customer` that Stripe did not send (the sync never reads it). */
+const customerEvent = (customer: string) => customerUpdatedEvent(customer, "evt_queue");
 
 beforeEach(() => {
   standIn.control.latencyMs = 0;

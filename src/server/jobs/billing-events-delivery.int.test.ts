@@ -1,5 +1,5 @@
-import type Stripe from "stripe";
 import { afterAll, describe, expect, it, vi } from "vitest";
+import { customerUpdatedEvent } from "../../../e2e/stand-ins/stripe/synthetic-events";
 import { env } from "~/env";
 import { ensureStripeCustomer } from "~/server/billing/stripe-customer";
 import { db } from "~/server/clients/db";
@@ -28,15 +28,7 @@ const MINUTELY = JOB_SCHEDULES.find((s) => s.path === PATH)!;
 async function customerWithWaitingEvent() {
   const { organization } = await makeUser("Drained by QStash");
   const customer = await ensureStripeCustomer(organization.id);
-  const event = {
-    id: `evt_drain_${Date.now()}_${Math.random().toString(36).slice(2, 8)}`,
-    object: "event",
-    api_version: "2025-10-29.clover",
-    created: Math.floor(Date.now() / 1000),
-    data: { object: { id: customer, object: "customer" } },
-    livemode: false,
-    type: "customer.updated",
-  } as unknown as Stripe.Event;
+  const event = customerUpdatedEvent(customer, "evt_drain");
   expect(await deliver(event, { runAfter: false })).toMatchObject({ status: 200, body: { status: "queued" } });
   await new Promise((resolve) => setTimeout(resolve, env.BILLING_EVENT_DEBOUNCE_MS + 50)); // past the debounce: due
   return { orgId: organization.id, customer, eventId: event.id };
