@@ -24,6 +24,19 @@ describe("no Stripe call inside a database transaction", () => {
     expect((await sdk.customers.list({ email: address })).data).toEqual([]);
   });
 
+  it("names the refused call by its path only: a query's customer data stays out of the error and the log", async () => {
+    const address = email();
+    const outcome = await db
+      .$transaction(async () => stripe().customers.list({ email: address }))
+      .then(
+        () => "called",
+        (error: unknown) => error,
+      );
+    const text = String((outcome as { detail?: unknown }).detail ?? outcome);
+    expect(text).toMatch(/GET \/v1\/customers called inside a database transaction/);
+    expect(text).not.toContain(address.split("@")[0]);
+  });
+
   it("lets calls outside a transaction through, also while another request's transaction is open", async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));

@@ -18,7 +18,9 @@ function guardedHttpClient(): Stripe.HttpClient {
   const guarded = Object.create(base) as Stripe.HttpClient;
   guarded.makeRequest = (...args: Parameters<Stripe.HttpClient["makeRequest"]>) => {
     if (inDatabaseTransaction()) {
-      const [, , path, method] = args;
+      // The path without its query: a GET's query can carry customer data (an email filter).
+      const [, , fullPath, method] = args;
+      const path = fullPath.split("?")[0];
       logger.error("stripe: API call inside a database transaction", { method, path });
       if (env.NODE_ENV !== "production") return Promise.reject(new Error(`Stripe ${method} ${path} called inside a database transaction`));
     }
