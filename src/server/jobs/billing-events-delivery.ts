@@ -14,7 +14,7 @@ import { z } from "zod";
 import { env } from "~/env";
 import { qstash } from "~/server/clients/qstash";
 import { drainBillingEvents } from "~/server/jobs/billing-events";
-import { type JobOutcome, type QStashDelivery, runDeliveryOnce } from "~/server/jobs/job-delivery";
+import { type JobOutcome, pruneDoneDeliveries, type QStashDelivery, runDeliveryOnce } from "~/server/jobs/job-delivery";
 import { releaseLease, takeLease } from "~/server/jobs/job-lease";
 import { JOB_PATHS, jobUrl } from "~/server/jobs/job-routes";
 
@@ -39,6 +39,8 @@ export function handleBillingEventsDelivery(delivery: QStashDelivery, drain: { b
     if (!(await takeLease(DRAIN_LEASE_NAME, runId, DRAIN_LEASE_SECONDS))) {
       return { ok: true as const, result: { runId, round, skipped: "another_run_is_live" as const } };
     }
+    // A run's first round also forgets this job's old done deliveries: it writes 1,440 a day.
+    const pruned = round === 1 ? await pruneDoneDeliveries(JOB) : 0;
     const drained = await drainBillingEvents(drain);
     const continued = drained.more && round < MAX_ROUNDS;
     if (continued) {
@@ -52,6 +54,6 @@ export function handleBillingEventsDelivery(delivery: QStashDelivery, drain: { b
     } else {
       await releaseLease(DRAIN_LEASE_NAME, runId);
     }
-    return { ok: true as const, result: { runId, round, ...drained, continued } };
+    return { ok: true as const, result: { runId, round, ...drained, continued, pruned } };
   });
 }

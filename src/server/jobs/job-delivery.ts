@@ -70,3 +70,20 @@ export async function runDeliveryOnce<T extends Prisma.InputJsonValue>(
   if (!outcome.ok) throw outcome.error;
   return { status: "done", result: outcome.result };
 }
+
+/**
+ * Done deliveries are kept this long, well past the days QStash may still repeat a message, so a
+ * repeat always finds its record. Failed ones are kept (they are what someone looks into).
+ */
+export const DONE_RETENTION_DAYS = 14;
+/** Rows one prune removes: a bounded statement, however far behind it is. */
+const PRUNE_CHUNK = 5000;
+
+/** Forgets `job`'s done deliveries older than the retention, at most PRUNE_CHUNK of them per call. */
+export function pruneDoneDeliveries(job: string, retentionDays = DONE_RETENTION_DAYS) {
+  return db.$executeRaw`
+    DELETE FROM "JobDelivery" WHERE ctid IN (
+      SELECT ctid FROM "JobDelivery"
+       WHERE "job" = ${job} AND "status" = 'DONE' AND "createdAt" < now() - make_interval(days => ${retentionDays})
+       LIMIT ${PRUNE_CHUNK})`;
+}
