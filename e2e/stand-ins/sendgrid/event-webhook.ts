@@ -30,7 +30,8 @@ export function signEvents(privateKey: KeyObject, timestamp: string, body: strin
 
 /**
  * One event as SendGrid posts it: the fields every event has, plus the ones its type adds
- * (bounce: type, status, reason; dropped: reason). Fields the caller gives win.
+ * (bounce: type, status, reason; dropped: reason). Fields the caller gives win, except that an
+ * `sg_message_id` without a suffix (an X-Message-Id) gets one.
  */
 export function completeEvent(input: Record<string, unknown>, nowMs: number): Record<string, unknown> {
   const event = String(input.event ?? "delivered");
@@ -48,9 +49,10 @@ export function completeEvent(input: Record<string, unknown>, nowMs: number): Re
     event,
     category: [],
     sg_event_id: randomBytes(16).toString("base64url"),
-    sg_message_id: messageId.includes(".") ? messageId : `${messageId}.stand-in.0`,
     ...byType[event],
     ...input,
+    // SendGrid's sg_message_id is the send's X-Message-Id plus a per-recipient suffix.
+    sg_message_id: messageId.includes(".") ? messageId : `${messageId}.stand-in.0`,
   };
 }
 
