@@ -123,6 +123,7 @@ describe("POST /v3/mail/send", () => {
     ["no content and no template", { ...valid, content: undefined }, ["content"]],
     ["an empty content value", { ...valid, content: [{ type: "text/html", value: "" }] }, ["content.0.value"]],
     ["a content type with a ;", { ...valid, content: [{ type: "text/html; charset=x", value: "v" }] }, ["content.0.type"]],
+    ["text/html before text/plain", { ...valid, content: [{ type: "text/html", value: "<p>h</p>" }, { type: "text/plain", value: "t" }] }, ["content"]],
     ["everything missing at once", {}, ["personalizations", "from.email", "content"]],
   ];
   it.each(cases)("answers 400 with SendGrid's error shape for %s", async (_, body, fields) => {

@@ -108,6 +108,17 @@ function checkContent(content: unknown, hasTemplate: boolean, errors: SendGridEr
     errors.push({ message: "The content field must be an array of objects.", field: "content", help: help("message.content") });
     return;
   }
+  // SendGrid builds the MIME alternatives in this order, and refuses any other.
+  const types = content.map((block) => (isObject(block) && typeof block.type === "string" ? block.type.toLowerCase() : ""));
+  const plain = types.indexOf("text/plain");
+  const html = types.indexOf("text/html");
+  if (plain > 0 || (html >= 0 && html !== (plain === 0 ? 1 : 0))) {
+    errors.push({
+      message: "If present, text/plain must be first, followed by text/html, followed by any other content.",
+      field: "content",
+      help: help("message.content"),
+    });
+  }
   content.forEach((block, i) => {
     const b = isObject(block) ? block : {};
     if (!isText(b.type) || /[;\r\n]/.test(b.type)) {
