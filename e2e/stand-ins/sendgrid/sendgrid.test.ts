@@ -194,6 +194,20 @@ describe("injected faults", () => {
     expect(standIn.messages()).toHaveLength(9);
   });
 
+  it("delays every send by the latency set over HTTP, until reset", async () => {
+    expect((await fetch(`${standIn.url}/__stand-in/latency`, { method: "POST", body: JSON.stringify({ ms: 150 }) })).status).toBe(200);
+    const started = performance.now();
+    await mailer().send(sendable(0));
+    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+    // A latency far past the client's timeout, cleared by reset: the send then answers in time.
+    standIn.setLatency(10_000);
+    standIn.reset();
+    const patient = mailer();
+    patient.setTimeout(3000);
+    expect((await patient.send(sendable(1)))[0].statusCode).toBe(202);
+    expect((await fetch(`${standIn.url}/__stand-in/latency`, { method: "POST", body: JSON.stringify({ ms: -1 }) })).status).toBe(400);
+  });
+
   it("refuses a fault it cannot make", async () => {
     const response = await fetch(`${standIn.url}/__stand-in/faults`, { method: "POST", body: JSON.stringify({ status: 418, count: 1 }) });
     expect(response.status).toBe(400);

@@ -13,6 +13,7 @@
  * Controls (no key: the stand-in binds to 127.0.0.1 unless told otherwise):
  *   GET  /__stand-in/messages?to=a@b.c     the stored emails as JSON, optionally for one recipient
  *   POST /__stand-in/faults {"status":429|500|503,"count":N}   the next N sends fail that way
+ *   POST /__stand-in/latency {"ms":N}     every send waits N ms before it answers (0 clears)
  *   POST /__stand-in/events {"url","events":[{"event":"bounce","email":…},…]}  posts them signed
  *   POST /__stand-in/reset                 forgets the emails and the fault
  */
@@ -45,6 +46,8 @@ export interface SendGridStandIn {
   sendAttempts(): number;
   /** The next `count` sends fail with `status`. */
   failNext(status: FaultStatus, count?: number): void;
+  /** Every send waits `ms` before it answers, for client timeouts (0 clears; reset() too). */
+  setLatency(ms: number): void;
   /** Posts `events` (completed to SendGrid's shape) to `url`, signed with the stand-in's key. */
   postEvents(url: string, events: Record<string, unknown>[]): Promise<PostedEvents>;
   reset(): void;
@@ -85,6 +88,11 @@ export async function startSendGridStandIn(opts: SendGridStandInOptions): Promis
   const keys = eventKeys();
   let fault: { status: FaultStatus; remaining: number } | null = null;
   let attempts = 0;
+  let latencyMs = 0;
+  const setLatency = (ms: number) => {
+    if (!Number.isInteger(ms) || ms < 0 || ms > 60_000) throw new Error("ms must be an integer from 0 to 60000");
+    latencyMs = ms;
+  };
 
   const failNext = (status: FaultStatus, count = 1) => {
     if (!FAULT_STATUSES.includes(status)) throw new Error(`status must be one of ${FAULT_STATUSES.join(", ")}`);
@@ -109,6 +117,7 @@ export async function startSendGridStandIn(opts: SendGridStandInOptions): Promis
     attempts++;
     authorize(req);
     const raw = await readBody(req);
+    if (latencyMs) await new Promise((resolve) => setTimeout(resolve, latencyMs));
     const injected = takeFault();
     if (injected) throw injected;
     const body = parseJson(raw);
@@ -135,6 +144,14 @@ export async function startSendGridStandIn(opts: SendGridStandInOptions): Promis
         throw new SendGridApiError(400, [{ message: (error as Error).message, field: "status", help: null }]);
       }
       return sendJson(res, 200, { fault });
+    }
+    if (path === "/__stand-in/latency") {
+      try {
+        setLatency(Number(body.ms));
+      } catch (error) {
+        throw new SendGridApiError(400, [{ message: (error as Error).message, field: "ms", help: null }]);
+      }
+      return sendJson(res, 200, { ms: latencyMs });
     }
     if (path === "/__stand-in/events") {
       if (typeof body.url !== "string" || !Array.isArray(body.events) || body.events.length === 0) {
@@ -176,6 +193,7 @@ export async function startSendGridStandIn(opts: SendGridStandInOptions): Promis
     messages.length = 0;
     fault = null;
     attempts = 0;
+    latencyMs = 0;
   }
 
   const host = opts.host ?? "127.0.0.1";
@@ -191,6 +209,7 @@ export async function startSendGridStandIn(opts: SendGridStandInOptions): Promis
     messages: (to) => filterMessages(messages, to ?? null).map((m) => ({ ...m })),
     sendAttempts: () => attempts,
     failNext,
+    setLatency,
     postEvents: (url, events) => postEvents(keys, url, events),
     reset,
     // axios keeps connections alive; close them so close() does not wait on idle sockets.

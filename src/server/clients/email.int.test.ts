@@ -86,6 +86,14 @@ describe("sendEmail through @sendgrid/mail", () => {
     expect(JSON.stringify({ message: error.message, details: error.details })).not.toContain(env.SENDGRID_API_KEY!);
   });
 
+  it("gives up on a SendGrid slower than SENDGRID_TIMEOUT_MS with a retryable error", async () => {
+    const send = await sendEmailWith({ SENDGRID_TIMEOUT_MS: "100" });
+    standIn.setLatency(1000);
+    const error = await failure(send(message()));
+    expect(error).toMatchObject({ retryable: true, providerStatus: null, code: "UNAVAILABLE" });
+    expect(error.message).toContain("ECONNABORTED");
+  });
+
   it("of many concurrent sends, fails exactly those SendGrid failed and returns distinct ids for the rest", async () => {
     standIn.failNext(503, 4);
     const results = await Promise.allSettled(Array.from({ length: 16 }, (_, i) => sendEmail(message(`user${i}@example.com`))));
