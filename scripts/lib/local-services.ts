@@ -1,12 +1,14 @@
 /**
  * The stand-ins `npm run dev` starts for each outside service that is not configured: Stripe
- * (no STRIPE_SECRET_KEY), QStash (no QSTASH_TOKEN) and Gemini (no GEMINI_API_KEY). Each returns
+ * (no STRIPE_SECRET_KEY), QStash (no QSTASH_TOKEN), Gemini (no GEMINI_API_KEY) and SendGrid
+ * (no SENDGRID_API_KEY; its mailbox page shows every email the app sent). Each returns
  * the env lines that point the app's official client at it; with real keys set, none starts.
  * Keys of stand-ins are fixed, local-only values: they guard nothing outside this machine.
  */
 import { Client } from "@upstash/qstash";
 import { startGeminiStandIn } from "../../e2e/stand-ins/gemini/server";
 import { startQStashStandIn } from "../../e2e/stand-ins/qstash/server";
+import { startSendGridStandIn } from "../../e2e/stand-ins/sendgrid/server";
 import { registerSchedules } from "../../src/server/jobs/schedules";
 import { localState } from "./local-state";
 import { startLocalStripe } from "./local-stripe";
@@ -56,6 +58,12 @@ export async function startLocalServices(env: Record<string, string | undefined>
       const gemini = await startGeminiStandIn({ apiKey, port: port("GEMINI_STAND_IN_PORT", 12113) });
       Object.assign(env, { GEMINI_API_KEY: apiKey, GEMINI_API_BASE: gemini.url });
       started.push({ name: "Gemini", url: gemini.url, note: "deterministic replies with usage metadata", close: () => gemini.close() });
+    }
+    if (!env.SENDGRID_API_KEY) {
+      const apiKey = "SG.local_stand_in";
+      const sendgrid = await startSendGridStandIn({ apiKey, port: port("SENDGRID_STAND_IN_PORT", 12114) });
+      Object.assign(env, { SENDGRID_API_KEY: apiKey, SENDGRID_API_BASE: sendgrid.url });
+      started.push({ name: "SendGrid", url: sendgrid.url, note: `emails are kept, not delivered: mailbox at ${sendgrid.url}/`, close: () => sendgrid.close() });
     }
   } catch (error) {
     await Promise.all(started.map((s) => s.close().catch(() => undefined)));

@@ -1,5 +1,6 @@
 import { inject } from "vitest";
 import { startTestGemini } from "~/test/gemini";
+import { startTestSendGrid } from "~/test/sendgrid";
 
 // Runs in each worker before any test module imports ~/env.
 process.env.DATABASE_URL = inject("databaseUrl");
@@ -29,3 +30,7 @@ process.env.QSTASH_NEXT_SIGNING_KEY = qstash.nextSigningKey;
 const gemini = await startTestGemini();
 process.env.GEMINI_API_BASE = gemini.url;
 process.env.GEMINI_API_KEY = gemini.apiKey;
+
+const sendgrid = await startTestSendGrid();
+process.env.SENDGRID_API_BASE = sendgrid.url;
+process.env.SENDGRID_API_KEY = sendgrid.apiKey;
