@@ -47,7 +47,7 @@ export interface SendResult {
   more: boolean;
 }
 
-interface Claimed {
+export interface Claimed {
   id: string;
   claimId: string;
   recipient: string;
@@ -107,34 +107,40 @@ async function markFailed(row: Claimed, error: EmailSendError): Promise<"retryin
   if (!marked) return "superseded";
   const context = { notificationId: row.id, kind: row.kind, attempts: row.attempts, reason: error.details.reason, error: error.message };
   if (marked.nextAttemptAt) {
-    logger.warn("notifications: sending failed; retried with backoff", { ...context, nextAttemptAt: marked.nextAttemptAt });
+    logger.warn("notifications: sending failed; retried with backoff", { ...context, nextAttemptAt: marked.nextAttemptAt.toISOString() });
     return "retrying";
   }
   logger.error(error.retryable ? "notifications: sending kept failing for a day; given up" : "notifications: SendGrid refused the email; not retried", context);
   return "failed";
 }
 
-/** Sends one claimed row and marks it. Never throws: a mark that fails is logged (the lease runs out, it is sent again). */
-async function sendOne(row: Claimed, result: SendResult) {
+const asSendError = (error: unknown) =>
+  error instanceof EmailSendError
+    ? error
+    : new EmailSendError(`Sending failed: ${error instanceof Error ? error.message : String(error)}`, { code: "INTERNAL", retryable: true, reason: "email_send_failed" });
+
+type Outcome = "sent" | "retrying" | "failed" | "superseded" | "errored";
+
+/**
+ * Sends one claimed row and marks it if it is still the claim's. Never throws: a mark that fails
+ * is logged and "errored" (the row's lease runs out and it is sent again).
+ */
+export async function sendClaimed(row: Claimed): Promise<Outcome> {
   const message: EmailMessage = { to: row.recipient, subject: row.subject, html: row.html, text: row.text, categories: [row.kind] };
   if (row.headers) message.headers = row.headers;
   try {
-    let outcome: keyof SendResult;
-    try {
-      const providerMessageId = await sendEmail(message);
-      outcome = (await markSent(row, providerMessageId)) ? "sent" : "superseded";
-    } catch (error) {
-      const sendError =
-        error instanceof EmailSendError
-          ? error
-          : new EmailSendError(`Sending failed: ${error instanceof Error ? error.message : String(error)}`, { code: "INTERNAL", retryable: true, reason: "email_send_failed" });
-      outcome = await markFailed(row, sendError);
-    }
+    // The send's failure is told apart from a mark's: a mark that throws after SendGrid accepted must not mark FAILED.
+    const sent = await sendEmail(message).then(
+      (providerMessageId) => ({ providerMessageId }),
+      (error: unknown) => ({ error }),
+    );
+    const outcome: Outcome =
+      "providerMessageId" in sent ? ((await markSent(row, sent.providerMessageId)) ? "sent" : "superseded") : await markFailed(row, asSendError(sent.error));
     if (outcome === "superseded") logger.warn("notifications: the claim's lease ran out and another sender took the row; nothing marked", { notificationId: row.id });
-    (result[outcome] as number)++;
+    return outcome;
   } catch (error) {
-    result.errored++;
     logger.error("notifications: marking a sent or failed email failed; it is retried when its lease runs out", { notificationId: row.id, error });
+    return "errored";
   }
 }
 
@@ -151,7 +157,7 @@ export async function sendDueNotifications(opts: { budgetMs?: number; concurrenc
     while (!drained && Date.now() < deadline) {
       const [row] = await claimDue(1);
       if (!row) return void (drained = true);
-      await sendOne(row, result);
+      result[await sendClaimed(row)]++;
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
