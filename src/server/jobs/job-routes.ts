@@ -7,6 +7,7 @@ export const JOB_PATHS = {
   billingSync: "/api/jobs/billing-sync",
   usageFlush: "/api/jobs/usage-flush",
   billingEvents: "/api/jobs/billing-events",
+  notifications: "/api/jobs/notifications",
 } as const;
 
 export const jobUrl = (path: string, appUrl: string) => new URL(path, appUrl).toString();

@@ -6,6 +6,7 @@ import { handleBillingEventsDelivery } from "~/server/jobs/billing-events-delive
 import { handleBillingSyncDelivery } from "~/server/jobs/billing-sync-delivery";
 import { type QStashDelivery } from "~/server/jobs/job-delivery";
 import { JOB_PATHS, jobUrl } from "~/server/jobs/job-routes";
+import { handleNotificationsDelivery } from "~/server/jobs/notifications-delivery";
 import { handleUsageFlushDelivery } from "~/server/jobs/usage-flush-delivery";
 import { jsonRoute } from "~/server/rest/json-route";
 
@@ -45,3 +46,5 @@ export const billingSyncJobRoute = qstashJob(JOB_PATHS.billingSync, handleBillin
 export const usageFlushJobRoute = qstashJob(JOB_PATHS.usageFlush, handleUsageFlushDelivery);
 /** POST /api/jobs/billing-events: the webhook event drain (every minute; continues itself while events remain due). */
 export const billingEventsJobRoute = qstashJob(JOB_PATHS.billingEvents, (delivery) => handleBillingEventsDelivery(delivery));
+/** POST /api/jobs/notifications: the email outbox sender (every minute; continues itself while emails remain due). */
+export const notificationsJobRoute = qstashJob(JOB_PATHS.notifications, (delivery) => handleNotificationsDelivery(delivery));
