@@ -9,6 +9,7 @@
  */
 import { db } from "~/server/clients/db";
 import { logger } from "~/server/logger";
+import { recordCrossings } from "~/server/usage/alerts";
 import type { MeteredMetric } from "~/server/usage/keys";
 import { limitInForce } from "~/server/usage/limits";
 import { dayOf, monthOf } from "~/server/usage/periods";
@@ -50,6 +51,8 @@ export async function recordInPostgres(
   if (amount !== 0) {
     // The row carries the call's id: if Redis still applies the call that timed out, the replay skips it.
     await db.usageFallback.create({ data: { id: opts.opId, organizationId, metric, period, day: dayOf(opts.now), quantity: BigInt(amount) } });
+    // PostgreSQL's view of the crossing; the replay into Redis may see it too, and the unique key keeps one.
+    await recordCrossings(organizationId, metric, period, { before: current, after: current + amount, limit });
   }
   return { current: current + amount, limit };
 }

@@ -44,4 +44,26 @@ describe("metering while Redis does not answer", () => {
     expect(await kv.get(key)).toBe("25");
     expect(await db.usageFallback.count({ where: { organizationId: orgId, replayedAt: null } })).toBe(0);
   });
+
+  it("records a crossing seen by the fallback once, and one only Redis's total shows at the replay", async () => {
+    const period = monthOf(new Date());
+    // A: flushed and live at 79,990; the fallback's view crosses 80 %, and so does the replay: one row.
+    // B: nothing flushed, live at 79,990; only the replay into Redis shows the crossing: still recorded.
+    const [a, b] = await Promise.all([makeUser("Alert A"), makeUser("Alert B")]).then((users) => users.map((u) => u.organization.id) as [string, string]);
+    await db.usageRecord.create({ data: { organizationId: a, metric: "gemini_tokens", period, quantity: 79_990n, flushedAt: new Date() } });
+    await Promise.all([a, b].map((org) => kv.set(usageKey(org, "gemini_tokens", period), "79990")));
+
+    redis.pause();
+    await Promise.all([a, b].map((org) => consume(org, "gemini_tokens", 20)));
+    const thresholds = async (org: string) => (await db.usageAlert.findMany({ where: { organizationId: org } })).map((r) => [r.threshold, Number(r.usedAtCrossing)]);
+    expect(await thresholds(a)).toEqual([[80, 80_010]]);
+    expect(await thresholds(b)).toEqual([]);
+
+    redis.resume();
+    await untilStoreAnswers(kv);
+    await replayUsageFallbacks();
+    await replayUsageFallbacks();
+    expect(await thresholds(a)).toEqual([[80, 80_010]]);
+    expect(await thresholds(b)).toEqual([[80, 80_010]]);
+  });
 });

@@ -29,6 +29,8 @@ describe.each(Object.keys(stores))("the meter script on %s", (name) => {
     expect(await run(3, { seed: "5" })).toEqual({ kind: "limit", current: 5 });
     expect(await run(3, { limit: "10" })).toEqual({ kind: "ok", current: 8, limit: 10 });
     expect(await run(3, { limit: "10" })).toEqual({ kind: "refused", current: 8, limit: 10 });
+    // Recording without enforcing, with no limit given or cached: -2, "not known" (not -1, "none").
+    expect(await run(0, { enforce: false })).toEqual({ kind: "ok", current: 8, limit: -2 });
     await store.set(keys[2]!, "10", 60);
     expect(await run(2)).toEqual({ kind: "ok", current: 10, limit: 10 });
     expect(await run(1)).toEqual({ kind: "refused", current: 10, limit: 10 });

@@ -10,7 +10,8 @@
  *
  * Replies: {"seed"} the counter is missing and no seed was given; {"limit", current} the limit is
  * not cached; {"refused", current, limit} the amount would pass the limit (nothing recorded);
- * {"dup", current} the marker was already set; {"ok", new, limit} recorded (limit -1 = none).
+ * {"dup", current} the marker was already set; {"ok", new, limit} recorded (limit -1 = none,
+ * -2 = not known: a call that does not enforce found no limit given or cached).
  * A TTL is raised to ARGV[3] when lower, never shortened.
  */
 import type { LocalOps, StoreScript } from "~/server/clients/key-value-store";
@@ -45,7 +46,7 @@ local ttl = tonumber(ARGV[3])
 for i = 1, 2 do
   if redis.call('TTL', KEYS[i]) < ttl then redis.call('EXPIRE', KEYS[i], ttl) end
 end
-return {'ok', new, tonumber(limit) or -1}`;
+return {'ok', new, tonumber(limit) or -2}`;
 
 function local(ops: LocalOps, keys: string[], args: string[]): unknown[] {
   const [counter, daily, limitCache, marker] = keys as [string, string, string, string | undefined];
@@ -73,7 +74,7 @@ function local(ops: LocalOps, keys: string[], args: string[]): unknown[] {
   const next = ops.incrBy(counter, amount);
   if (amount !== 0) ops.hincrBy(daily, day, amount);
   for (const key of [counter, daily]) if (ops.ttl(key) < Number(ttlArg)) ops.expire(key, Number(ttlArg));
-  return ["ok", next, limitText === null ? -1 : Number(limitText)];
+  return ["ok", next, limitText === null ? -2 : Number(limitText)];
 }
 
 export const METER_SCRIPT: StoreScript = { lua: LUA, local };

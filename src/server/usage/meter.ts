@@ -8,6 +8,8 @@
  */
 import { kv } from "~/server/clients/redis";
 import { randomUUID } from "node:crypto";
+import { logger } from "~/server/logger";
+import { recordCrossings } from "~/server/usage/alerts";
 import { dailyKey, limitKey, OP_MARK_TTL_SECONDS, opKey, USAGE_TTL_SECONDS, usageKey, type MeteredMetric } from "~/server/usage/keys";
 import { cacheLimit } from "~/server/usage/limits";
 import { METER_SCRIPT, meterReply, type MeterReply } from "~/server/usage/meter-script";
@@ -65,6 +67,29 @@ async function meter(organizationId: string, metric: MeteredMetric, amount: numb
   }
 }
 
+/** The script's limit when a call that does not enforce found none given or cached. */
+const UNKNOWN_LIMIT = -2;
+
+/**
+ * Records the 80 % / 100 % alerts a call that added usage crossed: the script's reply is the total
+ * after the call, so the total before is that minus the amount, with no extra read. A call that
+ * does not enforce may not know the limit (none cached): it is computed (and cached) then, only for
+ * a positive amount. Never throws: an alert is not worth failing the usage it describes.
+ */
+async function noteCrossings(organizationId: string, metric: MeteredMetric, amount: number, now: Date, reply: Settled) {
+  if (reply.kind !== "ok" || amount <= 0 || reply.limit === -1) return;
+  try {
+    const period = monthOf(now);
+    const limit =
+      reply.limit === UNKNOWN_LIMIT
+        ? Number(await once(`limit:${limitKey(organizationId, metric, period)}`, () => cacheLimit(organizationId, metric, now)))
+        : reply.limit;
+    await recordCrossings(organizationId, metric, period, { before: reply.current - amount, after: reply.current, limit: limit >= 0 ? limit : null });
+  } catch (error) {
+    logger.error("usage: could not check a usage alert", { organizationId, metric, error });
+  }
+}
+
 async function record(organizationId: string, metric: MeteredMetric, amount: number, opts: { enforce: boolean; now?: Date }): Promise<Metered> {
   const now = opts.now ?? new Date();
   // The call's id: if Redis applies it after we gave up waiting, the fallback row's replay is a no-op.
@@ -72,6 +97,7 @@ async function record(organizationId: string, metric: MeteredMetric, amount: num
   try {
     const reply = await meter(organizationId, metric, amount, { enforce: opts.enforce, now, opId });
     if (reply.kind === "refused") throw quotaExceeded(metric, reply.current, reply.limit, now);
+    await noteCrossings(organizationId, metric, amount, now, reply);
     return { current: reply.current, limit: "limit" in reply && reply.limit >= 0 ? reply.limit : null };
   } catch (error) {
     if (!(error instanceof StoreUnavailable)) throw error;
@@ -128,6 +154,9 @@ export async function reserve(organizationId: string, metric: MeteredMetric, est
  */
 export async function replayIntoRedis(row: { id: string; organizationId: string; metric: string; period: string; day: string; quantity: bigint }) {
   const now = new Date(`${row.period}-${row.day}T12:00:00Z`);
-  const reply = await meter(row.organizationId, row.metric as MeteredMetric, Number(row.quantity), { enforce: false, now, opId: row.id });
+  const metric = row.metric as MeteredMetric;
+  const reply = await meter(row.organizationId, metric, Number(row.quantity), { enforce: false, now, opId: row.id });
+  // A replayed row that crosses a threshold in Redis records it (once: the fallback may have already).
+  await noteCrossings(row.organizationId, metric, Number(row.quantity), now, reply);
   return reply.kind === "ok" ? "added" : "already_added";
 }

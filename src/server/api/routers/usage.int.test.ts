@@ -58,6 +58,7 @@ describe("usage router", () => {
       () => callerOf(stranger.user.id).usage.history({ orgId }),
       () => callerOf(stranger.user.id).usage.daily({ orgId }),
       () => callerOf(stranger.user.id).usage.forecast({ orgId }),
+      () => callerOf(stranger.user.id).usage.alerts({ orgId }),
     ]) {
       await expect(call()).rejects.toMatchObject({ code: "FORBIDDEN" });
     }

@@ -1,10 +1,12 @@
 /**
  * Reading usage: this month's lines (the same as GET /api/billing/usage), the monthly history,
- * this month's days and the month-end forecast of a metered metric. Open to every member.
+ * this month's days, the month-end forecast of a metered metric and this month's usage alerts
+ * (80 % / 100 % crossings). Open to every member.
  */
 import { z } from "zod";
 import { createTRPCRouter, orgProcedure } from "~/server/api/trpc";
 import { METRICS } from "~/server/billing/plans";
+import { alertsOf } from "~/server/usage/alerts";
 import { METERED_METRICS } from "~/server/usage/keys";
 import { currentUsage } from "~/server/usage/read-usage";
 import { usageForecast } from "~/server/usage/usage-forecast";
@@ -51,4 +53,19 @@ export const usageRouter = createTRPCRouter({
       }),
     )
     .query(({ ctx, input }) => usageForecast(ctx.actor.organizationId, input.metric)),
+
+  alerts: orgProcedure
+    .output(
+      z.array(
+        z.object({
+          metric: z.string(),
+          period,
+          threshold: z.union([z.literal(80), z.literal(100)]),
+          usedAtCrossing: count,
+          limitAtCrossing: count,
+          createdAt: z.date(),
+        }),
+      ),
+    )
+    .query(({ ctx }) => alertsOf(ctx.actor.organizationId)),
 });

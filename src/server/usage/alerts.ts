@@ -1,0 +1,68 @@
+/**
+ * Usage alerts: a metered metric crossing 80 % or 100 % of the org's limit in a month. The meter
+ * knows the month's total before and after each call (from the script's reply), so a crossing is
+ * detected with no extra read; only a call that crossed (rare: at most twice a month per metric)
+ * writes, with `INSERT … ON CONFLICT DO NOTHING` on (org, metric, period, threshold), so
+ * concurrent calls, retries and the fallback's replay record each alert once. Recording never
+ * fails the caller's request: a failed insert is logged. Emails for alerts come with the outbox.
+ */
+import { db } from "~/server/clients/db";
+import { logger } from "~/server/logger";
+import { monthOf } from "~/server/usage/periods";
+
+/** Percent of the limit at which an alert is recorded. */
+export const ALERT_THRESHOLDS = [80, 100] as const;
+export type AlertThreshold = (typeof ALERT_THRESHOLDS)[number];
+
+/**
+ * The thresholds passed by going from `before` to `after` (integers; exact, no rounding):
+ * below t % of the limit before, at or above it after. Unlimited (null) never alerts.
+ */
+export function crossedThresholds(before: number, after: number, limit: number | null): AlertThreshold[] {
+  if (limit === null || after <= before) return [];
+  return ALERT_THRESHOLDS.filter((t) => before * 100 < t * limit && after * 100 >= t * limit);
+}
+
+/** Records the alerts of a call that moved `metric` from `before` to `after`; a no-op (no I/O) when nothing was crossed. */
+export async function recordCrossings(
+  organizationId: string,
+  metric: string,
+  period: string,
+  usage: { before: number; after: number; limit: number | null },
+) {
+  const crossed = crossedThresholds(usage.before, usage.after, usage.limit);
+  if (crossed.length === 0) return;
+  try {
+    // createMany with skipDuplicates is one INSERT … ON CONFLICT DO NOTHING on PostgreSQL.
+    await db.usageAlert.createMany({
+      data: crossed.map((threshold) => ({
+        organizationId,
+        metric,
+        period,
+        threshold,
+        usedAtCrossing: BigInt(usage.after),
+        limitAtCrossing: BigInt(usage.limit ?? 0),
+      })),
+      skipDuplicates: true,
+    });
+  } catch (error) {
+    logger.error("usage: could not record a usage alert", { organizationId, metric, period, thresholds: crossed, error });
+  }
+}
+
+/** This month's alerts of the org, oldest first. */
+export async function alertsOf(organizationId: string, now = new Date()) {
+  const rows = await db.usageAlert.findMany({
+    where: { organizationId, period: monthOf(now) },
+    orderBy: [{ createdAt: "asc" }, { threshold: "asc" }],
+  });
+  return rows.map((row) => ({
+    metric: row.metric,
+    period: row.period,
+    // The column holds only ALERT_THRESHOLDS (recordCrossings writes no other value).
+    threshold: row.threshold as AlertThreshold,
+    usedAtCrossing: Number(row.usedAtCrossing),
+    limitAtCrossing: Number(row.limitAtCrossing),
+    createdAt: row.createdAt,
+  }));
+}
