@@ -37,6 +37,7 @@ describe("startLocalServices", () => {
         ["vantflow-billing-sync-daily", "0 2 * * *", "http://localhost:3000/api/jobs/billing-sync"],
         ["vantflow-usage-flush-hourly", "0 * * * *", "http://localhost:3000/api/jobs/usage-flush"],
         ["vantflow-billing-events-minutely", "* * * * *", "http://localhost:3000/api/jobs/billing-events"],
+        ["vantflow-notifications-minutely", "* * * * *", "http://localhost:3000/api/jobs/notifications"],
       ]);
 
       const gemini = new GoogleGenAI({ apiKey: env.GEMINI_API_KEY!, httpOptions: { baseUrl: env.GEMINI_API_BASE! } });
