@@ -37,7 +37,10 @@ async function subscribedOwner(plan: "pro" | "business", interval: "month" | "ye
 }
 
 const rowOf = (orgId: string) => db.subscription.findFirstOrThrow({ where: { organizationId: orgId } });
-const invoicesOf = (orgId: string) => db.invoiceRecord.findMany({ where: { organizationId: orgId }, orderBy: { stripeCreatedAt: "desc" } });
+// Newest first; invoices made on one test-clock second tie on `created`, and the customer's invoice
+// number (PREFIX-0001, PREFIX-0002, …) then says which came later.
+const invoicesOf = (orgId: string) =>
+  db.invoiceRecord.findMany({ where: { organizationId: orgId }, orderBy: [{ stripeCreatedAt: "desc" }, { number: "desc" }] });
 
 /** Stripe's proration of `from` → `to` cents at `at` within [start, end): charge minus credit. */
 function proration(from: number, to: number, start: number, end: number, at: number) {
