@@ -10,6 +10,8 @@ process.env.LOGIN_MAX_ATTEMPTS = "5";
 // Tests register from one address ("unknown": no X-Forwarded-For) into a Redis shared by every
 // run; the registration limit's own test sets a low one before importing ~/env.
 process.env.REGISTER_CLIENT_MAX_PER_HOUR = "1000000";
+// The operators who also get payment failures and failed webhooks/jobs (notifications/recipients.ts).
+process.env.BILLING_ADMIN_EMAILS ??= "Ops@VantFlow.test, finance@vantflow.test";
 
 // Webhook processing waits this long after a customer's newest event (production: 2 s); tests
 // that deliver and then read rows wait for it (src/test/stripe.ts `deliver`).

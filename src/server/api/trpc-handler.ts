@@ -12,13 +12,17 @@ import { TRPC_MAX_BATCH_SIZE } from "~/server/api/batch-limit";
 import { AppError, errorBody, toAppError } from "~/server/errors";
 import { JSON_BODY_MAX_BYTES, withBodyCap } from "~/server/http/read-body";
 import { requireJsonContentType, requireSameOrigin } from "~/server/http/request-guards";
+import type { RunAfterResponse } from "~/server/http/run-after-response";
 import { logger } from "~/server/logger";
+import { sendEnqueuedNotifications } from "~/server/notifications/after-response";
 
 export const TRPC_ENDPOINT = "/api/trpc";
 
 export function trpcHandler<TRouter extends AnyTRPCRouter>(opts: {
   router: TRouter;
   createContext: (opts: { headers: Headers; requestId: string }) => Promise<inferRouterContext<TRouter>>;
+  /** Next's after(): emails a mutation enqueued go out right after its response. */
+  runAfterResponse?: RunAfterResponse;
 }) {
   return async (req: Request): Promise<Response> => {
     const requestId = randomUUID();
@@ -27,6 +31,7 @@ export function trpcHandler<TRouter extends AnyTRPCRouter>(opts: {
       return Response.json(errorBody(error), { status: error.httpStatus, headers: error.headers });
     });
     response.headers.set("x-request-id", requestId);
+    opts.runAfterResponse?.(sendEnqueuedNotifications);
     return response;
   };
 

@@ -13,6 +13,21 @@ export const AFTER_RESPONSE_BUDGET_MS = 20_000;
 
 let running: Promise<SendResult | null> | null = null;
 let again = false;
+/** This process enqueued a notification since its sender last started a pass (the transaction may yet roll back: then the pass finds nothing). */
+let enqueued = false;
+
+/** Called by enqueueNotification: the request's after-response hook then sends. */
+export function noteEnqueued() {
+  enqueued = true;
+}
+
+/**
+ * The after-response hook of every request that may enqueue (tRPC, the webhooks, REST): sends when
+ * this process enqueued anything since the last pass, and is free otherwise (no query).
+ */
+export function sendEnqueuedNotifications(): Promise<SendResult | null> {
+  return enqueued ? sendNotificationsAfterResponse() : Promise.resolve(null);
+}
 
 export function sendNotificationsAfterResponse(): Promise<SendResult | null> {
   if (running) {
@@ -24,6 +39,7 @@ export function sendNotificationsAfterResponse(): Promise<SendResult | null> {
       let result: SendResult;
       do {
         again = false;
+        enqueued = false;
         result = await sendDueNotifications({ budgetMs: AFTER_RESPONSE_BUDGET_MS });
       } while (again && !result.more);
       return result;

@@ -9,6 +9,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { Prisma } from "~/generated/prisma/client";
 import { AppError, fieldErrorsOf } from "~/server/errors";
+import { noteEnqueued } from "~/server/notifications/after-response";
 import { boundedText, emailInput } from "~/server/validation";
 
 /** Bytes of one body (html or text). Our billing emails are a few KB; SendGrid's whole-message limit is 30 MB. */
@@ -62,8 +63,10 @@ export async function enqueueNotification(tx: Prisma.TransactionClient, input: N
     (recipient) =>
       Prisma.sql`(${`ntf_${randomUUID()}`}, ${n.organizationId ?? null}, ${n.kind}, ${n.dedupeKey}, ${recipient}, ${n.subject}, ${n.html}, ${n.text}, ${headers}::jsonb)`,
   );
-  return tx.$executeRaw`
+  const added = await tx.$executeRaw`
     INSERT INTO "Notification" ("id", "organizationId", "kind", "dedupeKey", "recipient", "subject", "html", "text", "headers")
     VALUES ${Prisma.join(rows)}
     ON CONFLICT ("dedupeKey", "recipient") DO NOTHING`;
+  if (added > 0) noteEnqueued();
+  return added;
 }

@@ -3,10 +3,10 @@ import { processAfterDebounce } from "~/server/billing/billing-event-queue";
 import { STRIPE_EVENT_MAX_BYTES } from "~/server/billing/stripe-event";
 import { receiveStripeWebhook } from "~/server/billing/stripe-webhook";
 import { readBodyText } from "~/server/http/read-body";
+import type { RunAfterResponse } from "~/server/http/run-after-response";
+import { sendEnqueuedNotifications } from "~/server/notifications/after-response";
 import { jsonRoute } from "~/server/rest/json-route";
 
-/** Runs a task after the response has been sent (Next's `after()`, passed in by the route file). */
-export type RunAfterResponse = (task: () => Promise<unknown>) => void;
 
 /**
  * POST /api/billing/webhooks/stripe: the raw body (413 past the cap) and signature in, the event
@@ -17,7 +17,8 @@ export const stripeWebhookRoute = (runAfterResponse: RunAfterResponse) =>
   jsonRoute(async (req) => {
     const rawBody = await readBodyText(req, STRIPE_EVENT_MAX_BYTES);
     const { customerId, ...outcome } = await receiveStripeWebhook(rawBody, req.headers.get("stripe-signature"));
-    if (customerId) runAfterResponse(() => processAfterDebounce(customerId));
+    // The sync may enqueue billing emails (trial started, payment failed…): sent once it is done.
+    if (customerId) runAfterResponse(() => processAfterDebounce(customerId).then(sendEnqueuedNotifications));
     return Response.json(outcome);
   });
 

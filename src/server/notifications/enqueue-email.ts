@@ -1,0 +1,32 @@
+/**
+ * A template rendered and enqueued in the caller's transaction: the one way domain code sends an
+ * email. The row's kind is the template's name; the dedupe key names the logical notification
+ * (e.g. `invoice.paid:in_123`) so a repeat of the state change enqueues nothing new.
+ */
+import type { Prisma } from "~/generated/prisma/client";
+import { enqueueNotification } from "./enqueue";
+import { renderEmail } from "./render-email";
+import type { EmailTemplate } from "./templates/template";
+
+export interface EmailToEnqueue<P> {
+  organizationId?: string | null;
+  template: EmailTemplate<P>;
+  props: P;
+  dedupeKey: string;
+  recipients: string[];
+  headers?: Record<string, string>;
+}
+
+/** Returns the rows added (0: no recipients, or enqueued before). Per-recipient content (an unsubscribe link) takes one call per recipient. */
+export async function enqueueEmail<P>(tx: Prisma.TransactionClient, email: EmailToEnqueue<P>): Promise<number> {
+  if (email.recipients.length === 0) return 0;
+  const rendered = await renderEmail(email.template, email.props);
+  return enqueueNotification(tx, {
+    organizationId: email.organizationId ?? null,
+    kind: email.template.name,
+    dedupeKey: email.dedupeKey,
+    recipients: email.recipients,
+    ...rendered,
+    ...(email.headers ? { headers: email.headers } : {}),
+  });
+}
