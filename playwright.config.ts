@@ -6,6 +6,8 @@ import { defineConfig, devices } from "@playwright/test";
 const port = Number(process.env.E2E_PORT ?? 3100);
 /** Where scripts/e2e-server.ts runs the Stripe stand-in; specs drive it with the official SDK. */
 export const stripePort = Number(process.env.E2E_STRIPE_PORT ?? 3199);
+/** The SendGrid stand-in's port: specs read the mailbox at /__stand-in/messages?to=. */
+export const sendGridPort = Number(process.env.E2E_SENDGRID_PORT ?? 3198);
 const baseURL = `http://127.0.0.1:${port}`;
 
 export default defineConfig({
@@ -34,6 +36,6 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: "pipe",
     stderr: "pipe",
-    env: { APP_URL: baseURL, E2E_PORT: String(port), E2E_STRIPE_PORT: String(stripePort) },
+    env: { APP_URL: baseURL, E2E_PORT: String(port), E2E_STRIPE_PORT: String(stripePort), E2E_SENDGRID_PORT: String(sendGridPort) },
   },
 });

@@ -6,6 +6,7 @@
 import { spawn } from "node:child_process";
 import { join, resolve } from "node:path";
 import { startGeminiStandIn } from "../e2e/stand-ins/gemini/server";
+import { startSendGridStandIn } from "../e2e/stand-ins/sendgrid/server";
 import { startLocalStripe } from "./lib/local-stripe";
 
 const root = resolve(import.meta.dirname, "..");
@@ -16,7 +17,11 @@ console.log(`[e2e] Stripe stand-in on ${stripe.standIn.url}`);
 const geminiKey = "gemini_e2e";
 const gemini = await startGeminiStandIn({ apiKey: geminiKey });
 console.log(`[e2e] Gemini stand-in on ${gemini.url}`);
-const closeStandIns = () => Promise.all([stripe.standIn.close(), gemini.close()]);
+// Specs read what the app sent from its mailbox (GET /__stand-in/messages?to=) on E2E_SENDGRID_PORT.
+const sendGridKey = "SG.e2e.key";
+const sendGrid = await startSendGridStandIn({ apiKey: sendGridKey, port: Number(process.env.E2E_SENDGRID_PORT ?? 3198), host: "127.0.0.1" });
+console.log(`[e2e] SendGrid stand-in (mailbox) on ${sendGrid.url}`);
+const closeStandIns = () => Promise.all([stripe.standIn.close(), gemini.close(), sendGrid.close()]);
 
 // Every spec registers its users from 127.0.0.1, far more than the hourly default per client
 // address (the limit itself is tested in src/server/rest/auth.int.test.ts).
@@ -28,6 +33,8 @@ const next = spawn(join(root, "node_modules/.bin/next"), ["start", "--port", Str
     ...stripe.env,
     GEMINI_API_KEY: geminiKey,
     GEMINI_API_BASE: gemini.url,
+    SENDGRID_API_KEY: sendGridKey,
+    SENDGRID_API_BASE: sendGrid.url,
     APP_URL: appUrl,
     REGISTER_CLIENT_MAX_PER_HOUR: registrationsPerHour,
     // Webhooks are processed after the answer, once a customer's events are this quiet; specs
