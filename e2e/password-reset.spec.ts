@@ -14,7 +14,7 @@ async function resetLinkFor(to: string): Promise<string> {
     .poll(
       async () => {
         const res = await fetch(`http://127.0.0.1:${sendGridPort}/__stand-in/messages?to=${encodeURIComponent(to)}`);
-        const messages = (await res.json()) as MailboxMessage[];
+        const { messages } = (await res.json()) as { messages: MailboxMessage[] };
         const reset = messages.find((m) => m.subject === "Reset your VantFlow password");
         link = /https?:\/\/\S+\/reset-password\/[A-Za-z0-9_-]+/.exec(reset?.text ?? "")?.[0];
         return link;
