@@ -37,6 +37,9 @@ export async function isResetLinkLive(token: string, now = new Date()): Promise<
 /** Sets the new password; returns the account's email (to sign in with). BAD_REQUEST `reset_link_invalid` for a used, expired or unknown link. */
 export async function resetPassword(input: ResetPasswordInput): Promise<{ email: string; endedSessions: number }> {
   const tokenHash = hashToken(input.token);
+  // A dead link is refused before bcrypt, so junk tokens cost one indexed read, not a hash. The
+  // conditional UPDATE below still decides: the link may be spent between the two.
+  if (!(await isResetLinkLive(input.token))) throw linkInvalid();
   // bcrypt before the transaction: its 100 ms hold no row lock.
   const passwordHash = await hashPassword(input.password);
   return db.$transaction(async (tx) => {
