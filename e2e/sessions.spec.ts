@@ -1,5 +1,5 @@
 import { expect, test, type Page, type PlaywrightWorkerArgs } from "@playwright/test";
-import { register } from "./support/app";
+import { register, signInAt } from "./support/app";
 
 /** The browser's session cookie(s) as a Cookie header, as someone who copied them would send it. */
 async function copiedSessionCookie(page: Page) {
@@ -34,14 +34,6 @@ test("a session cookie copied before sign-out is refused after it", async ({ pag
   await expect(page).toHaveURL(/\/login$/);
   expect(await statusesWith(playwright, baseURL!, copy)).toEqual([401, 401]);
 });
-
-async function signInAt(page: Page, user: { email: string; password: string }) {
-  await page.goto("/login");
-  await page.getByLabel("Email").fill(user.email);
-  await page.getByLabel("Password").fill(user.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
-}
 
 test("a password change ends every earlier session, copies of this browser's cookie too, and keeps this browser signed in", async ({
   page,

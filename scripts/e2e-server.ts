@@ -35,6 +35,7 @@ const next = spawn(join(root, "node_modules/.bin/next"), ["start", "--port", Str
     GEMINI_API_BASE: gemini.url,
     SENDGRID_API_KEY: sendGridKey,
     SENDGRID_API_BASE: sendGrid.url,
+    SENDGRID_EVENT_WEBHOOK_PUBLIC_KEY: sendGrid.eventWebhookPublicKey,
     APP_URL: appUrl,
     REGISTER_CLIENT_MAX_PER_HOUR: registrationsPerHour,
     // Webhooks are processed after the answer, once a customer's events are this quiet; specs

@@ -70,6 +70,12 @@ export const env = createEnv({
     SENDGRID_API_BASE: optionalUrl,
     /** Per-request timeout of the SendGrid client (axios has none by default). */
     SENDGRID_TIMEOUT_MS: z.coerce.number().int().positive().default(10000),
+    /**
+     * The Event Webhook's verification key (SendGrid: Mail Settings → Signed Event Webhook), base64
+     * DER as SendGrid shows it. Unset → POST /api/webhooks/sendgrid answers 503: events are never
+     * accepted unverified.
+     */
+    SENDGRID_EVENT_WEBHOOK_PUBLIC_KEY: z.string().optional(),
     /** Sender of the app's email, "Name <address>" or an address; SendGrid must know it as a verified sender. */
     EMAIL_FROM: z.string().min(3).default("VantFlow Billing <billing@vantflow.example>"),
     /** Days a past_due org keeps its paid plan's limits before it falls back to free. */
@@ -130,6 +136,7 @@ export const env = createEnv({
     SENDGRID_API_KEY: process.env.SENDGRID_API_KEY,
     SENDGRID_API_BASE: process.env.SENDGRID_API_BASE,
     SENDGRID_TIMEOUT_MS: process.env.SENDGRID_TIMEOUT_MS,
+    SENDGRID_EVENT_WEBHOOK_PUBLIC_KEY: process.env.SENDGRID_EVENT_WEBHOOK_PUBLIC_KEY,
     EMAIL_FROM: process.env.EMAIL_FROM,
     BILLING_GRACE_DAYS: process.env.BILLING_GRACE_DAYS,
     BILLING_RECONCILE_CALL_BUDGET_MS: process.env.BILLING_RECONCILE_CALL_BUDGET_MS,

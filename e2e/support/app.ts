@@ -21,6 +21,15 @@ export async function register(page: Page, name = "Billing Buyer") {
   return { email, password };
 }
 
+/** Signs `user` in through the login page. */
+export async function signInAt(page: Page, user: { email: string; password: string }) {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+}
+
 /** Fills the stand-in's hosted card form. */
 export async function fillCard(page: Page, number: string) {
   await page.getByLabel("Card number").fill(number);

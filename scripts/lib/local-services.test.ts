@@ -54,6 +54,9 @@ describe("startLocalServices", () => {
       const sendgrid = services.started.find((s) => s.name === "SendGrid")!;
       expect(sendgrid.note).toContain(`mailbox at ${env.SENDGRID_API_BASE}/`);
       expect(await (await fetch(`${env.SENDGRID_API_BASE}/`)).text()).toContain("Local &lt;mail&gt;");
+      // The Event Webhook route verifies what the stand-in signs: its key, as SendGrid's API reports it.
+      const [, signed] = await sendgridClient.request({ method: "GET", url: "/v3/user/webhooks/event/settings/signed" });
+      expect(env.SENDGRID_EVENT_WEBHOOK_PUBLIC_KEY).toBe((signed as { public_key: string }).public_key);
     } finally {
       await services.close();
     }

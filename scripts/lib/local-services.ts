@@ -62,7 +62,8 @@ export async function startLocalServices(env: Record<string, string | undefined>
     if (!env.SENDGRID_API_KEY) {
       const apiKey = "SG.local_stand_in";
       const sendgrid = await startSendGridStandIn({ apiKey, port: port("SENDGRID_STAND_IN_PORT", 12114) });
-      Object.assign(env, { SENDGRID_API_KEY: apiKey, SENDGRID_API_BASE: sendgrid.url });
+      // The stand-in signs the events it posts (POST /__stand-in/events) with its own key.
+      Object.assign(env, { SENDGRID_API_KEY: apiKey, SENDGRID_API_BASE: sendgrid.url, SENDGRID_EVENT_WEBHOOK_PUBLIC_KEY: sendgrid.eventWebhookPublicKey });
       started.push({ name: "SendGrid", url: sendgrid.url, note: `emails are kept, not delivered: mailbox at ${sendgrid.url}/`, close: () => sendgrid.close() });
     }
   } catch (error) {

@@ -11,7 +11,7 @@ export async function startTestSendGrid() {
   const apiKey = "SG.integration.key";
   standIn = await startSendGridStandIn({ apiKey });
   afterAll(() => standIn?.close());
-  return { url: standIn.url, apiKey };
+  return { url: standIn.url, apiKey, eventWebhookPublicKey: standIn.eventWebhookPublicKey };
 }
 
 export function sendGridStandIn(): SendGridStandIn {

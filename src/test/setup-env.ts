@@ -36,3 +36,4 @@ process.env.GEMINI_API_KEY = gemini.apiKey;
 const sendgrid = await startTestSendGrid();
 process.env.SENDGRID_API_BASE = sendgrid.url;
 process.env.SENDGRID_API_KEY = sendgrid.apiKey;
+process.env.SENDGRID_EVENT_WEBHOOK_PUBLIC_KEY = sendgrid.eventWebhookPublicKey;

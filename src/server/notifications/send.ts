@@ -10,6 +10,8 @@
  *   most an hour (or SendGrid's Retry-After when later); a row created more than
  *   GIVE_UP_AFTER_SECONDS ago is given up instead (nextAttemptAt null, logged at error).
  *   Permanent failure (SendGrid refused the email or our key): FAILED, nextAttemptAt null.
+ * - A recipient SendGrid reported undeliverable (email-suppressions.ts) is never sent to: its
+ *   claimed row is FAILED for good with lastError saying why, and SendGrid is not called.
  * The one at-least-once window left: SendGrid accepted the email (202) and the sender died, or
  * could not write SENT, before the mark. The row's lease then runs out and the email is sent
  * again. It cannot be closed from our side (SendGrid's Mail Send has no idempotency key); it is
@@ -20,10 +22,13 @@ import { env } from "~/env";
 import { db } from "~/server/clients/db";
 import { type EmailMessage, EmailSendError, sendEmail } from "~/server/clients/email";
 import { logger } from "~/server/logger";
+import { suppressionOf } from "~/server/notifications/email-suppressions";
 
 /** Failed sends are retried this long after the notification was enqueued, then given up. */
 export const GIVE_UP_AFTER_SECONDS = 24 * 3600;
 export const BACKOFF_BASE_SECONDS = 30;
+/** lastError's reason for a row never sent because its recipient is suppressed. */
+const SUPPRESSED = "recipient_suppressed";
 export const BACKOFF_MAX_SECONDS = 3600;
 /** Time after which a sender call claims no new rows (the job route may run 300 s). */
 export const SEND_BUDGET_MS = 120_000;
@@ -110,7 +115,8 @@ async function markFailed(row: Claimed, error: EmailSendError): Promise<"retryin
     logger.warn("notifications: sending failed; retried with backoff", { ...context, nextAttemptAt: marked.nextAttemptAt.toISOString() });
     return "retrying";
   }
-  logger.error(error.retryable ? "notifications: sending kept failing for a day; given up" : "notifications: SendGrid refused the email; not retried", context);
+  if (error.details.reason === SUPPRESSED) logger.warn("notifications: the recipient is suppressed; not sent", context);
+  else logger.error(error.retryable ? "notifications: sending kept failing for a day; given up" : "notifications: SendGrid refused the email; not retried", context);
   return "failed";
 }
 
@@ -118,6 +124,18 @@ const asSendError = (error: unknown) =>
   error instanceof EmailSendError
     ? error
     : new EmailSendError(`Sending failed: ${error instanceof Error ? error.message : String(error)}`, { code: "INTERNAL", retryable: true, reason: "email_send_failed" });
+
+/** Sends the message unless SendGrid reported the recipient undeliverable: then the permanent failure that says so. */
+async function sendUnlessSuppressed(message: EmailMessage): Promise<string> {
+  const suppression = await suppressionOf(message.to);
+  if (suppression) {
+    throw new EmailSendError(
+      `Not sent: SendGrid reported the address undeliverable (${suppression.reason} at ${suppression.lastEventAt.toISOString()}).`,
+      { code: "BAD_REQUEST", retryable: false, reason: SUPPRESSED },
+    );
+  }
+  return sendEmail(message);
+}
 
 type Outcome = "sent" | "retrying" | "failed" | "superseded" | "errored";
 
@@ -130,7 +148,7 @@ export async function sendClaimed(row: Claimed): Promise<Outcome> {
   if (row.headers) message.headers = row.headers;
   try {
     // The send's failure is told apart from a mark's: a mark that throws after SendGrid accepted must not mark FAILED.
-    const sent = await sendEmail(message).then(
+    const sent = await sendUnlessSuppressed(message).then(
       (providerMessageId) => ({ providerMessageId }),
       (error: unknown) => ({ error }),
     );

@@ -26,6 +26,10 @@ export const rateLimits = {
   tokenCreate: { limit: 20, windowSeconds: HOUR, what: "API tokens" },
   /** Accounts registered from one client address (clientAddress, behind the trusted proxies). */
   register: { limit: env.REGISTER_CLIENT_MAX_PER_HOUR, windowSeconds: HOUR, what: "accounts" },
+  /** Password reset requests from one client address, for any emails: a script mailing strangers. */
+  passwordResetClient: { limit: 10, windowSeconds: HOUR, what: "password reset requests" },
+  /** Password reset requests for one email (keyed by its hash), from anywhere: one inbox flooded. */
+  passwordResetEmail: { limit: 5, windowSeconds: HOUR, what: "password reset requests for one email" },
 } as const;
 
 export type RateLimitName = keyof typeof rateLimits;

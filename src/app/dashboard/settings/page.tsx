@@ -3,6 +3,7 @@ import { PageHeader } from "~/components/ui";
 import { getQueryClient, HydrateClient, trpc } from "~/trpc/server";
 import { requireActiveOrg } from "../dashboard-context";
 import { ApiTokensPanel } from "./api-tokens-panel";
+import { EmailPreferencesPanel } from "./email-preferences-panel";
 import { OrganizationsPanel } from "./organizations-panel";
 import { PasswordPanel } from "./password-panel";
 import { SessionsPanel } from "./sessions-panel";
@@ -17,6 +18,7 @@ export default async function SettingsPage() {
     getQueryClient().prefetchQuery(trpc.token.list.queryOptions({ orgId })),
     getQueryClient().prefetchQuery(trpc.org.list.queryOptions()),
     getQueryClient().prefetchQuery(trpc.account.sessions.queryOptions()),
+    getQueryClient().prefetchQuery(trpc.account.emailPreferences.queryOptions()),
   ]);
   return (
     <HydrateClient>
@@ -27,6 +29,7 @@ export default async function SettingsPage() {
         <h2 className="pt-4 text-lg font-semibold text-slate-900">Account security</h2>
         <PasswordPanel />
         <SessionsPanel />
+        <EmailPreferencesPanel />
       </div>
     </HydrateClient>
   );

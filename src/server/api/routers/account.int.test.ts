@@ -156,3 +156,16 @@ describe("account router: password change", () => {
     });
   });
 });
+
+describe("account router: email preferences", () => {
+  it("turns the user's own usage alert emails off and on again, and no one else's", async () => {
+    const me = await signedIn(1);
+    const other = await signedIn(1);
+    expect(await me.caller.account.emailPreferences()).toEqual({ usageAlertEmails: true });
+    expect(await me.caller.account.setUsageAlertEmails({ enabled: false })).toEqual({ usageAlertEmails: false });
+    expect(await me.caller.account.emailPreferences()).toEqual({ usageAlertEmails: false });
+    expect(await other.caller.account.emailPreferences()).toEqual({ usageAlertEmails: true });
+    expect(await me.caller.account.setUsageAlertEmails({ enabled: true })).toEqual({ usageAlertEmails: true });
+    expect(await db.user.findUniqueOrThrow({ where: { id: me.user.id }, select: { usageAlertEmails: true } })).toEqual({ usageAlertEmails: true });
+  });
+});

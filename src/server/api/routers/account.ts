@@ -3,9 +3,10 @@ import { createTRPCRouter, protectedProcedure } from "~/server/api/trpc";
 import { changePassword, changePasswordInput } from "~/server/auth/change-password";
 import { endAllSessions, endSessionOf, listSessions } from "~/server/auth/sessions";
 import { AppError } from "~/server/errors";
+import { emailPreferences, setUsageAlertEmails } from "~/server/notifications/email-preferences";
 import { idInput } from "~/server/validation";
 
-/** The signed-in user's own account: their browser sessions and password. Always scoped by ctx.userId. */
+/** The signed-in user's own account: their browser sessions, password and email preferences. Always scoped by ctx.userId. */
 export const accountRouter = createTRPCRouter({
   sessions: protectedProcedure.query(({ ctx }) => listSessions(ctx.userId, ctx.sessionId ?? null)),
   /** `signedOut`: the session ended was the asking browser's own. */
@@ -24,4 +25,9 @@ export const accountRouter = createTRPCRouter({
     const { sessionId } = await changePassword(ctx.userId, ctx.sessionId, input);
     return { signedIn: (await ctx.moveSessionCookie?.(sessionId)) ?? false };
   }),
+  /** Usage alert emails (80 % / 100 % of a limit or budget) on or off; payment emails always go. */
+  emailPreferences: protectedProcedure.query(({ ctx }) => emailPreferences(ctx.userId)),
+  setUsageAlertEmails: protectedProcedure
+    .input(z.object({ enabled: z.boolean() }))
+    .mutation(({ ctx, input }) => setUsageAlertEmails(ctx.userId, input.enabled)),
 });

@@ -1,0 +1,3 @@
+import { completePasswordResetRoute } from "~/server/rest/auth";
+
+export const POST = completePasswordResetRoute;

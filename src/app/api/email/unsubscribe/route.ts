@@ -1,0 +1,3 @@
+import { unsubscribeRoute } from "~/server/rest/email";
+
+export const POST = unsubscribeRoute;

@@ -1,0 +1,3 @@
+import { sendGridEventsRoute } from "~/server/rest/sendgrid";
+
+export const POST = sendGridEventsRoute;
