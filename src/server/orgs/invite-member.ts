@@ -46,6 +46,7 @@ export async function inviteMember(actor: Actor, input: z.infer<typeof inviteMem
         role: input.role,
         tokenHash,
         invitedById: actor.userId,
+        createdAt: now,
         expiresAt: new Date(now.getTime() + INVITATION_TTL_MS),
       },
     });
