@@ -33,16 +33,17 @@ export function invitationState(i: { acceptedAt: Date | null; revokedAt: Date | 
   return i.expiresAt <= now ? "expired" : "pending";
 }
 
-const REFUSALS: Record<Exclude<InvitationState, "pending"> | "unknown", string> = {
-  unknown: "This invitation link is not valid.",
-  expired: "This invitation has expired. Ask for a new one.",
+/** Why a link cannot be used, in words for the invitee (the API's message and the page's). */
+export const INVITATION_REFUSALS: Record<Exclude<InvitationState, "pending"> | "unknown", string> = {
+  unknown: "This invitation link is not valid. Check that you opened the whole link from the email.",
+  expired: "This invitation has expired. Ask the person who invited you to send a new one.",
   accepted: "This invitation has already been used.",
-  revoked: "This invitation was revoked.",
+  revoked: "This invitation was revoked. Ask the person who invited you if you still need access.",
 };
 
 /** The 4xx for a link that cannot be used: 404 with `reason` (unknown, expired, accepted, revoked). */
-export const invitationUnusable = (reason: keyof typeof REFUSALS) =>
-  new AppError("NOT_FOUND", REFUSALS[reason], { title: "Invitation not usable", details: { reason: `invitation_${reason}` } });
+export const invitationUnusable = (reason: keyof typeof INVITATION_REFUSALS) =>
+  new AppError("NOT_FOUND", INVITATION_REFUSALS[reason], { title: "Invitation not usable", details: { reason: `invitation_${reason}` } });
 
 /** An invitation of the actor's org by id; another org's invitation is NOT_FOUND, never revealed. */
 export async function requireOrgInvitation(tx: Prisma.TransactionClient, actor: Actor, invitationId: string) {
