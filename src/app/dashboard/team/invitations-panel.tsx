@@ -3,7 +3,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { formatDateTime } from "~/components/format";
 import { ListState } from "~/components/list-state";
-import { Alert, Button, Card } from "~/components/ui";
+import { ErrorAlert } from "~/components/error-alert";
+import { Button, Card } from "~/components/ui";
 import { useTRPC } from "~/trpc/react";
 
 /** OWNER/ADMIN: invitations not yet used or revoked, with their expiry, to resend or revoke. */
@@ -18,11 +19,7 @@ export function InvitationsPanel({ orgId }: { orgId: string }) {
 
   return (
     <Card title="Pending invitations">
-      {error && (
-        <div className="mb-3">
-          <Alert>{error.message}</Alert>
-        </div>
-      )}
+      <ErrorAlert error={error} className="mb-3" />
       <ListState query={invitations} noun="invitations" empty="No pending invitations.">
         {(rows) => (
           <ul className="divide-y divide-slate-100">

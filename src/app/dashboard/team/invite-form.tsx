@@ -1,8 +1,8 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
 import { useState } from "react";
+import { ErrorAlert } from "~/components/error-alert";
 import { Alert, Button, Card, Field } from "~/components/ui";
 import { useTRPC } from "~/trpc/react";
 
@@ -21,7 +21,6 @@ export function InviteForm({ orgId }: { orgId: string }) {
     }),
   );
   const fieldError = invite.error?.data?.fieldErrors?.email;
-  const quota = invite.error?.data?.quota as { upgradeUrl?: string } | null | undefined;
 
   return (
     <Card title="Invite a teammate">
@@ -58,21 +57,7 @@ export function InviteForm({ orgId }: { orgId: string }) {
           <Alert tone="success">Invitation sent to {invite.data.email}.</Alert>
         </div>
       )}
-      {invite.error && !fieldError && (
-        <div className="mt-3">
-          <Alert>
-            {invite.error.message}
-            {quota?.upgradeUrl && (
-              <>
-                {" "}
-                <Link className="font-medium underline" href={quota.upgradeUrl}>
-                  Upgrade your plan
-                </Link>
-              </>
-            )}
-          </Alert>
-        </div>
-      )}
+      {!fieldError && <ErrorAlert error={invite.error} />}
     </Card>
   );
 }

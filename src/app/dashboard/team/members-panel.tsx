@@ -3,7 +3,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { ListState } from "~/components/list-state";
-import { Alert, Button, Card } from "~/components/ui";
+import { ErrorAlert } from "~/components/error-alert";
+import { Button, Card } from "~/components/ui";
 import type { Role } from "~/generated/prisma/enums";
 import { useTRPC } from "~/trpc/react";
 
@@ -38,11 +39,7 @@ export function MembersPanel({ orgId, userId, role }: { orgId: string; userId: s
         </Button>
       }
     >
-      {error && (
-        <div className="mb-3">
-          <Alert>{error.message}</Alert>
-        </div>
-      )}
+      <ErrorAlert error={error} className="mb-3" />
       <ListState query={members} noun="members" empty="No members.">
         {(rows) => (
           <table className="w-full text-left text-sm">
