@@ -4,6 +4,7 @@ import { db } from "~/server/clients/db";
 import { AppError } from "~/server/errors";
 import { enqueueInvitationEmail, INVITATION_TTL_MS, invitableRole, newInvitationToken } from "~/server/orgs/invitations";
 import { BILLING_ROLES, requireRole, type Actor } from "~/server/orgs/memberships";
+import { enforceRateLimit } from "~/server/security/rate-limit";
 import { lockMembers, requireFreeSeat } from "~/server/orgs/seats";
 import { emailInput } from "~/server/validation";
 
@@ -18,6 +19,7 @@ export const inviteMemberInput = z.object({ email: emailInput, role: invitableRo
  */
 export async function inviteMember(actor: Actor, input: z.infer<typeof inviteMemberInput>, now = new Date()) {
   requireRole(actor, BILLING_ROLES);
+  await enforceRateLimit("invitationSend", actor.organizationId);
   const { limits } = await getEntitlements(actor.organizationId, now);
   const { token, tokenHash } = newInvitationToken();
   const { organizationId } = actor;

@@ -3,6 +3,7 @@ import { db } from "~/server/clients/db";
 import { AppError } from "~/server/errors";
 import { enqueueInvitationEmail, INVITATION_TTL_MS, invitationState, newInvitationToken, requireOrgInvitation } from "~/server/orgs/invitations";
 import { BILLING_ROLES, requireRole, type Actor } from "~/server/orgs/memberships";
+import { enforceRateLimit } from "~/server/security/rate-limit";
 import { lockMembers, requireFreeSeat } from "~/server/orgs/seats";
 
 /**
@@ -12,6 +13,7 @@ import { lockMembers, requireFreeSeat } from "~/server/orgs/seats";
  */
 export async function resendInvitation(actor: Actor, invitationId: string, now = new Date()) {
   requireRole(actor, BILLING_ROLES);
+  await enforceRateLimit("invitationSend", actor.organizationId);
   const { limits } = await getEntitlements(actor.organizationId, now);
   const { token, tokenHash } = newInvitationToken();
   return db.$transaction(async (tx) => {
