@@ -24,6 +24,13 @@ async function waitForEmail(to: string): Promise<MailboxMessage> {
   return found!;
 }
 
+/** The invitation link in the newest email to `to`. */
+async function invitationLink(to: string) {
+  const link = /https?:\/\/[^\s"<>]+\/invitations\/[A-Za-z0-9_-]+/.exec((await waitForEmail(to)).html ?? "")?.[0];
+  expect(link, "the email links to the invitation").toBeTruthy();
+  return link!;
+}
+
 async function invite(page: Page, email: string) {
   await page.getByLabel("Email address").fill(email);
   await page.getByLabel("Role", { exact: true }).selectOption("MEMBER");
@@ -53,16 +60,14 @@ test("an owner on Free is refused the invitation; on Pro the invitee registers f
   await expect(page.getByText(`Invitation sent to ${invitee}.`)).toBeVisible();
   await expect(page.getByTestId("invitation-row").filter({ hasText: invitee })).toContainText("MEMBER");
 
-  const email = await waitForEmail(invitee);
-  expect(email.subject).toBe(`Team Owner invited you to ${orgName} on VantFlow`);
-  const link = /https?:\/\/[^\s"<>]+\/invitations\/[A-Za-z0-9_-]+/.exec(email.html ?? "")?.[0];
-  expect(link, "the email links to the invitation").toBeTruthy();
+  expect((await waitForEmail(invitee)).subject).toBe(`Team Owner invited you to ${orgName} on VantFlow`);
+  const link = await invitationLink(invitee);
 
   // The invitee, in a browser of their own.
   const context = await browser.newContext();
   try {
     const guest = await context.newPage();
-    await guest.goto(link!);
+    await guest.goto(link);
     await expect(guest.getByRole("heading", { name: `Join ${orgName}` })).toBeVisible();
     await expect(guest.getByTestId("invited-role")).toHaveText("MEMBER");
     await guest.getByRole("link", { name: "Create account" }).click();
@@ -83,7 +88,7 @@ test("an owner on Free is refused the invitation; on Pro the invitee registers f
     await expect(guest.getByRole("heading", { name: "Pending invitations" })).toHaveCount(0);
 
     // The link is single use.
-    await guest.goto(link!);
+    await guest.goto(link);
     await expect(guest.getByText("This invitation has already been used.")).toBeVisible();
   } finally {
     await context.close();
@@ -93,4 +98,38 @@ test("an owner on Free is refused the invitation; on Pro the invitee registers f
   await page.reload();
   await expect(page.getByLabel(`Role of ${invitee}`)).toHaveValue("MEMBER");
   await expect(page.getByLabel(`Role of ${owner.email}`)).toHaveValue("OWNER");
+});
+
+test("a signed-in user with the invited address accepts and lands in the org; another account is told the link is not theirs", async ({
+  page,
+  browser,
+}) => {
+  const context = await browser.newContext();
+  try {
+    const guest = await context.newPage();
+    const invitee = await register(guest, "Existing User");
+
+    await register(page, "Second Owner");
+    const orgName = (await page.getByTestId("org-name").textContent())!;
+    // A card of its own: a card's trial is claimed once across the run (trial-claims.ts).
+    await startProTrial(page, "5105 1051 0510 5100");
+    await page.goto("/dashboard/team");
+    await invite(page, invitee.email);
+    await expect(page.getByText(`Invitation sent to ${invitee.email}.`)).toBeVisible();
+    const link = await invitationLink(invitee.email);
+
+    // The owner's own session is another address: the page says so and offers to sign out.
+    await page.goto(link);
+    await expect(page.getByRole("alert").filter({ hasText: "this invitation is for" })).toContainText(invitee.email);
+    await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+
+    await guest.goto(link);
+    await guest.getByRole("button", { name: "Accept invitation" }).click();
+    await expect(guest).toHaveURL(/\/dashboard$/);
+    await expect(guest.getByLabel("Organization").locator("option:checked")).toHaveText(orgName);
+    await guest.goto("/dashboard/team");
+    await expect(guest.getByTestId("member-row").filter({ hasText: invitee.email }).getByTestId("member-role")).toHaveText("MEMBER");
+  } finally {
+    await context.close();
+  }
 });

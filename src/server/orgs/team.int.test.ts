@@ -6,6 +6,7 @@ import { registerUser } from "~/server/auth/register-user";
 import { syncStripeCustomer } from "~/server/billing/sync-stripe-customer";
 import { db } from "~/server/clients/db";
 import { AppError, errorBody } from "~/server/errors";
+import { describeInvitation } from "~/server/orgs/invitations";
 import { customerOf, makeOwner, subscribe, type Owner } from "~/test/billing";
 import { makeUser } from "~/test/factories";
 import { sdk } from "~/test/stripe";
@@ -192,6 +193,22 @@ describe("the invitation link", () => {
       details: { reason: "invitation_email_mismatch" },
     });
     expect(await db.user.count({ where: { email } })).toBe(0);
+  });
+
+  it("registering with an unknown token is 404 invitation_unknown and writes nothing", async () => {
+    const email = address();
+    const error = await registerUser({ email, password: "correct horse battery", name: "Nobody", invitationToken: "not-a-token" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppError);
+    expect([(error as AppError).httpStatus, (error as AppError).details.reason]).toEqual([404, "invitation_unknown"]);
+    expect(await db.user.count({ where: { email } })).toBe(0);
+  });
+
+  it("the page's description tells pending, used and unknown links apart", async () => {
+    const { email, token } = await invite(owner, "ADMIN");
+    await expect(describeInvitation(token)).resolves.toMatchObject({ state: "pending", email, role: "ADMIN", organization: { id: owner.orgId } });
+    await (await userWith(email)).caller.team.accept({ token });
+    await expect(describeInvitation(token)).resolves.toMatchObject({ state: "accepted" });
+    await expect(describeInvitation("unknown")).resolves.toBeNull();
   });
 
   it("refuses to invite a member (409 already_member) or an address invited already (409 already_invited)", async () => {
