@@ -1,24 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-import { advanceClockOf, fillCard, query, register } from "./support/app";
-
-export async function startProTrial(page: Page, card: string) {
-  await page.goto("/dashboard/billing");
-  await expect(page.getByTestId("plan-name")).toHaveText("Free");
-  await page.getByRole("button", { name: "Upgrade" }).click();
-  await expect(page).toHaveURL(/\/dashboard\/billing\/upgrade$/);
-  const pro = page.getByRole("region", { name: "Pro" });
-  await expect(pro.getByText("$29")).toBeVisible();
-  await page.getByRole("radio", { name: /Yearly/ }).click();
-  await expect(pro.getByText("Save $58 a year")).toBeVisible();
-  await page.getByRole("radio", { name: /Monthly/ }).click();
-  await pro.getByRole("button", { name: "Start 14-Day Trial" }).click();
-
-  // The stand-in's hosted Checkout page.
-  await expect(page.getByText("VantFlow Pro — $29.00 / month")).toBeVisible();
-  await fillCard(page, card);
-  await page.getByRole("button", { name: "Start 14-day trial" }).click();
-  await expect(page).toHaveURL(/\/dashboard\/billing(\?|$)/);
-}
+import { expect, test } from "@playwright/test";
+import { advanceClockOf, query, register, startProTrial } from "./support/app";
 
 const subscriptionStatus = async (email: string) =>
   (

@@ -37,6 +37,26 @@ export async function fillCard(page: Page, number: string) {
   await page.getByLabel("CVC").fill("123");
 }
 
+/** From the billing page on Free: upgrade to Pro monthly and pay the stand-in's hosted Checkout with `card`. */
+export async function startProTrial(page: Page, card: string) {
+  await page.goto("/dashboard/billing");
+  await expect(page.getByTestId("plan-name")).toHaveText("Free");
+  await page.getByRole("button", { name: "Upgrade" }).click();
+  await expect(page).toHaveURL(/\/dashboard\/billing\/upgrade$/);
+  const pro = page.getByRole("region", { name: "Pro" });
+  await expect(pro.getByText("$29")).toBeVisible();
+  await page.getByRole("radio", { name: /Yearly/ }).click();
+  await expect(pro.getByText("Save $58 a year")).toBeVisible();
+  await page.getByRole("radio", { name: /Monthly/ }).click();
+  await pro.getByRole("button", { name: "Start 14-Day Trial" }).click();
+
+  // The stand-in's hosted Checkout page.
+  await expect(page.getByText("VantFlow Pro — $29.00 / month")).toBeVisible();
+  await fillCard(page, card);
+  await page.getByRole("button", { name: "Start 14-day trial" }).click();
+  await expect(page).toHaveURL(/\/dashboard\/billing(\?|$)/);
+}
+
 /** A read of the app's database (the test command gives the app and the specs DATABASE_URL). */
 export async function query<T>(sql: string, params: unknown[]): Promise<T[]> {
   const client = new pg.Client({ connectionString: process.env.DATABASE_URL });

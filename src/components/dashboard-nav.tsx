@@ -7,6 +7,7 @@ const links = [
   { href: "/dashboard", label: "Overview", exact: true },
   { href: "/dashboard/billing", label: "Billing" },
   { href: "/dashboard/projects", label: "Projects" },
+  { href: "/dashboard/team", label: "Team" },
   { href: "/dashboard/settings", label: "Settings" },
 ];
 

@@ -1,21 +1,17 @@
 "use server";
 
-import { cookies } from "next/headers";
 import { revalidatePath } from "next/cache";
-import { env } from "~/env";
 import { auth, signOut } from "~/server/auth/config";
 import { endSession } from "~/server/auth/sessions";
-import { servedOverHttps } from "~/server/http/security-headers";
 import { logger } from "~/server/logger";
-import { ACTIVE_ORG_COOKIE, getDashboardContext } from "./dashboard-context";
+import { getDashboardContext, setActiveOrgCookie } from "./dashboard-context";
 
 export async function switchOrganization(formData: FormData) {
   const orgId = String(formData.get("orgId") ?? "");
   const { memberships } = await getDashboardContext();
   // Only an organization the user belongs to can become active.
   if (!memberships.some((m) => m.organization.id === orgId)) return;
-  // Secure whenever the app is served over https, so the cookie never travels in clear text.
-  (await cookies()).set(ACTIVE_ORG_COOKIE, orgId, { httpOnly: true, sameSite: "lax", path: "/", secure: servedOverHttps(env.APP_URL) });
+  await setActiveOrgCookie(orgId);
   revalidatePath("/dashboard", "layout");
 }
 

@@ -3,7 +3,9 @@ import "server-only";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
+import { env } from "~/env";
 import { auth } from "~/server/auth/config";
+import { servedOverHttps } from "~/server/http/security-headers";
 import { listMemberships } from "~/server/orgs/memberships";
 
 export const ACTIVE_ORG_COOKIE = "vf_org";
@@ -24,4 +26,10 @@ export async function requireActiveOrg() {
   const ctx = await getDashboardContext();
   if (!ctx.active) redirect("/dashboard");
   return { ...ctx, active: ctx.active };
+}
+
+/** Makes `orgId` the active organization of this browser; callers pass only an org the user belongs to. */
+export async function setActiveOrgCookie(orgId: string) {
+  // Secure whenever the app is served over https, so the cookie never travels in clear text.
+  (await cookies()).set(ACTIVE_ORG_COOKIE, orgId, { httpOnly: true, sameSite: "lax", path: "/", secure: servedOverHttps(env.APP_URL) });
 }

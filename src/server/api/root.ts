@@ -4,6 +4,7 @@ import { chatRouter } from "~/server/api/routers/chat";
 import { invoicesRouter } from "~/server/api/routers/invoices";
 import { orgRouter } from "~/server/api/routers/org";
 import { projectRouter } from "~/server/api/routers/project";
+import { teamRouter } from "~/server/api/routers/team";
 import { tokenRouter } from "~/server/api/routers/token";
 import { usageRouter } from "~/server/api/routers/usage";
 import { createCallerFactory, createTRPCRouter } from "~/server/api/trpc";
@@ -15,6 +16,7 @@ export const appRouter = createTRPCRouter({
   invoices: invoicesRouter,
   org: orgRouter,
   project: projectRouter,
+  team: teamRouter,
   token: tokenRouter,
   usage: usageRouter,
 });

@@ -16,7 +16,7 @@ import { enforceRateLimit } from "~/server/security/rate-limit";
 import { jsonRoute, readJson } from "~/server/rest/json-route";
 import { boundedText, emailInput, idInput, signInPasswordInput } from "~/server/validation";
 
-/** POST /api/auth/register {email,password,name} → 201 {user, organization, token}; 429 past the hourly rate per client. */
+/** POST /api/auth/register {email,password,name[,invitationToken]} → 201 {user, organization, token}; 429 past the hourly rate per client. */
 export const register = jsonRoute(async (req) => {
   const input = await readJson(req, registerInput);
   const client = clientAddress(req.headers, env.TRUSTED_PROXY_COUNT);

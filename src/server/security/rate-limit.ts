@@ -24,6 +24,8 @@ export const rateLimits = {
   orgCreate: { limit: 10, windowSeconds: HOUR, what: "organizations" },
   /** API tokens one user creates, in settings or through POST /api/auth/token: one count for both. */
   tokenCreate: { limit: 20, windowSeconds: HOUR, what: "API tokens" },
+  /** Invitation emails one organization sends (invites and resends): no use of the app as a mailer. */
+  invitationSend: { limit: 50, windowSeconds: HOUR, what: "invitation emails" },
   /** Accounts registered from one client address (clientAddress, behind the trusted proxies). */
   register: { limit: env.REGISTER_CLIENT_MAX_PER_HOUR, windowSeconds: HOUR, what: "accounts" },
   /** Password reset requests from one client address, for any emails: a script mailing strangers. */

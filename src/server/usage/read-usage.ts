@@ -10,6 +10,7 @@ import { db } from "~/server/clients/db";
 import { kv } from "~/server/clients/redis";
 import { flushedUsage } from "~/server/usage/fallback";
 import { usageKey, type MeteredMetric } from "~/server/usage/keys";
+import { seatsInUse } from "~/server/orgs/seats";
 import { creditsFor, limitInForce } from "~/server/usage/limits";
 import { monthOf } from "~/server/usage/periods";
 import { percentageOf } from "~/server/usage/quota";
@@ -48,7 +49,7 @@ export async function currentUsage(organizationId: string, now = new Date()): Pr
     meteredNow(organizationId, "gemini_tokens", period),
     creditsFor(organizationId, "gemini_tokens", period, now),
     db.project.count({ where: { organizationId } }),
-    db.membership.count({ where: { organizationId } }),
+    seatsInUse(db, organizationId, now),
   ]);
   const current: Record<Metric, number> = { gemini_tokens: tokens, projects, team_members: members };
   return METRICS.map((metric) => {

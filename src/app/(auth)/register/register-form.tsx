@@ -8,7 +8,14 @@ import { Alert, Button, Field } from "~/components/ui";
 
 type FieldErrors = Record<string, string[] | undefined>;
 
-export function RegisterForm() {
+export interface RegisterInvitation {
+  token: string;
+  email: string;
+  organizationName: string;
+}
+
+/** With an invitation the email is the invited one (fixed) and the account joins that org. */
+export function RegisterForm({ invitation = null, invitationUnusable = false }: { invitation?: RegisterInvitation | null; invitationUnusable?: boolean }) {
   const router = useRouter();
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [error, setError] = useState<string | null>(null);
@@ -21,6 +28,7 @@ export function RegisterForm() {
       name: String(form.get("name") ?? ""),
       email: String(form.get("email") ?? ""),
       password: String(form.get("password") ?? ""),
+      ...(invitation ? { email: invitation.email, invitationToken: invitation.token } : {}),
     };
     setPending(true);
     setError(null);
@@ -53,10 +61,22 @@ export function RegisterForm() {
 
   return (
     <form onSubmit={onSubmit} className="space-y-4" noValidate>
-      <h1 className="text-lg font-semibold">Create your account</h1>
+      <h1 className="text-lg font-semibold">{invitation ? `Create your account to join ${invitation.organizationName}` : "Create your account"}</h1>
+      {invitationUnusable && (
+        <Alert tone="warning">This invitation link can no longer be used; you can still create an account of your own.</Alert>
+      )}
       {error && <Alert>{error}</Alert>}
       <Field id="name" name="name" label="Name" autoComplete="name" error={fieldErrors.name} required />
-      <Field id="email" name="email" type="email" label="Email" autoComplete="email" error={fieldErrors.email} required />
+      <Field
+        id="email"
+        name="email"
+        type="email"
+        label="Email"
+        autoComplete="email"
+        error={fieldErrors.email}
+        required
+        {...(invitation ? { defaultValue: invitation.email, readOnly: true } : {})}
+      />
       <Field
         id="password"
         name="password"

@@ -1,0 +1,135 @@
+import { expect, test, type Page } from "@playwright/test";
+import { sendGridPort } from "../playwright.config";
+import { register, startProTrial } from "./support/app";
+
+interface MailboxMessage {
+  subject: string | null;
+  html: string | null;
+  text: string | null;
+}
+
+/** Polls the SendGrid stand-in's mailbox until an email to `to` arrives (the after-response sender sends it). */
+async function waitForEmail(to: string): Promise<MailboxMessage> {
+  let found: MailboxMessage | undefined;
+  await expect
+    .poll(
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${sendGridPort}/__stand-in/messages?to=${encodeURIComponent(to)}`);
+        found = ((await res.json()) as { messages: MailboxMessage[] }).messages[0];
+        return found !== undefined;
+      },
+      { timeout: 30_000, intervals: [250, 500, 1000] },
+    )
+    .toBe(true);
+  return found!;
+}
+
+/** The invitation link in the newest email to `to`. */
+async function invitationLink(to: string) {
+  const link = /https?:\/\/[^\s"<>]+\/invitations\/[A-Za-z0-9_-]+/.exec((await waitForEmail(to)).html ?? "")?.[0];
+  expect(link, "the email links to the invitation").toBeTruthy();
+  return link!;
+}
+
+async function invite(page: Page, email: string) {
+  await page.getByLabel("Email address").fill(email);
+  await page.getByLabel("Role", { exact: true }).selectOption("MEMBER");
+  await page.getByRole("button", { name: "Send invitation" }).click();
+}
+
+test("an owner on Free is refused the invitation; on Pro the invitee registers from the emailed link and lands in the org as MEMBER", async ({
+  page,
+  browser,
+}) => {
+  const owner = await register(page, "Team Owner");
+  await page.getByRole("navigation", { name: "Dashboard" }).getByRole("link", { name: "Team" }).click();
+  await expect(page).toHaveURL(/\/dashboard\/team$/);
+  const orgName = (await page.getByTestId("org-name").textContent())!;
+
+  // Free: 1 seat, taken by the owner.
+  const invitee = `invitee-${Date.now()}@example.test`;
+  await invite(page, invitee);
+  const refusal = page.getByRole("alert").filter({ hasText: "team members" });
+  await expect(refusal).toContainText("reached its plan's limit of 1 team members");
+  await expect(refusal.getByRole("link", { name: "Upgrade your plan" })).toHaveAttribute("href", "/billing/upgrade");
+
+  // A card of its own: a card's trial is claimed once across the run (trial-claims.ts).
+  await startProTrial(page, "5200 8282 8282 8210");
+  await page.goto("/dashboard/team");
+  await invite(page, invitee);
+  await expect(page.getByText(`Invitation sent to ${invitee}.`)).toBeVisible();
+  await expect(page.getByTestId("invitation-row").filter({ hasText: invitee })).toContainText("MEMBER");
+
+  expect((await waitForEmail(invitee)).subject).toBe(`Team Owner invited you to ${orgName} on VantFlow`);
+  const link = await invitationLink(invitee);
+
+  // The invitee, in a browser of their own.
+  const context = await browser.newContext();
+  try {
+    const guest = await context.newPage();
+    await guest.goto(link);
+    await expect(guest.getByRole("heading", { name: `Join ${orgName}` })).toBeVisible();
+    await expect(guest.getByTestId("invited-role")).toHaveText("MEMBER");
+    await guest.getByRole("link", { name: "Create account" }).click();
+    await expect(guest).toHaveURL(/\/register\?invitation=/);
+    await expect(guest.getByLabel("Email")).toHaveValue(invitee);
+    await expect(guest.getByLabel("Email")).toHaveAttribute("readonly", "");
+    await guest.getByLabel("Name").fill("Invited Member");
+    await guest.getByLabel("Password").fill("e2e-password-123");
+    await guest.getByRole("button", { name: "Create account" }).click();
+    await expect(guest).toHaveURL(/\/dashboard$/);
+    await expect(guest.getByTestId("org-name")).toHaveText(orgName);
+
+    await guest.getByRole("navigation", { name: "Dashboard" }).getByRole("link", { name: "Team" }).click();
+    const row = guest.getByTestId("member-row").filter({ hasText: invitee });
+    await expect(row.getByTestId("member-role")).toHaveText("MEMBER");
+    // A MEMBER gets neither the invite form nor the pending invitations.
+    await expect(guest.getByLabel("Email address")).toHaveCount(0);
+    await expect(guest.getByRole("heading", { name: "Pending invitations" })).toHaveCount(0);
+
+    // The link is single use.
+    await guest.goto(link);
+    await expect(guest.getByText("This invitation has already been used.")).toBeVisible();
+  } finally {
+    await context.close();
+  }
+
+  // The owner sees the new member with the role select.
+  await page.reload();
+  await expect(page.getByLabel(`Role of ${invitee}`)).toHaveValue("MEMBER");
+  await expect(page.getByLabel(`Role of ${owner.email}`)).toHaveValue("OWNER");
+});
+
+test("a signed-in user with the invited address accepts and lands in the org; another account is told the link is not theirs", async ({
+  page,
+  browser,
+}) => {
+  const context = await browser.newContext();
+  try {
+    const guest = await context.newPage();
+    const invitee = await register(guest, "Existing User");
+
+    await register(page, "Second Owner");
+    const orgName = (await page.getByTestId("org-name").textContent())!;
+    // A card of its own: a card's trial is claimed once across the run (trial-claims.ts).
+    await startProTrial(page, "5105 1051 0510 5100");
+    await page.goto("/dashboard/team");
+    await invite(page, invitee.email);
+    await expect(page.getByText(`Invitation sent to ${invitee.email}.`)).toBeVisible();
+    const link = await invitationLink(invitee.email);
+
+    // The owner's own session is another address: the page says so and offers to sign out.
+    await page.goto(link);
+    await expect(page.getByRole("alert").filter({ hasText: "this invitation is for" })).toContainText(invitee.email);
+    await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+
+    await guest.goto(link);
+    await guest.getByRole("button", { name: "Accept invitation" }).click();
+    await expect(guest).toHaveURL(/\/dashboard$/);
+    await expect(guest.getByLabel("Organization").locator("option:checked")).toHaveText(orgName);
+    await guest.goto("/dashboard/team");
+    await expect(guest.getByTestId("member-row").filter({ hasText: invitee.email }).getByTestId("member-role")).toHaveText("MEMBER");
+  } finally {
+    await context.close();
+  }
+});
