@@ -20,3 +20,20 @@ export const setTokenCounter = (orgId: string, value: number) => kv.set(tokenCou
 
 export const routeParams = (projectId: string) => ({ params: Promise.resolve({ projectId }) });
 export const storedMessages = (projectId: string) => db.chatMessage.count({ where: { projectId } });
+
+/**
+ * What a route handed to Next's `after`, kept to run when the test says (after reading the
+ * response, as Next runs it once the response is done).
+ */
+export function afterResponse() {
+  const tasks: (() => Promise<unknown>)[] = [];
+  return {
+    run: (task: () => Promise<unknown>) => void tasks.push(task),
+    async settle() {
+      while (tasks.length) await tasks.shift()!();
+    },
+  };
+}
+
+/** For tests of a route's answer only: what it defers (sending enqueued emails) is not run. */
+export const skipAfterResponse = () => {};

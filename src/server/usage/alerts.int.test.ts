@@ -8,7 +8,7 @@ import { crossedThresholds, recordCrossings } from "~/server/usage/alerts";
 import { limitKey, usageKey } from "~/server/usage/keys";
 import { consume, recordUsage, reserve } from "~/server/usage/meter";
 import { monthOf } from "~/server/usage/periods";
-import { projectOwner, routeParams, setTokenCounter } from "~/test/chat";
+import { projectOwner, routeParams, setTokenCounter, skipAfterResponse } from "~/test/chat";
 import { jsonRequest, makeUser } from "~/test/factories";
 
 const FREE_TOKENS = 100_000;
@@ -121,7 +121,7 @@ describe("usage alerts where usage is recorded", () => {
     const o = await projectOwner("Alert chat");
     // The chat holds its output cap first: that hold moves the month from below 80 % to above it.
     await setTokenCounter(o.orgId, 80_000 - MAX_OUTPUT_TOKENS + 10);
-    const res = await sendMessageRoute(
+    const res = await sendMessageRoute(skipAfterResponse)(
       jsonRequest(`/api/chat/projects/${o.projectId}/message`, { token: o.token, body: { content: "Cross the line" } }),
       routeParams(o.projectId),
     );

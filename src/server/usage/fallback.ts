@@ -11,7 +11,7 @@ import { db } from "~/server/clients/db";
 import { logger } from "~/server/logger";
 import { recordCrossings } from "~/server/usage/alerts";
 import type { MeteredMetric } from "~/server/usage/keys";
-import { limitInForce } from "~/server/usage/limits";
+import { limitInForce, limitTypeOf } from "~/server/usage/limits";
 import { dayOf, monthOf } from "~/server/usage/periods";
 import { quotaExceeded } from "~/server/usage/quota";
 
@@ -47,7 +47,8 @@ export async function recordInPostgres(
     pendingFallback(organizationId, metric, period),
   ]);
   const current = flushed + pending;
-  if (opts.enforce && amount > 0 && limit !== null && current + amount > limit) throw quotaExceeded(metric, current, limit, opts.now);
+  if (opts.enforce && amount > 0 && limit !== null && current + amount > limit)
+    throw quotaExceeded(metric, current, limit, opts.now, await limitTypeOf(organizationId, metric, limit));
   if (amount !== 0) {
     // The row carries the call's id: if Redis still applies the call that timed out, the replay skips it.
     await db.usageFallback.create({ data: { id: opts.opId, organizationId, metric, period, day: dayOf(opts.now), quantity: BigInt(amount) } });

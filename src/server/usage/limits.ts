@@ -1,14 +1,18 @@
 /**
  * The limit in force for a metered metric: the plan's (from the entitlements) plus the unexpired
- * usage credits granted for it this month. Computed from PostgreSQL, then cached in Redis for a
- * minute so the hot path reads it in the same round trip as the counter; the sync drops the cache
- * when a subscription changes, so a new plan applies at the next request.
+ * usage credits granted for it this month, or the owner's monthly budget when that is lower.
+ * Computed from PostgreSQL, then cached in Redis for a minute so the hot path reads it in the
+ * same round trip as the counter; the sync drops the cache when a subscription changes, and
+ * setting or clearing a budget does too, so a new limit applies at the next request.
  */
 import { getEntitlements } from "~/server/billing/entitlements";
 import { db } from "~/server/clients/db";
 import { kv } from "~/server/clients/redis";
 import { limitKey, METERED_METRICS, type MeteredMetric } from "~/server/usage/keys";
 import { monthOf } from "~/server/usage/periods";
+import type { LimitType } from "~/server/usage/quota";
+
+type Reader = Pick<typeof db, "usageBudget">;
 
 export const LIMIT_CACHE_SECONDS = 60;
 
@@ -27,11 +31,32 @@ export async function creditsFor(organizationId: string, metric: string, period:
   return Number(granted._sum.quantity ?? 0n);
 }
 
-/** The limit of `metric` for the org now: null when unlimited. */
-export async function limitInForce(organizationId: string, metric: MeteredMetric, now = new Date()): Promise<number | null> {
+/** The plan's limit of `metric` for the org now, with its credits: null when unlimited. */
+export async function planLimitInForce(organizationId: string, metric: MeteredMetric, now = new Date()): Promise<number | null> {
   const [{ limits }, credits] = await Promise.all([getEntitlements(organizationId, now), creditsFor(organizationId, metric, monthOf(now), now)]);
   const plan = limits[metric];
   return plan === null ? null : plan + credits;
+}
+
+/** The owner's monthly budget of `metric` (null: none). */
+export async function budgetLimit(organizationId: string, metric: string, client: Reader = db): Promise<number | null> {
+  const row = await client.usageBudget.findUnique({ where: { organizationId_metric: { organizationId, metric } }, select: { limit: true } });
+  return row ? Number(row.limit) : null;
+}
+
+/** The limit of `metric` for the org now, the lower of the plan's and the budget: null when unlimited. */
+export async function limitInForce(organizationId: string, metric: MeteredMetric, now = new Date()): Promise<number | null> {
+  const [plan, budget] = await Promise.all([planLimitInForce(organizationId, metric, now), budgetLimit(organizationId, metric)]);
+  if (budget === null) return plan;
+  return plan === null ? budget : Math.min(plan, budget);
+}
+
+/**
+ * Which limit a value the meter enforced is: the budget when it equals the org's budget. Read only
+ * where a limit was hit or crossed (rare), so the meter's common path does no extra read.
+ */
+export async function limitTypeOf(organizationId: string, metric: string, limit: number, client: Reader = db): Promise<LimitType> {
+  return (await budgetLimit(organizationId, metric, client)) === limit ? "budget" : "plan";
 }
 
 /** Computes and caches the limit (-1 = unlimited, as the meter script reads it). */
