@@ -126,14 +126,16 @@ describe("monthly budgets", () => {
     expect(await db.usageBudget.count({ where: { organizationId: t.orgId } })).toBe(0);
 
     expect(await set(t.userId, 50_000)).toEqual({ metric: "gemini_tokens", budget: 50_000, planLimit: FREE_TOKENS });
-    expect(await callerOf(t.member.user.id).usage.budgets({ orgId: t.orgId })).toEqual([
-      { metric: "gemini_tokens", budget: 50_000, planLimit: FREE_TOKENS, updatedAt: expect.any(Date) },
-    ]);
+    expect(await callerOf(t.member.user.id).usage.budgets({ orgId: t.orgId })).toEqual({
+      canSet: false,
+      budgets: [{ metric: "gemini_tokens", budget: 50_000, planLimit: FREE_TOKENS, updatedAt: expect.any(Date) }],
+    });
+    expect((await callerOf(t.userId).usage.budgets({ orgId: t.orgId })).canSet).toBe(true);
     await expect(callerOf(t.admin.user.id).usage.clearBudget({ orgId: t.orgId, metric: "gemini_tokens" })).rejects.toMatchObject({ code: "FORBIDDEN" });
     const stranger = await makeUser("Budget stranger");
     await expect(callerOf(stranger.user.id).usage.budgets({ orgId: t.orgId })).rejects.toMatchObject({ code: "FORBIDDEN" });
     await callerOf(t.userId).usage.clearBudget({ orgId: t.orgId, metric: "gemini_tokens" });
-    expect((await callerOf(t.userId).usage.budgets({ orgId: t.orgId }))[0]!.budget).toBeNull();
+    expect((await callerOf(t.userId).usage.budgets({ orgId: t.orgId })).budgets[0]!.budget).toBeNull();
   });
 
   it("is enforced at the budget through the chat endpoint (402 with limitType budget), alerted at 80 % and 100 % of it, and clearing it restores the plan's limit", async () => {

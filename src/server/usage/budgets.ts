@@ -23,15 +23,16 @@ export interface BudgetLine {
   updatedAt: Date | null;
 }
 
-/** Every budgetable metric of the org, with its budget (if any) and the plan's limit. */
-export async function budgetsOf(actor: Actor, now = new Date()): Promise<BudgetLine[]> {
+/** Every budgetable metric of the org, with its budget (if any) and the plan's limit, and whether the actor may change them. */
+export async function budgetsOf(actor: Actor, now = new Date()): Promise<{ canSet: boolean; budgets: BudgetLine[] }> {
   const rows = await db.usageBudget.findMany({ where: { organizationId: actor.organizationId }, select: { metric: true, limit: true, updatedAt: true } });
-  return Promise.all(
+  const budgets = await Promise.all(
     BUDGET_METRICS.map(async (metric) => {
       const row = rows.find((r) => r.metric === metric);
       return { metric, budget: row ? Number(row.limit) : null, planLimit: await planLimitInForce(actor.organizationId, metric, now), updatedAt: row?.updatedAt ?? null };
     }),
   );
+  return { canSet: actor.role === "OWNER", budgets };
 }
 
 export async function setBudget(actor: Actor, metric: BudgetMetric, limit: number, now = new Date()) {

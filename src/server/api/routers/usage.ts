@@ -73,7 +73,12 @@ export const usageRouter = createTRPCRouter({
     .query(({ ctx }) => alertsOf(ctx.actor.organizationId)),
 
   budgets: orgProcedure
-    .output(z.array(z.object({ metric: z.enum(BUDGET_METRICS), budget: count.nullable(), planLimit: count.nullable(), updatedAt: z.date().nullable() })))
+    .output(
+      z.object({
+        canSet: z.boolean(),
+        budgets: z.array(z.object({ metric: z.enum(BUDGET_METRICS), budget: count.nullable(), planLimit: count.nullable(), updatedAt: z.date().nullable() })),
+      }),
+    )
     .query(({ ctx }) => budgetsOf(ctx.actor)),
 
   setBudget: orgProcedure
