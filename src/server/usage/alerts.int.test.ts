@@ -115,6 +115,8 @@ describe("usage alerts where usage is recorded", () => {
     await db.organization.delete({ where: { id: orgId } });
     expect(await consume(orgId, "gemini_tokens", 1)).toEqual({ current: 80_000, limit: FREE_TOKENS });
     expect(await db.usageAlert.count({ where: { organizationId: orgId } })).toBe(0);
+    // The alert and its emails are one transaction: neither is left behind.
+    expect(await db.notification.count({ where: { dedupeKey: { startsWith: `usage-alert:${orgId}:` } } })).toBe(0);
   });
 
   it("a chat message that crosses 80 % records the alert", async () => {
