@@ -23,23 +23,25 @@ async function projectIdOf({ params }: ProjectParams) {
  * was enqueued). A streamed turn settles its tokens as the stream ends, which `after` waits for.
  */
 
+/** The caller, the message and the project of a turn; the emails it enqueues go out after the response. */
+async function turnOf(req: Request, route: ProjectParams, runAfterResponse: RunAfterResponse) {
+  runAfterResponse(sendEnqueuedNotifications);
+  const actor = await requestActor(req);
+  const input = await readJson(req, chatMessageInput);
+  return { actor, input, projectId: await projectIdOf(route) };
+}
+
 /** POST /api/chat/projects/{projectId}/message: one chat turn, answered whole (201). */
 export const sendMessageRoute = (runAfterResponse: RunAfterResponse) =>
   jsonRoute(async (req, route: ProjectParams) => {
-    runAfterResponse(sendEnqueuedNotifications);
-    const actor = await requestActor(req);
-    const input = await readJson(req, chatMessageInput);
-    const projectId = await projectIdOf(route);
+    const { actor, input, projectId } = await turnOf(req, route, runAfterResponse);
     return Response.json(await sendMessage(actor, projectId, input), { status: 201 });
   });
 
 /** POST /api/chat/projects/{projectId}/message/stream: the same turn as server-sent events. */
 export const streamMessageRoute = (runAfterResponse: RunAfterResponse) =>
   jsonRoute(async (req, route: ProjectParams) => {
-    runAfterResponse(sendEnqueuedNotifications);
-    const actor = await requestActor(req);
-    const input = await readJson(req, chatMessageInput);
-    const projectId = await projectIdOf(route);
+    const { actor, input, projectId } = await turnOf(req, route, runAfterResponse);
     const stream = await streamMessage(actor, projectId, input);
     return new Response(stream, {
       headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", "x-accel-buffering": "no" },

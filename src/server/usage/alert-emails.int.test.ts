@@ -4,7 +4,7 @@ import { db } from "~/server/clients/db";
 import { usageAlertUnsubscribe } from "~/server/notifications/unsubscribe";
 import { sendDueNotifications } from "~/server/notifications/send";
 import { createProject } from "~/server/projects/projects";
-import { sendMessageRoute } from "~/server/rest/chat";
+import { sendMessageRoute, streamMessageRoute } from "~/server/rest/chat";
 import { consume } from "~/server/usage/meter";
 import { monthOf } from "~/server/usage/periods";
 import { afterResponse, projectOwner, routeParams, setTokenCounter, teamWithProject as team } from "~/test/chat";
@@ -92,6 +92,21 @@ describe("usage-alert emails", () => {
     expect(subjects(t.admin.email)).toHaveLength(2);
     expect(standIn.messages(t.optedOut.email)).toEqual([]);
     expect(await alertKeys(t.orgId)).toEqual(["80:plan", "100:plan"]);
+  });
+
+  it("a streamed turn that crosses 80 % emails once the stream has ended", async () => {
+    const t = await team("Streamer");
+    await setTokenCounter(t.orgId, 80_000 - MAX_OUTPUT_TOKENS + 10);
+    const after = afterResponse();
+    const res = await streamMessageRoute(after.run)(
+      jsonRequest(`/api/chat/projects/${t.projectId}/message/stream`, { token: t.token, body: { content: "Stream across" } }),
+      routeParams(t.projectId),
+    );
+    expect(res.status).toBe(200);
+    await res.text();
+    await after.settle();
+    expect(subjects(t.ownerEmail)).toEqual([expect.stringMatching(/has used 80% of its plan's monthly limit/)]);
+    expect(subjects(t.admin.email)).toHaveLength(1);
   });
 
   it("an email that cannot be enqueued rolls its alert back too (nothing half-written), and the call still succeeds", async () => {
