@@ -72,7 +72,11 @@ describe("monthly budgets", () => {
     ]);
     expect(emails.filter((r) => r.recipient === t.optedOut.email)).toEqual([]);
 
+    // Usage reads show the limit in force: the budget.
+    expect((await callerOf(t.member.user.id).usage.current({ orgId: t.orgId }))[0]).toMatchObject({ metric: "gemini_tokens", current: budget, limit: budget, percentage: 100 });
+
     await callerOf(t.userId).usage.clearBudget({ orgId: t.orgId, metric: "gemini_tokens" });
     expect(await consume(t.orgId, "gemini_tokens", 100)).toEqual({ current: budget + 100, limit: FREE_TOKENS });
+    expect((await callerOf(t.member.user.id).usage.current({ orgId: t.orgId }))[0]).toMatchObject({ limit: FREE_TOKENS });
   });
 });

@@ -44,11 +44,13 @@ export async function budgetLimit(organizationId: string, metric: string, client
   return row ? Number(row.limit) : null;
 }
 
+/** The limit in force given the plan's (null: unlimited) and the budget (null: none): the lower. */
+export const withBudget = (plan: number | null, budget: number | null) => (budget === null ? plan : plan === null ? budget : Math.min(plan, budget));
+
 /** The limit of `metric` for the org now, the lower of the plan's and the budget: null when unlimited. */
 export async function limitInForce(organizationId: string, metric: MeteredMetric, now = new Date()): Promise<number | null> {
   const [plan, budget] = await Promise.all([planLimitInForce(organizationId, metric, now), budgetLimit(organizationId, metric)]);
-  if (budget === null) return plan;
-  return plan === null ? budget : Math.min(plan, budget);
+  return withBudget(plan, budget);
 }
 
 /**
