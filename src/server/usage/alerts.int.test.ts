@@ -44,7 +44,7 @@ describe("usage alerts where usage is recorded", () => {
   it("the same crossing recorded 50 times at once (retries, replays) is one row", async () => {
     const orgId = await org();
     const period = monthOf(new Date());
-    await Promise.all(Array.from({ length: 50 }, () => recordCrossings(orgId, "gemini_tokens", period, { before: 0, after: 100_000, limit: FREE_TOKENS })));
+    await Promise.all(Array.from({ length: 50 }, () => recordCrossings(orgId, "gemini_tokens", period, { before: 0, after: 100_000, limit: FREE_TOKENS, limitType: "plan" })));
     expect((await summary(orgId)).map((a) => a.threshold)).toEqual([80, 100]);
   });
 

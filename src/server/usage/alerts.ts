@@ -11,7 +11,6 @@
 import { db } from "~/server/clients/db";
 import { logger } from "~/server/logger";
 import { enqueueUsageAlertEmails } from "~/server/usage/alert-emails";
-import { limitTypeOf } from "~/server/usage/limits";
 import { monthOf } from "~/server/usage/periods";
 import type { LimitType } from "~/server/usage/quota";
 
@@ -33,14 +32,13 @@ export async function recordCrossings(
   organizationId: string,
   metric: string,
   period: string,
-  usage: { before: number; after: number; limit: number | null },
+  usage: { before: number; after: number; limit: number | null; limitType: LimitType },
 ) {
   const crossed = crossedThresholds(usage.before, usage.after, usage.limit);
   if (crossed.length === 0 || usage.limit === null) return;
-  const limit = usage.limit;
+  const { limit, limitType } = usage;
   try {
     await db.$transaction(async (tx) => {
-      const limitType = await limitTypeOf(organizationId, metric, limit, tx);
       // createManyAndReturn with skipDuplicates is one INSERT … ON CONFLICT DO NOTHING RETURNING:
       // only the rows this call inserted come back, so a concurrent crossing emails nothing more.
       const inserted = await tx.usageAlert.createManyAndReturn({

@@ -12,8 +12,6 @@ import { limitKey, METERED_METRICS, type MeteredMetric } from "~/server/usage/ke
 import { monthOf } from "~/server/usage/periods";
 import type { LimitType } from "~/server/usage/quota";
 
-type Reader = Pick<typeof db, "usageBudget">;
-
 export const LIMIT_CACHE_SECONDS = 60;
 
 /** Extra quota of `metric` granted for `period` (or for any period) and not expired at `now`. */
@@ -39,32 +37,39 @@ export async function planLimitInForce(organizationId: string, metric: MeteredMe
 }
 
 /** The owner's monthly budget of `metric` (null: none). */
-export async function budgetLimit(organizationId: string, metric: string, client: Reader = db): Promise<number | null> {
-  const row = await client.usageBudget.findUnique({ where: { organizationId_metric: { organizationId, metric } }, select: { limit: true } });
+export async function budgetLimit(organizationId: string, metric: string): Promise<number | null> {
+  const row = await db.usageBudget.findUnique({ where: { organizationId_metric: { organizationId, metric } }, select: { limit: true } });
   return row ? Number(row.limit) : null;
 }
 
 /** The limit in force given the plan's (null: unlimited) and the budget (null: none): the lower. */
 export const withBudget = (plan: number | null, budget: number | null) => (budget === null ? plan : plan === null ? budget : Math.min(plan, budget));
 
-/** The limit of `metric` for the org now, the lower of the plan's and the budget: null when unlimited. */
-export async function limitInForce(organizationId: string, metric: MeteredMetric, now = new Date()): Promise<number | null> {
+/** The limit of `metric` for the org now (the lower of the plan's and the budget; null: unlimited) and which one it is. */
+export async function limitAndType(organizationId: string, metric: MeteredMetric, now = new Date()): Promise<{ limit: number | null; limitType: LimitType }> {
   const [plan, budget] = await Promise.all([planLimitInForce(organizationId, metric, now), budgetLimit(organizationId, metric)]);
-  return withBudget(plan, budget);
+  const limit = withBudget(plan, budget);
+  return { limit, limitType: budget !== null && limit === budget ? "budget" : "plan" };
+}
+
+export async function limitInForce(organizationId: string, metric: MeteredMetric, now = new Date()): Promise<number | null> {
+  return (await limitAndType(organizationId, metric, now)).limit;
 }
 
 /**
- * Which limit a value the meter enforced is: the budget when it equals the org's budget. Read only
- * where a limit was hit or crossed (rare), so the meter's common path does no extra read.
+ * The limit as the meter script reads it, given or cached: "-1" unlimited, a budget suffixed "b",
+ * so the script's reply says which limit it enforced and a 402 names it with no database read.
  */
-export async function limitTypeOf(organizationId: string, metric: string, limit: number, client: Reader = db): Promise<LimitType> {
-  return (await budgetLimit(organizationId, metric, client)) === limit ? "budget" : "plan";
+export const encodeLimit = ({ limit, limitType }: { limit: number | null; limitType: LimitType }) =>
+  limit === null ? "-1" : `${limit}${limitType === "budget" ? "b" : ""}`;
+export function decodeLimit(value: string): { limit: number; limitType: LimitType } {
+  const budget = value.endsWith("b");
+  return { limit: Number(budget ? value.slice(0, -1) : value), limitType: budget ? "budget" : "plan" };
 }
 
-/** Computes and caches the limit (-1 = unlimited, as the meter script reads it). */
+/** Computes and caches the limit, encoded for the meter script. */
 export async function cacheLimit(organizationId: string, metric: MeteredMetric, now = new Date()) {
-  const limit = await limitInForce(organizationId, metric, now);
-  const value = String(limit ?? -1);
+  const value = encodeLimit(await limitAndType(organizationId, metric, now));
   // The limit is passed to the script either way; a cache that cannot be written is only slower.
   await kv.set(limitKey(organizationId, metric, monthOf(now)), value, LIMIT_CACHE_SECONDS).catch(() => undefined);
   return value;
