@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { DashboardNav } from "~/components/dashboard-nav";
+import { NotificationBell } from "~/components/notification-bell";
 import { OrgSwitcher } from "~/components/org-switcher";
 import { switchOrganization } from "./actions";
 import { getDashboardContext } from "./dashboard-context";
@@ -27,6 +28,11 @@ export default async function DashboardLayout({ children }: { children: React.Re
             </p>
           )}
         </div>
+        {active && (
+          <div className="mb-4">
+            <NotificationBell orgId={active.organization.id} />
+          </div>
+        )}
         <DashboardNav />
         <div className="mt-8 border-t border-slate-100 pt-4 text-sm">
           <p className="truncate font-medium text-slate-900">{user.name}</p>

@@ -2,6 +2,7 @@ import { accountRouter } from "~/server/api/routers/account";
 import { billingRouter } from "~/server/api/routers/billing";
 import { chatRouter } from "~/server/api/routers/chat";
 import { invoicesRouter } from "~/server/api/routers/invoices";
+import { notificationsRouter } from "~/server/api/routers/notifications";
 import { orgRouter } from "~/server/api/routers/org";
 import { projectRouter } from "~/server/api/routers/project";
 import { teamRouter } from "~/server/api/routers/team";
@@ -14,6 +15,7 @@ export const appRouter = createTRPCRouter({
   billing: billingRouter,
   chat: chatRouter,
   invoices: invoicesRouter,
+  notifications: notificationsRouter,
   org: orgRouter,
   project: projectRouter,
   team: teamRouter,

@@ -5,7 +5,7 @@ const redis = await vi.hoisted(async () => (await import("~/test/redis-server"))
 
 const { sendMessageRoute } = await import("~/server/rest/chat");
 const { replayUsageFallbacks } = await import("~/server/usage/replay-fallbacks");
-const { projectOwner, routeParams, storedMessages, tokenCounter } = await import("~/test/chat");
+const { projectOwner, routeParams, skipAfterResponse, storedMessages, tokenCounter } = await import("~/test/chat");
 const { jsonRequest } = await import("~/test/factories");
 const { kv } = await import("~/server/clients/redis");
 const { untilStoreAnswers } = await import("~/test/redis-server");
@@ -13,7 +13,7 @@ const { untilStoreAnswers } = await import("~/test/redis-server");
 afterAll(() => redis.close());
 
 const chat = (token: string, projectId: string, content: string) =>
-  sendMessageRoute(jsonRequest(`/api/chat/projects/${projectId}/message`, { token, body: { content } }), routeParams(projectId));
+  sendMessageRoute(skipAfterResponse)(jsonRequest(`/api/chat/projects/${projectId}/message`, { token, body: { content } }), routeParams(projectId));
 
 describe("chat while Redis does not answer", () => {
   it("answers the chats, and once Redis is back every token the model reported is counted, once", async () => {

@@ -3,14 +3,14 @@ import { guideTokenQuota402 } from "~/test/quota";
 import { sendMessageRoute } from "~/server/rest/chat";
 import { MAX_OUTPUT_TOKENS } from "~/server/chat/token-hold";
 import { nextMonthStart } from "~/server/usage/periods";
-import { projectOwner as owner, routeParams, setTokenCounter, storedMessages, tokenCounter as counter } from "~/test/chat";
+import { projectOwner as owner, routeParams, setTokenCounter, skipAfterResponse, storedMessages, tokenCounter as counter } from "~/test/chat";
 import { jsonRequest } from "~/test/factories";
 import { geminiStandIn } from "~/test/gemini";
 
 const FREE_TOKENS = 100_000;
 
 const chat = (token: string, projectId: string, body: unknown) =>
-  sendMessageRoute(jsonRequest(`/api/chat/projects/${projectId}/message`, { token, body }), routeParams(projectId));
+  sendMessageRoute(skipAfterResponse)(jsonRequest(`/api/chat/projects/${projectId}/message`, { token, body }), routeParams(projectId));
 
 type Reply = { promptTokens: number; completionTokens: number; totalTokens: number; content: string; role: string; model: string };
 

@@ -1,14 +1,14 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { db } from "~/server/clients/db";
 import { sendMessageRoute, streamMessageRoute } from "~/server/rest/chat";
-import { projectOwner as owner, routeParams as params, setTokenCounter, tokenCounter as counter } from "~/test/chat";
+import { projectOwner as owner, routeParams as params, setTokenCounter, skipAfterResponse, tokenCounter as counter } from "~/test/chat";
 import { jsonRequest } from "~/test/factories";
 import { geminiStandIn } from "~/test/gemini";
 
 const stream = (o: { token: string; projectId: string }, content: string) =>
-  streamMessageRoute(jsonRequest(`/api/chat/projects/${o.projectId}/message/stream`, { token: o.token, body: { content } }), params(o.projectId));
+  streamMessageRoute(skipAfterResponse)(jsonRequest(`/api/chat/projects/${o.projectId}/message/stream`, { token: o.token, body: { content } }), params(o.projectId));
 const unary = (o: { token: string; projectId: string }, content: string) =>
-  sendMessageRoute(jsonRequest(`/api/chat/projects/${o.projectId}/message`, { token: o.token, body: { content } }), params(o.projectId));
+  sendMessageRoute(skipAfterResponse)(jsonRequest(`/api/chat/projects/${o.projectId}/message`, { token: o.token, body: { content } }), params(o.projectId));
 
 const assistantReplies = (projectId: string) =>
   db.chatMessage.findMany({ where: { projectId, role: "ASSISTANT" }, select: { content: true, totalTokens: true, completionTokens: true } });

@@ -8,6 +8,7 @@ import { jsonRoute } from "~/server/rest/json-route";
 import { sendMessageRoute } from "~/server/rest/chat";
 import { usageFlushJobRoute } from "~/server/rest/jobs";
 import { createProjectRoute } from "~/server/rest/projects";
+import { skipAfterResponse } from "~/test/chat";
 import { jsonRequest, makeUser } from "~/test/factories";
 
 const newEmail = () => `bounds-${randomUUID()}@example.test`;
@@ -31,7 +32,7 @@ describe("REST input bounds", () => {
     const user = await makeUser();
     for (const projectId of ["a\u0000b", "x".repeat(10_000)]) {
       const req = jsonRequest(`/api/chat/projects/x/message`, { body: { content: "hello" }, token: user.token });
-      const res = await sendMessageRoute(req, { params: Promise.resolve({ projectId }) });
+      const res = await sendMessageRoute(skipAfterResponse)(req, { params: Promise.resolve({ projectId }) });
       expect(res.status).toBe(404);
       expect(((await res.json()) as Body).code).toBe("NOT_FOUND");
     }

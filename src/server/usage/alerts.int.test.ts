@@ -8,7 +8,7 @@ import { crossedThresholds, recordCrossings } from "~/server/usage/alerts";
 import { limitKey, usageKey } from "~/server/usage/keys";
 import { consume, recordUsage, reserve } from "~/server/usage/meter";
 import { monthOf } from "~/server/usage/periods";
-import { projectOwner, routeParams, setTokenCounter } from "~/test/chat";
+import { projectOwner, routeParams, setTokenCounter, skipAfterResponse } from "~/test/chat";
 import { jsonRequest, makeUser } from "~/test/factories";
 
 const FREE_TOKENS = 100_000;
@@ -44,7 +44,7 @@ describe("usage alerts where usage is recorded", () => {
   it("the same crossing recorded 50 times at once (retries, replays) is one row", async () => {
     const orgId = await org();
     const period = monthOf(new Date());
-    await Promise.all(Array.from({ length: 50 }, () => recordCrossings(orgId, "gemini_tokens", period, { before: 0, after: 100_000, limit: FREE_TOKENS })));
+    await Promise.all(Array.from({ length: 50 }, () => recordCrossings(orgId, "gemini_tokens", period, { before: 0, after: 100_000, limit: FREE_TOKENS, limitType: "plan" })));
     expect((await summary(orgId)).map((a) => a.threshold)).toEqual([80, 100]);
   });
 
@@ -115,13 +115,15 @@ describe("usage alerts where usage is recorded", () => {
     await db.organization.delete({ where: { id: orgId } });
     expect(await consume(orgId, "gemini_tokens", 1)).toEqual({ current: 80_000, limit: FREE_TOKENS });
     expect(await db.usageAlert.count({ where: { organizationId: orgId } })).toBe(0);
+    // The alert and its emails are one transaction: neither is left behind.
+    expect(await db.notification.count({ where: { dedupeKey: { startsWith: `usage-alert:${orgId}:` } } })).toBe(0);
   });
 
   it("a chat message that crosses 80 % records the alert", async () => {
     const o = await projectOwner("Alert chat");
     // The chat holds its output cap first: that hold moves the month from below 80 % to above it.
     await setTokenCounter(o.orgId, 80_000 - MAX_OUTPUT_TOKENS + 10);
-    const res = await sendMessageRoute(
+    const res = await sendMessageRoute(skipAfterResponse)(
       jsonRequest(`/api/chat/projects/${o.projectId}/message`, { token: o.token, body: { content: "Cross the line" } }),
       routeParams(o.projectId),
     );

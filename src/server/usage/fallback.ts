@@ -11,7 +11,7 @@ import { db } from "~/server/clients/db";
 import { logger } from "~/server/logger";
 import { recordCrossings } from "~/server/usage/alerts";
 import type { MeteredMetric } from "~/server/usage/keys";
-import { limitInForce } from "~/server/usage/limits";
+import { limitAndType } from "~/server/usage/limits";
 import { dayOf, monthOf } from "~/server/usage/periods";
 import { quotaExceeded } from "~/server/usage/quota";
 
@@ -41,18 +41,18 @@ export async function recordInPostgres(
   meteringFailures.count++;
   logger.error("usage: Redis unreachable; metering falls back to PostgreSQL", { organizationId, metric, amount, error: opts.cause });
   const period = monthOf(opts.now);
-  const [limit, flushed, pending] = await Promise.all([
-    limitInForce(organizationId, metric, opts.now),
+  const [{ limit, limitType }, flushed, pending] = await Promise.all([
+    limitAndType(organizationId, metric, opts.now),
     flushedUsage(organizationId, metric, period),
     pendingFallback(organizationId, metric, period),
   ]);
   const current = flushed + pending;
-  if (opts.enforce && amount > 0 && limit !== null && current + amount > limit) throw quotaExceeded(metric, current, limit, opts.now);
+  if (opts.enforce && amount > 0 && limit !== null && current + amount > limit) throw quotaExceeded(metric, current, limit, opts.now, limitType);
   if (amount !== 0) {
     // The row carries the call's id: if Redis still applies the call that timed out, the replay skips it.
     await db.usageFallback.create({ data: { id: opts.opId, organizationId, metric, period, day: dayOf(opts.now), quantity: BigInt(amount) } });
     // PostgreSQL's view of the crossing; the replay into Redis may see it too, and the unique key keeps one.
-    await recordCrossings(organizationId, metric, period, { before: current, after: current + amount, limit });
+    await recordCrossings(organizationId, metric, period, { before: current, after: current + amount, limit, limitType });
   }
   return { current: current + amount, limit };
 }

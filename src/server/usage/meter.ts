@@ -11,7 +11,7 @@ import { randomUUID } from "node:crypto";
 import { logger } from "~/server/logger";
 import { recordCrossings } from "~/server/usage/alerts";
 import { dailyKey, limitKey, OP_MARK_TTL_SECONDS, opKey, USAGE_TTL_SECONDS, usageKey, type MeteredMetric } from "~/server/usage/keys";
-import { cacheLimit } from "~/server/usage/limits";
+import { cacheLimit, decodeLimit } from "~/server/usage/limits";
 import { METER_SCRIPT, meterReply, type MeterReply } from "~/server/usage/meter-script";
 import { flushedUsage, recordInPostgres } from "~/server/usage/fallback";
 import { dayOf, monthOf } from "~/server/usage/periods";
@@ -80,11 +80,11 @@ async function noteCrossings(organizationId: string, metric: MeteredMetric, amou
   if (reply.kind !== "ok" || amount <= 0 || reply.limit === -1) return;
   try {
     const period = monthOf(now);
-    const limit =
+    const { limit, limitType } =
       reply.limit === UNKNOWN_LIMIT
-        ? Number(await once(`limit:${limitKey(organizationId, metric, period)}`, () => cacheLimit(organizationId, metric, now)))
-        : reply.limit;
-    await recordCrossings(organizationId, metric, period, { before: reply.current - amount, after: reply.current, limit: limit >= 0 ? limit : null });
+        ? decodeLimit(await once(`limit:${limitKey(organizationId, metric, period)}`, () => cacheLimit(organizationId, metric, now)))
+        : reply;
+    await recordCrossings(organizationId, metric, period, { before: reply.current - amount, after: reply.current, limit: limit >= 0 ? limit : null, limitType });
   } catch (error) {
     logger.error("usage: could not check a usage alert", { organizationId, metric, error });
   }
@@ -96,7 +96,7 @@ async function record(organizationId: string, metric: MeteredMetric, amount: num
   const opId = randomUUID();
   try {
     const reply = await meter(organizationId, metric, amount, { enforce: opts.enforce, now, opId });
-    if (reply.kind === "refused") throw quotaExceeded(metric, reply.current, reply.limit, now);
+    if (reply.kind === "refused") throw quotaExceeded(metric, reply.current, reply.limit, now, reply.limitType);
     await noteCrossings(organizationId, metric, amount, now, reply);
     return { current: reply.current, limit: "limit" in reply && reply.limit >= 0 ? reply.limit : null };
   } catch (error) {

@@ -20,7 +20,7 @@ describe("the plan's project limit", () => {
     expect(await refused.json()).toEqual({
       error: "Quota exceeded",
       message: "Your organization has reached its plan's limit of 3 projects. Upgrade now to create more.",
-      quota: { metric: "projects", current: 3, limit: 3, percentage: 100 },
+      quota: { metric: "projects", current: 3, limit: 3, percentage: 100, limitType: "plan" },
       upgradeUrl: "/billing/upgrade",
     });
     expect(await db.project.count({ where: { organizationId: orgId } })).toBe(3);

@@ -2,7 +2,7 @@
  * What an org has used this month against its limits, per metric, in the guide's shape:
  * `{metric, current, limit, percentage, unlimited}`. Metered metrics come from their Redis
  * counter (the last flush when Redis no longer has it); projects and team members are counted
- * from their rows.
+ * from their rows. A limit is the one in force: an owner's monthly budget when it is lower.
  */
 import { getEntitlements } from "~/server/billing/entitlements";
 import { METRICS, type Metric } from "~/server/billing/plans";
@@ -11,7 +11,7 @@ import { kv } from "~/server/clients/redis";
 import { flushedUsage } from "~/server/usage/fallback";
 import { usageKey, type MeteredMetric } from "~/server/usage/keys";
 import { seatsInUse } from "~/server/orgs/seats";
-import { creditsFor, limitInForce } from "~/server/usage/limits";
+import { budgetLimit, creditsFor, limitInForce, withBudget } from "~/server/usage/limits";
 import { monthOf } from "~/server/usage/periods";
 import { percentageOf } from "~/server/usage/quota";
 
@@ -44,16 +44,18 @@ export async function meteredUsage(organizationId: string, metric: MeteredMetric
 
 export async function currentUsage(organizationId: string, now = new Date()): Promise<UsageLine[]> {
   const period = monthOf(now);
-  const [{ limits }, tokens, credits, projects, members] = await Promise.all([
+  const [{ limits }, tokens, credits, tokenBudget, projects, members] = await Promise.all([
     getEntitlements(organizationId, now),
     meteredNow(organizationId, "gemini_tokens", period),
     creditsFor(organizationId, "gemini_tokens", period, now),
+    budgetLimit(organizationId, "gemini_tokens"),
     db.project.count({ where: { organizationId } }),
     seatsInUse(db, organizationId, now),
   ]);
   const current: Record<Metric, number> = { gemini_tokens: tokens, projects, team_members: members };
   return METRICS.map((metric) => {
     const plan = limits[metric];
-    return lineOf(metric, current[metric], plan === null ? null : plan + (metric === "gemini_tokens" ? credits : 0));
+    if (metric !== "gemini_tokens") return lineOf(metric, current[metric], plan);
+    return lineOf(metric, current[metric], withBudget(plan === null ? null : plan + credits, tokenBudget));
   });
 }

@@ -8,6 +8,7 @@ import type { Metric } from "~/server/billing/plans";
 import { METERED_METRICS } from "~/server/usage/keys";
 import { nextMonthStart } from "~/server/usage/periods";
 import { useTRPC } from "~/trpc/react";
+import { BudgetForm } from "./budget-form";
 import { UsageChart } from "./usage-chart";
 import { usageChartPoints } from "./usage-chart-data";
 
@@ -59,6 +60,7 @@ export function UsageSection({ orgId }: { orgId: string }) {
           </div>
         )}
       </Card>
+      <BudgetForm orgId={orgId} />
     </>
   );
 }

@@ -1,12 +1,14 @@
 /**
  * Reading usage: this month's lines (the same as GET /api/billing/usage), the monthly history,
  * this month's days, the month-end forecast of a metered metric and this month's usage alerts
- * (80 % / 100 % crossings). Open to every member.
+ * (80 % / 100 % crossings), and the monthly budgets. Open to every member; only owners set or
+ * clear a budget.
  */
 import { z } from "zod";
 import { createTRPCRouter, orgProcedure } from "~/server/api/trpc";
 import { METRICS } from "~/server/billing/plans";
 import { alertsOf } from "~/server/usage/alerts";
+import { BUDGET_METRICS, budgetsOf, clearBudget, setBudget } from "~/server/usage/budgets";
 import { METERED_METRICS } from "~/server/usage/keys";
 import { currentUsage } from "~/server/usage/read-usage";
 import { usageForecast } from "~/server/usage/usage-forecast";
@@ -61,6 +63,7 @@ export const usageRouter = createTRPCRouter({
           metric: z.string(),
           period,
           threshold: z.union([z.literal(80), z.literal(100)]),
+          limitType: z.enum(["plan", "budget"]),
           usedAtCrossing: count,
           limitAtCrossing: count,
           createdAt: z.date(),
@@ -68,4 +71,22 @@ export const usageRouter = createTRPCRouter({
       ),
     )
     .query(({ ctx }) => alertsOf(ctx.actor.organizationId)),
+
+  budgets: orgProcedure
+    .output(
+      z.object({
+        canSet: z.boolean(),
+        budgets: z.array(z.object({ metric: z.enum(BUDGET_METRICS), budget: count.nullable(), planLimit: count.nullable(), updatedAt: z.date().nullable() })),
+      }),
+    )
+    .query(({ ctx }) => budgetsOf(ctx.actor)),
+
+  setBudget: orgProcedure
+    .input(z.object({ metric: z.enum(BUDGET_METRICS), limit: z.number().int().positive().max(Number.MAX_SAFE_INTEGER) }))
+    .output(z.object({ metric: z.enum(BUDGET_METRICS), budget: count, planLimit: count.nullable() }))
+    .mutation(({ ctx, input }) => setBudget(ctx.actor, input.metric, input.limit)),
+
+  clearBudget: orgProcedure
+    .input(z.object({ metric: z.enum(BUDGET_METRICS) }))
+    .mutation(({ ctx, input }) => clearBudget(ctx.actor, input.metric)),
 });

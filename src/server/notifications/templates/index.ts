@@ -2,11 +2,11 @@
 import { invitation } from "./invitation";
 import { passwordReset } from "./password-reset";
 import type { EmailTemplate } from "./template";
+import { usageAlert } from "./usage-alert";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a list of templates of different props; each is typed where it is used.
-export const emailTemplates: Record<string, EmailTemplate<any>> & { invitation: typeof invitation; "password-reset": typeof passwordReset } = {
+export const emailTemplates: Record<string, EmailTemplate<any>> = {
   invitation,
   "password-reset": passwordReset,
+  "usage-alert": usageAlert,
 };
-
-export type EmailTemplateName = keyof typeof emailTemplates;

@@ -1,3 +1,4 @@
+import { after } from "next/server";
 import { sendMessageRoute } from "~/server/rest/chat";
 
-export const POST = sendMessageRoute;
+export const POST = sendMessageRoute(after);

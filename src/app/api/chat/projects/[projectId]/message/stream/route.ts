@@ -1,3 +1,4 @@
+import { after } from "next/server";
 import { streamMessageRoute } from "~/server/rest/chat";
 
-export const POST = streamMessageRoute;
+export const POST = streamMessageRoute(after);
