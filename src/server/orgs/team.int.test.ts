@@ -29,7 +29,7 @@ async function failure(call: Promise<unknown>): Promise<AppError> {
 const seats402 = (current: number, limit: number) => ({
   error: "Quota exceeded",
   message: `Your organization has reached its plan's limit of ${limit} team members. Upgrade now to add more.`,
-  quota: { metric: "team_members", current, limit, percentage: Math.round((current / limit) * 10_000) / 100 },
+  quota: { metric: "team_members", current, limit, percentage: Math.round((current / limit) * 10_000) / 100, limitType: "plan" },
   upgradeUrl: "/billing/upgrade",
 });
 

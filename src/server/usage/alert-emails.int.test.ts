@@ -55,7 +55,8 @@ describe("usage-alert emails", () => {
       const [message] = messages;
       expect(message!.subject).toMatch(/has used 80% of its plan's monthly limit of Gemini tokens$/);
       const own = usageAlertUnsubscribe(userId);
-      expect(message!.headers).toMatchObject({ "List-Unsubscribe": `<${own.url}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" });
+      expect(message!.headers).toMatchObject(own.headers);
+      expect(own.headers["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
       // Each recipient's footer links to their own opt-out, and the email names the usage and the upgrade.
       expect(message!.html).toContain(own.url.replaceAll("&", "&amp;"));
       expect(message!.text).toContain("80,000");
