@@ -21,6 +21,9 @@ export interface StoredMessage {
   headers: Record<string, string>;
   categories: string[];
   customArgs: Record<string, string>;
+  /** The request's tracking_settings and mail_settings as sent (SendGrid's snake_case), or null. */
+  trackingSettings: Record<string, unknown> | null;
+  mailSettings: Record<string, unknown> | null;
   /** ISO 8601, UTC. */
   receivedAt: string;
 }
@@ -41,6 +44,8 @@ export function messagesOf(body: MailSendBody, messageId: string, receivedAt: st
     headers: { ...body.headers, ...p.headers },
     categories: body.categories ?? [],
     customArgs: body.custom_args ?? {},
+    trackingSettings: body.tracking_settings ?? null,
+    mailSettings: body.mail_settings ?? null,
     receivedAt,
   }));
 }

@@ -28,6 +28,10 @@ export interface MailSendBody {
   headers?: Record<string, string>;
   categories?: string[];
   custom_args?: Record<string, string>;
+  /** e.g. {click_tracking: {enable, enable_text}}: kept as sent, for tests to read. */
+  tracking_settings?: Record<string, unknown>;
+  /** e.g. {bypass_bounce_management: {enable}}: kept as sent, for tests to read. */
+  mail_settings?: Record<string, unknown>;
 }
 
 // One @, no spaces, a dot in the domain: what SendGrid's "Does not contain a valid address" rejects.

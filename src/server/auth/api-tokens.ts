@@ -3,6 +3,7 @@ import { db } from "~/server/clients/db";
 import { AppError } from "~/server/errors";
 import type { Actor } from "~/server/orgs/memberships";
 import { generateToken, hashToken } from "~/server/auth/token-format";
+import { requireSessionEpoch } from "~/server/auth/session-epoch";
 import { cacheActor, cachedActor, forgetActors } from "~/server/auth/token-actor-cache";
 import { createWithinCap } from "~/server/security/creation-caps";
 import { enforceRateLimit } from "~/server/security/rate-limit";
@@ -22,13 +23,15 @@ const DAY_MS = 86_400_000;
 /**
  * Creates a token, returned in plain text this once (only its hash is kept). Every way of making
  * one (settings, POST /api/auth/token) comes here, so the hourly rate and the cap on live tokens
- * hold for all of them together.
+ * hold for all of them together. `sessionEpoch`: the epoch a password check read (POST
+ * /api/auth/token); the token is inserted only if no password reset or change has moved it since
+ * (session-epoch.ts; the cap's lock on the user's row is already held), else UNAUTHORIZED.
  */
 export async function createApiToken(
   actor: { userId: string; organizationId: string },
   name: string,
   expiresInDays: number | null = null,
-  now = new Date(),
+  { now = new Date(), sessionEpoch }: { now?: Date; sessionEpoch?: number } = {},
 ) {
   await enforceRateLimit("tokenCreate", actor.userId);
   const { token, prefix, tokenHash } = generateToken();
@@ -38,11 +41,13 @@ export async function createApiToken(
     "liveApiTokens",
     userId,
     (tx) => tx.apiToken.count({ where: { userId, organizationId, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] } }),
-    (tx) =>
-      tx.apiToken.create({
+    async (tx) => {
+      if (sessionEpoch !== undefined) await requireSessionEpoch(tx, userId, sessionEpoch);
+      return tx.apiToken.create({
         data: { userId, organizationId, name, prefix, tokenHash, expiresAt },
         select: { id: true, name: true, prefix: true, createdAt: true, expiresAt: true },
-      }),
+      });
+    },
   );
   return { ...row, token };
 }

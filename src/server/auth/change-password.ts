@@ -2,6 +2,7 @@ import { z } from "zod";
 import { env } from "~/env";
 import { hashPassword, verifyPassword } from "~/server/auth/password";
 import { passwordInput, signInPasswordInput } from "~/server/validation";
+import { bumpSessionEpoch } from "~/server/auth/session-epoch";
 import { newSession } from "~/server/auth/sessions";
 import { db } from "~/server/clients/db";
 import { kv } from "~/server/clients/redis";
@@ -39,9 +40,12 @@ async function countAttempt(userId: string) {
 
 /**
  * Changes the password of the user of session `sessionId` after checking the current one. In one
- * transaction the new hash is written, every session of the user ends (copies of the asking
- * browser's cookie included) and a new session is made for the asking browser; the caller moves
- * its cookie there (config.ts `moveSessionCookie`), so it stays signed in and nothing else does.
+ * transaction the new hash is written and the session epoch moves on (a sign-in that checked the
+ * old password meanwhile starts no session: session-epoch.ts), the user's outstanding reset links
+ * are voided (one mailed before the change must not undo it), every session of the user ends
+ * (copies of the asking browser's cookie included) and a new session is made for the asking
+ * browser; the caller moves its cookie there (config.ts `moveSessionCookie`), so it stays signed
+ * in and nothing else does.
  */
 export async function changePassword(userId: string, sessionId: string, input: ChangePasswordInput) {
   await countAttempt(userId);
@@ -55,8 +59,9 @@ export async function changePassword(userId: string, sessionId: string, input: C
   const passwordHash = await hashPassword(input.newPassword);
   const next = await db.$transaction(async (tx) => {
     const current = await tx.authSession.findUnique({ where: { id: sessionId }, select: { userAgent: true } });
-    await tx.user.update({ where: { id: userId }, data: { passwordHash } });
+    await tx.user.update({ where: { id: userId }, data: { passwordHash, ...bumpSessionEpoch } });
     const now = new Date();
+    await tx.passwordResetToken.updateMany({ where: { userId, usedAt: null }, data: { usedAt: now } });
     await tx.authSession.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: now } });
     return tx.authSession.create({ data: newSession(userId, current?.userAgent, now), select: { id: true } });
   });

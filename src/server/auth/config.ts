@@ -21,16 +21,13 @@ class RefusedSignin extends CredentialsSignin {
 }
 
 /**
- * The JWT callback: a sign-in starts a session row and the token names it; every later read keeps
- * the token only while that row is live (sessions.ts), else null, which Auth.js answers as signed
- * out (and clears the cookie where it can set cookies). An update moves the token to another row
- * only with a hand-over this process offered (moveSessionCookie).
+ * The JWT callback: at sign-in the token names the session row authorize started; every later
+ * read keeps the token only while that row is live (sessions.ts), else null, which Auth.js answers
+ * as signed out (and clears the cookie where it can set cookies). An update moves the token to
+ * another row only with a hand-over this process offered (moveSessionCookie).
  */
-async function sessionToken(
-  { token, user, trigger, session }: { token: JWT; user?: User; trigger?: string; session?: unknown },
-  userAgent: string | null | undefined,
-): Promise<JWT | null> {
-  if (user?.id) return { ...token, sub: user.id, sid: await startSession(user.id, userAgent) };
+async function sessionToken({ token, user, trigger, session }: { token: JWT; user?: User; trigger?: string; session?: unknown }): Promise<JWT | null> {
+  if (user?.id) return user.sid ? { ...token, sub: user.id, sid: user.sid } : null;
   const { sub } = token;
   let { sid } = token;
   if (!sub || !sid) return null;
@@ -38,12 +35,11 @@ async function sessionToken(
   return (await isSessionLive(sid, sub)) ? { ...token, sid } : null;
 }
 
-// A function of the request, so a sign-in can keep the browser's User-Agent (undefined outside a request).
-export const { handlers, auth, signIn, signOut, unstable_update } = NextAuth((request) => ({
+export const { handlers, auth, signIn, signOut, unstable_update } = NextAuth({
   ...sessionConfig,
   callbacks: {
     ...sessionConfig.callbacks,
-    jwt: (params) => sessionToken(params, request?.headers.get("user-agent")),
+    jwt: sessionToken,
   },
   events: {
     // POST /api/auth/signout. Auth.js logs and swallows an error thrown here and clears the cookie
@@ -61,7 +57,10 @@ export const { handlers, auth, signIn, signOut, unstable_update } = NextAuth((re
         const parsed = signInInput.safeParse(credentials);
         if (!parsed.success) return null;
         try {
-          return await verifyCredentials(parsed.data.email, parsed.data.password, request.headers);
+          const { sessionEpoch, ...user } = await verifyCredentials(parsed.data.email, parsed.data.password, request.headers);
+          // The session starts here, not in the JWT callback, so that a reset committed since the
+          // check (startSession refuses: UNAUTHORIZED) is a wrong sign-in like any other.
+          return { ...user, sid: await startSession(user.id, sessionEpoch, request.headers.get("user-agent")) };
         } catch (error) {
           if (!(error instanceof AppError)) throw error;
           if (error.code === "UNAUTHORIZED") return null;
@@ -84,7 +83,7 @@ export const { handlers, auth, signIn, signOut, unstable_update } = NextAuth((re
       logger.error("auth error", { error });
     },
   },
-}));
+});
 
 /**
  * Points the asking browser's cookie from session `from` to session `to` (after a password change

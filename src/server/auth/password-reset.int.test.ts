@@ -1,13 +1,18 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { env } from "~/env";
 import { db } from "~/server/clients/db";
+import { createApiToken } from "~/server/auth/api-tokens";
+import { passwordResetRateKey } from "~/server/auth/request-password-reset";
 import { isResetLinkLive } from "~/server/auth/reset-password";
-import { isSessionLive, startSession } from "~/server/auth/sessions";
+import { requireSessionEpoch } from "~/server/auth/session-epoch";
+import { isSessionLive, newSession, startSession } from "~/server/auth/sessions";
+import { kv } from "~/server/clients/redis";
+import { REDACTED_HTML, REDACTED_TEXT } from "~/server/notifications/send";
 import { verifyCredentials } from "~/server/auth/verify-credentials";
 import { PASSWORD_RESET_REQUESTED, completePasswordResetRoute, requestPasswordResetRoute } from "~/server/rest/auth";
 import { makeUser } from "~/test/factories";
-import { sendGridStandIn } from "~/test/sendgrid";
+import { importWithEnv, sendGridStandIn } from "~/test/sendgrid";
 
 // The request's email is sent by draining the outbox: this file has a database of its own, so it
 // sends (and counts) no other file's rows.
@@ -104,14 +109,38 @@ describe("requesting a password reset", () => {
     expect(fromOne[10]!.res.headers.get("retry-after")).toMatch(/^\d+$/);
     expect(fromOne[10]!.body).toMatchObject({ code: "RATE_LIMITED", reason: "passwordResetClient_rate_limited" });
   });
+  it("counts requests per email under an HMAC of the address keyed with AUTH_SECRET, not its bare hash", async () => {
+    const email = `counted-${randomUUID()}@example.test`;
+    await requestReset(email, { client: `2001:db8:${randomUUID().slice(0, 4)}:aa::1` });
+    const key = passwordResetRateKey(email);
+    expect(await kv.get(`ratelimit:passwordResetEmail:${key}`)).toBe("1");
+    // A bare SHA-256 would let whoever reads the counters test guessed addresses against them.
+    expect(key).not.toBe(createHash("sha256").update(email).digest("hex").slice(0, 32));
+    const other = await importWithEnv({ AUTH_SECRET: "another-auth-secret-another-auth-secret-0123" }, () => import("~/server/auth/request-password-reset"));
+    expect(other.passwordResetRateKey(email)).not.toBe(key);
+    expect(passwordResetRateKey(email.replace("counted", "other"))).not.toBe(key);
+  });
+
+  it("sends the email to a suppressed address too, with click tracking off, and redacts its body once sent", async () => {
+    const u = await makeUser();
+    await db.emailSuppression.create({ data: { email: u.email, reason: "bounce", lastEventAt: new Date() } });
+    // emailedToken throws when the mailbox has no link: the suppression did not hold the email back.
+    const token = await emailedToken(u.email);
+    const [message] = standIn.messages(u.email);
+    expect(message!.trackingSettings).toEqual({ click_tracking: { enable: false, enable_text: false } });
+    expect(message!.mailSettings).toEqual({ bypass_bounce_management: { enable: true }, bypass_spam_management: { enable: true } });
+    const row = await db.notification.findFirstOrThrow({ where: { recipient: u.email, kind: "password-reset" } });
+    expect(row).toMatchObject({ status: "SENT", sensitive: true, userInitiated: true, html: REDACTED_HTML, text: REDACTED_TEXT });
+    expect(JSON.stringify(row)).not.toContain(token);
+  });
 });
 
 describe("completing a password reset", () => {
   it("sets the password, ends every session of the user and works once", async () => {
     const u = await makeUser();
-    const sessions = await Promise.all([startSession(u.user.id, "laptop"), startSession(u.user.id, "phone")]);
+    const sessions = await Promise.all([startSession(u.user.id, 0, "laptop"), startSession(u.user.id, 0, "phone")]);
     const bystander = await makeUser();
-    const theirs = await startSession(bystander.user.id, "their laptop");
+    const theirs = await startSession(bystander.user.id, 0, "their laptop");
     const token = await emailedToken(u.email);
 
     const res = await complete(token, NEW_PASSWORD);
@@ -157,7 +186,7 @@ describe("completing a password reset", () => {
 
   it("refuses an expired link, an unknown one, a weak password and another origin, changing nothing", async () => {
     const u = await makeUser();
-    const session = await startSession(u.user.id, "laptop");
+    const session = await startSession(u.user.id, 0, "laptop");
     const token = await emailedToken(u.email);
 
     const weak = await complete(token, "short");
@@ -174,5 +203,57 @@ describe("completing a password reset", () => {
     expect(await expired.json()).toMatchObject({ reason: "reset_link_invalid" });
     expect(await verifyCredentials(u.email, u.password, new Headers())).toMatchObject({ id: u.user.id });
     expect(await isSessionLive(session, u.user.id)).toBe(true);
+  });
+});
+
+describe("a sign-in racing a password reset", () => {
+  it("a sign-in or token request that checked the old password before the reset committed gets nothing live", async () => {
+    const u = await makeUser();
+    const checked = await verifyCredentials(u.email, u.password, new Headers());
+    const token = await emailedToken(u.email);
+    expect((await complete(token, NEW_PASSWORD)).status).toBe(200);
+
+    await expect(startSession(u.user.id, checked.sessionEpoch, "late browser")).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    const { organizationId } = await db.membership.findFirstOrThrow({ where: { userId: u.user.id }, select: { organizationId: true } });
+    await expect(
+      createApiToken({ userId: u.user.id, organizationId }, "late token", null, { sessionEpoch: checked.sessionEpoch }),
+    ).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    expect(await db.authSession.count({ where: { userId: u.user.id } })).toBe(0);
+    expect(await db.apiToken.count({ where: { userId: u.user.id, name: "late token" } })).toBe(0);
+
+    // A check of the new password starts a session as before.
+    const fresh = await verifyCredentials(u.email, NEW_PASSWORD, new Headers());
+    expect(fresh.sessionEpoch).toBe(checked.sessionEpoch + 1);
+    expect(await isSessionLive(await startSession(u.user.id, fresh.sessionEpoch, null), u.user.id)).toBe(true);
+  });
+
+  it("a session whose insert locked the user first is ended by the reset that waited for it", async () => {
+    const u = await makeUser();
+    const checked = await verifyCredentials(u.email, u.password, new Headers());
+    const token = await emailedToken(u.email);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const holding = new Promise<void>((resolve) => (locked = resolve));
+    // startSession's transaction, paused between its epoch check (the share lock) and its insert.
+    const granting = db.$transaction(async (tx) => {
+      await requireSessionEpoch(tx, u.user.id, checked.sessionEpoch);
+      locked();
+      await gate;
+      return tx.authSession.create({ data: newSession(u.user.id, "racing browser"), select: { id: true } });
+    });
+    await holding;
+    const resetting = complete(token, NEW_PASSWORD);
+    // Wait until the reset is blocked on the user's row (this file's database is its own); give up after 2 s.
+    for (let i = 0; i < 100; i++) {
+      const [row] = await db.$queryRaw<{ waiting: number }[]>`
+        SELECT count(*)::int AS "waiting" FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`;
+      if (row!.waiting > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    release();
+    const [{ id }, res] = await Promise.all([granting, resetting]);
+    expect(res.status).toBe(200);
+    expect(await isSessionLive(id, u.user.id)).toBe(false);
   });
 });

@@ -3,7 +3,7 @@
  * whether the email has an account (the caller answers the same whatever happens here), and only
  * the SHA-256 of the link's token is stored; the raw token goes into the email alone.
  */
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { z } from "zod";
 import { env } from "~/env";
 import { hashToken } from "~/server/auth/token-format";
@@ -22,14 +22,25 @@ export const passwordResetRequestInput = z.object({ email: emailInput });
 /** `${APP_URL}/reset-password/<token>`: the page that completes the reset. */
 export const resetPasswordUrl = (token: string) => new URL(`/reset-password/${encodeURIComponent(token)}`, env.APP_URL).toString();
 
+const RATE_KEY_PURPOSE = "vantflow:rate-limit:password-reset-email:v1";
+
+/**
+ * The per-email counter's key: an HMAC-SHA256 of the address under AUTH_SECRET (domain-separated),
+ * so the counter store holds no address, and one who reads it cannot test guessed addresses
+ * against it as they could a bare hash.
+ */
+export function passwordResetRateKey(email: string): string {
+  if (!env.AUTH_SECRET) throw new Error("AUTH_SECRET is not set: the password reset rate key cannot be made.");
+  return createHmac("sha256", env.AUTH_SECRET).update(`${RATE_KEY_PURPOSE}\n${email}`).digest("base64url").slice(0, 32);
+}
+
 /**
  * Counts the request against the per-client and per-email limits (RATE_LIMITED, 429, past them).
- * Both count whether or not the email has an account, so a refusal tells nothing either. The
- * email is counted by its hash: no address in the counter store.
+ * Both count whether or not the email has an account, so a refusal tells nothing either.
  */
 export async function limitPasswordResetRequests(email: string, client: string) {
   if (client !== UNKNOWN_CLIENT) await enforceRateLimit("passwordResetClient", client);
-  await enforceRateLimit("passwordResetEmail", hashToken(email).slice(0, 32));
+  await enforceRateLimit("passwordResetEmail", passwordResetRateKey(email));
 }
 
 /**
@@ -52,6 +63,9 @@ export async function requestPasswordReset(email: string, now = new Date()): Pro
       props: { name: user.name, resetUrl: resetPasswordUrl(token), expiresAt: expiresAt.toISOString() },
       dedupeKey: `password-reset:${row.id}`,
       recipients: [user.email],
+      // The body holds the raw token; the user is waiting for it, even at an address that bounced before.
+      sensitive: true,
+      userInitiated: true,
     });
   });
 }

@@ -1,12 +1,14 @@
 /**
  * Completing a password reset from its emailed link. One transaction consumes the token with a
  * conditional UPDATE (unused and unexpired: of two submits at once exactly one matches, the other
- * finds it used after the first commits), writes the new hash, voids the user's other outstanding
- * links and ends every session of the user, so whoever held the old password or a stolen cookie
- * is out. Anything that fails rolls all of it back, the token's consumption included.
+ * finds it used after the first commits), writes the new hash and moves the user's session epoch
+ * on (a sign-in that checked the old password while this ran starts no session: session-epoch.ts),
+ * voids the user's other outstanding links and ends every session of the user, so whoever held the
+ * old password or a stolen cookie is out. Anything that fails rolls all of it back, the token's consumption included.
  */
 import { z } from "zod";
 import { hashPassword } from "~/server/auth/password";
+import { bumpSessionEpoch } from "~/server/auth/session-epoch";
 import { hashToken } from "~/server/auth/token-format";
 import { db } from "~/server/clients/db";
 import { AppError } from "~/server/errors";
@@ -50,7 +52,7 @@ export async function resetPassword(input: ResetPasswordInput): Promise<{ email:
     });
     if (consumed.count !== 1) throw linkInvalid();
     const { userId } = await tx.passwordResetToken.findUniqueOrThrow({ where: { tokenHash }, select: { userId: true } });
-    const user = await tx.user.update({ where: { id: userId }, data: { passwordHash }, select: { email: true } });
+    const user = await tx.user.update({ where: { id: userId }, data: { passwordHash, ...bumpSessionEpoch }, select: { email: true } });
     await tx.passwordResetToken.updateMany({ where: { userId, usedAt: null }, data: { usedAt: now } });
     const ended = await tx.authSession.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: now } });
     return { email: user.email, endedSessions: ended.count };

@@ -7,6 +7,10 @@ declare module "next-auth" {
     /** The AuthSession row this cookie names (sessions.ts): "this device" in the sessions list. */
     sessionId: string;
   }
+  interface User {
+    /** At sign-in only: the AuthSession row authorize started (config.ts). */
+    sid?: string;
+  }
 }
 
 declare module "next-auth/jwt" {

@@ -21,7 +21,7 @@ const row = (id: string) => db.authSession.findUniqueOrThrow({ where: { id } });
 describe("session rows", () => {
   it("a started session is live until it is ended; ending it again changes nothing", async () => {
     const { user } = await makeUser();
-    const id = await startSession(user.id, `Mozilla/5.0 ${"x".repeat(400)}`);
+    const id = await startSession(user.id, 0, `Mozilla/5.0 ${"x".repeat(400)}`);
     const started = await row(id);
     expect(started.userAgent).toHaveLength(256);
     expect(started.expiresAt.getTime() - started.createdAt.getTime()).toBe(30 * 24 * 60 * 60 * 1000);
@@ -38,7 +38,7 @@ describe("session rows", () => {
   it("is not live when missing, expired, or named with another user", async () => {
     const a = await makeUser();
     const b = await makeUser();
-    const id = await startSession(a.user.id, null);
+    const id = await startSession(a.user.id, 0, null);
     expect(await isSessionLive(id, b.user.id)).toBe(false);
     expect(await isSessionLive("no-such-session", a.user.id)).toBe(false);
     await db.authSession.update({ where: { id }, data: { expiresAt: new Date(Date.now() - 1000) } });
@@ -47,7 +47,7 @@ describe("session rows", () => {
 
   it("writes lastSeenAt and slides the expiry at most once a minute", async () => {
     const { user } = await makeUser();
-    const id = await startSession(user.id, null);
+    const id = await startSession(user.id, 0, null);
     const fresh = await row(id);
     expect(await isSessionLive(id, user.id)).toBe(true);
     expect(await row(id)).toEqual(fresh);
@@ -63,15 +63,15 @@ describe("session rows", () => {
   it("a sign-in deletes its user's dead sessions, not live ones or other users'", async () => {
     const a = await makeUser();
     const b = await makeUser();
-    const revoked = await startSession(a.user.id, null);
-    const expired = await startSession(a.user.id, null);
-    const live = await startSession(a.user.id, null);
-    const othersDead = await startSession(b.user.id, null);
+    const revoked = await startSession(a.user.id, 0, null);
+    const expired = await startSession(a.user.id, 0, null);
+    const live = await startSession(a.user.id, 0, null);
+    const othersDead = await startSession(b.user.id, 0, null);
     await endSession(revoked);
     await endSession(othersDead);
     await db.authSession.update({ where: { id: expired }, data: { expiresAt: new Date(Date.now() - 1000) } });
 
-    const next = await startSession(a.user.id, null);
+    const next = await startSession(a.user.id, 0, null);
     const left = await db.authSession.findMany({ where: { id: { in: [revoked, expired, live, next, othersDead] } }, select: { id: true } });
     expect(left.map((r) => r.id).sort()).toEqual([live, next, othersDead].sort());
   });
@@ -80,7 +80,7 @@ describe("session rows", () => {
     const a = await makeUser();
     const start = Date.now() - 3_600_000;
     const ids: string[] = [];
-    for (let i = 0; i < MAX_LIVE_SESSIONS + 2; i++) ids.push(await startSession(a.user.id, null, new Date(start + i * 1000)));
+    for (let i = 0; i < MAX_LIVE_SESSIONS + 2; i++) ids.push(await startSession(a.user.id, 0, null, new Date(start + i * 1000)));
     const live = await db.authSession.findMany({ where: { userId: a.user.id, revokedAt: null }, select: { id: true } });
     expect(live).toHaveLength(MAX_LIVE_SESSIONS);
     expect(await isSessionLive(ids[0]!, a.user.id)).toBe(false);
@@ -92,10 +92,10 @@ describe("session rows", () => {
   it("lists only the user's live sessions and marks the asking one", async () => {
     const a = await makeUser();
     const b = await makeUser();
-    const mine = await startSession(a.user.id, "Browser A");
-    const other = await startSession(a.user.id, "Browser B");
-    const ended = await startSession(a.user.id, "Browser C");
-    await startSession(b.user.id, "Someone else");
+    const mine = await startSession(a.user.id, 0, "Browser A");
+    const other = await startSession(a.user.id, 0, "Browser B");
+    const ended = await startSession(a.user.id, 0, "Browser C");
+    await startSession(b.user.id, 0, "Someone else");
     await endSession(ended);
 
     const list = await listSessions(a.user.id, mine);
@@ -110,8 +110,8 @@ describe("session rows", () => {
   it("ends one of the user's own sessions by id; another user's is NOT_FOUND and stays live", async () => {
     const a = await makeUser();
     const b = await makeUser();
-    const mine = await startSession(a.user.id, null);
-    const theirs = await startSession(b.user.id, null);
+    const mine = await startSession(a.user.id, 0, null);
+    const theirs = await startSession(b.user.id, 0, null);
     await expect(endSessionOf(a.user.id, theirs)).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(endSessionOf(a.user.id, "no-such-session")).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect(await isSessionLive(theirs, b.user.id)).toBe(true);
@@ -124,8 +124,8 @@ describe("session rows", () => {
   it("ends every session of the user and no one else's", async () => {
     const a = await makeUser();
     const b = await makeUser();
-    const ids = [await startSession(a.user.id, null), await startSession(a.user.id, null)];
-    const theirs = await startSession(b.user.id, null);
+    const ids = [await startSession(a.user.id, 0, null), await startSession(a.user.id, 0, null)];
+    const theirs = await startSession(b.user.id, 0, null);
     expect(await endAllSessions(a.user.id)).toBe(2);
     for (const id of ids) expect(await isSessionLive(id, a.user.id)).toBe(false);
     expect(await isSessionLive(theirs, b.user.id)).toBe(true);
@@ -219,7 +219,7 @@ describe("the session cookie (Auth.js endpoints)", () => {
     const browser = authClient();
     await browser.signIn(email, password);
     const from = (await browser.session())!.sessionId;
-    const to = await startSession(user.id, null);
+    const to = await startSession(user.id, 0, null);
 
     expect((await browser.update({ handover: "a guess", sessionId: to }))?.sessionId).toBe(from);
     await endSession(from);

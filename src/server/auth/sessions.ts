@@ -10,6 +10,7 @@
 import { randomBytes } from "node:crypto";
 import { cache } from "react";
 import { SESSION_MAX_AGE_SECONDS } from "~/server/auth/session-config";
+import { requireSessionEpoch } from "~/server/auth/session-epoch";
 import { db } from "~/server/clients/db";
 import { AppError } from "~/server/errors";
 
@@ -31,12 +32,17 @@ export function newSession(userId: string, userAgent: string | null | undefined,
  */
 export const MAX_LIVE_SESSIONS = 50;
 
-/** A new session of `userId` (at sign-in); returns its id, which the cookie carries. */
-export async function startSession(userId: string, userAgent: string | null | undefined, now = new Date()) {
-  const [, row] = await db.$transaction([
-    db.authSession.deleteMany({ where: { userId, OR: [{ revokedAt: { not: null } }, { expiresAt: { lte: now } }] } }),
-    db.authSession.create({ data: newSession(userId, userAgent, now), select: { id: true } }),
-  ]);
+/**
+ * A new session of `userId` (at sign-in); returns its id, which the cookie carries. `sessionEpoch`
+ * is the one the password check read (verify-credentials.ts): if a reset or change has moved it
+ * since, nothing is inserted and this throws UNAUTHORIZED (session-epoch.ts).
+ */
+export async function startSession(userId: string, sessionEpoch: number, userAgent: string | null | undefined, now = new Date()) {
+  const row = await db.$transaction(async (tx) => {
+    await requireSessionEpoch(tx, userId, sessionEpoch);
+    await tx.authSession.deleteMany({ where: { userId, OR: [{ revokedAt: { not: null } }, { expiresAt: { lte: now } }] } });
+    return tx.authSession.create({ data: newSession(userId, userAgent, now), select: { id: true } });
+  });
   const beyond = await db.authSession.findMany({
     where: { userId, revokedAt: null },
     orderBy: [{ lastSeenAt: "desc" }, { createdAt: "desc" }],

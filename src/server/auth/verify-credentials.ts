@@ -18,6 +18,8 @@ const throttle = loginThrottle(kv, {
  * runs only with a reservation from the sign-in throttle (login-throttle.ts): over a limit every
  * attempt is refused with RATE_LIMITED (429) before any check, even with the right password, so
  * guessing cannot continue behind a lucky hit; UNAVAILABLE (503) when the throttle cannot count.
+ * The user comes with the `sessionEpoch` read alongside the hash: pass it to startSession or
+ * createApiToken, which grant nothing if a password reset or change committed in between.
  */
 export async function verifyCredentials(rawEmail: string, password: string, headers: Headers) {
   const email = rawEmail.trim().toLowerCase();
@@ -29,9 +31,10 @@ export async function verifyCredentials(rawEmail: string, password: string, head
 async function checkPassword(email: string, password: string) {
   const user = await db.user.findUnique({
     where: { email },
-    select: { id: true, email: true, name: true, passwordHash: true },
+    select: { id: true, email: true, name: true, passwordHash: true, sessionEpoch: true },
   });
   // An unknown email costs a bcrypt comparison too, so timing does not tell which emails exist.
   const ok = await verifyPassword(password, user?.passwordHash ?? dummyPasswordHash());
-  return user && ok ? { id: user.id, email: user.email, name: user.name } : null;
+  // The epoch read with the hash: what the check proved holds only until a reset or change moves it (session-epoch.ts).
+  return user && ok ? { id: user.id, email: user.email, name: user.name, sessionEpoch: user.sessionEpoch } : null;
 }

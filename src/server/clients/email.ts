@@ -131,6 +131,26 @@ export interface EmailMessage {
   headers?: Record<string, string>;
   /** SendGrid categories, which its Event Webhook events carry back. */
   categories?: string[];
+  /**
+   * The body carries a secret link: SendGrid's click tracking would rewrite it through its own
+   * redirect host (and keep it), so it is turned off for this email, in HTML and text.
+   */
+  noClickTracking?: boolean;
+  /**
+   * Sent even to an address on SendGrid's bounce or spam-report list (a user-initiated email the
+   * recipient is waiting for). Its unsubscribe list still applies.
+   */
+  bypassBounceAndSpamLists?: boolean;
+}
+
+/** The per-email settings of a message, in the SDK's (camelCase) names. */
+function settingsOf(message: EmailMessage) {
+  return {
+    ...(message.noClickTracking ? { trackingSettings: { clickTracking: { enable: false, enableText: false } } } : {}),
+    ...(message.bypassBounceAndSpamLists
+      ? { mailSettings: { bypassBounceManagement: { enable: true }, bypassSpamManagement: { enable: true } } }
+      : {}),
+  };
 }
 
 /** Sends one email from EMAIL_FROM; resolves to SendGrid's X-Message-Id. Throws EmailSendError. */
@@ -145,6 +165,7 @@ export async function sendEmail(message: EmailMessage): Promise<string> {
       text: message.text,
       ...(message.headers ? { headers: message.headers } : {}),
       ...(message.categories?.length ? { categories: message.categories } : {}),
+      ...settingsOf(message),
     });
     const messageId = response.headers["x-message-id"] as string | undefined;
     if (!messageId) throw new EmailSendError("SendGrid accepted the email without an X-Message-Id.", { code: "INTERNAL", retryable: false, reason: "email_provider_no_id", status: response.statusCode });

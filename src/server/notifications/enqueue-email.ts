@@ -15,6 +15,10 @@ export interface EmailToEnqueue<P> {
   dedupeKey: string;
   recipients: string[];
   headers?: Record<string, string>;
+  /** The body carries a secret link (password reset, invitation): see enqueue.ts `sensitive`. */
+  sensitive?: boolean;
+  /** The recipient (or an inviter) asked for it just now: see enqueue.ts `userInitiated`. */
+  userInitiated?: boolean;
 }
 
 /** Returns the rows added (0: no recipients, or enqueued before). Per-recipient content (an unsubscribe link) takes one call per recipient. */
@@ -28,5 +32,7 @@ export async function enqueueEmail<P>(tx: Prisma.TransactionClient, email: Email
     recipients: email.recipients,
     ...rendered,
     ...(email.headers ? { headers: email.headers } : {}),
+    sensitive: email.sensitive ?? false,
+    userInitiated: email.userInitiated ?? false,
   });
 }

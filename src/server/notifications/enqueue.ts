@@ -36,6 +36,13 @@ const notificationInput = z.object({
   html: body("HTML body"),
   text: body("Text body"),
   headers: z.record(boundedText(128, "Header name"), boundedText(998, "Header value")).optional(),
+  /**
+   * The body holds a secret (a single-use link's raw token): redacted once the row is final, and
+   * sent with click tracking off (send.ts).
+   */
+  sensitive: z.boolean().optional(),
+  /** Asked for just now (a password reset, an invitation): sent even to a suppressed address (send.ts). */
+  userInitiated: z.boolean().optional(),
 });
 
 export type NotificationInput = z.input<typeof notificationInput>;
@@ -61,10 +68,10 @@ export async function enqueueNotification(tx: Prisma.TransactionClient, input: N
   // One statement for all recipients; ids are generated here as Prisma's cuid default would not run in raw SQL.
   const rows = recipients.map(
     (recipient) =>
-      Prisma.sql`(${`ntf_${randomUUID()}`}, ${n.organizationId ?? null}, ${n.kind}, ${n.dedupeKey}, ${recipient}, ${n.subject}, ${n.html}, ${n.text}, ${headers}::jsonb)`,
+      Prisma.sql`(${`ntf_${randomUUID()}`}, ${n.organizationId ?? null}, ${n.kind}, ${n.dedupeKey}, ${recipient}, ${n.subject}, ${n.html}, ${n.text}, ${headers}::jsonb, ${n.sensitive ?? false}, ${n.userInitiated ?? false})`,
   );
   const added = await tx.$executeRaw`
-    INSERT INTO "Notification" ("id", "organizationId", "kind", "dedupeKey", "recipient", "subject", "html", "text", "headers")
+    INSERT INTO "Notification" ("id", "organizationId", "kind", "dedupeKey", "recipient", "subject", "html", "text", "headers", "sensitive", "userInitiated")
     VALUES ${Prisma.join(rows)}
     ON CONFLICT ("dedupeKey", "recipient") DO NOTHING`;
   if (added > 0) noteEnqueued();

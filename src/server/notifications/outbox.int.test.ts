@@ -7,7 +7,7 @@ import { handleNotificationsDelivery, SENDER_LEASE_NAME, SENDER_LEASE_SECONDS } 
 import { JOB_SCHEDULES, registerSchedules } from "~/server/jobs/schedules";
 import { sendNotificationsAfterResponse } from "~/server/notifications/after-response";
 import { enqueueNotification, NOTIFICATION_BODY_MAX_BYTES, type NotificationInput } from "~/server/notifications/enqueue";
-import { BACKOFF_BASE_SECONDS, claimDue, sendClaimed, sendDueNotifications } from "~/server/notifications/send";
+import { BACKOFF_BASE_SECONDS, claimDue, REDACTED_HTML, REDACTED_TEXT, sendClaimed, sendDueNotifications } from "~/server/notifications/send";
 import { notificationsJobRoute } from "~/server/rest/jobs";
 import { sendGridStandIn } from "~/test/sendgrid";
 
@@ -146,6 +146,34 @@ describe("sendDueNotifications", () => {
     standIn.failNext(500, 1);
     expect(await sendDueNotifications()).toMatchObject({ failed: 1, retrying: 0 });
     expect((await rowsOf(key))[0]).toMatchObject({ status: "FAILED", nextAttemptAt: null });
+  });
+
+  it("a sensitive row: sent with click tracking off, its body kept while it may be retried and redacted once final", async () => {
+    const key = scope();
+    const secret = `https://app.example/reset-password/prt_${key}`;
+    const [sent, retried, plain] = [`${key}-sent@example.com`, `${key}-retried@example.com`, `${key}-plain@example.com`];
+    const body = { html: `<p><a href="${secret}">Reset</a></p>`, text: `Reset: ${secret}` };
+    await enqueue(note(`${key}-sent`, [sent], { ...body, sensitive: true }));
+    await enqueue(note(`${key}-plain`, [plain], body));
+    expect(await sendDueNotifications()).toMatchObject({ sent: 2 });
+    const [message] = standIn.messages(sent);
+    expect(message).toMatchObject({ html: body.html, text: body.text, trackingSettings: { click_tracking: { enable: false, enable_text: false } } });
+    expect(standIn.messages(plain)[0]).toMatchObject({ trackingSettings: null, mailSettings: null });
+    expect((await rowsOf(`${key}-sent`))[0]).toMatchObject({ status: "SENT", sensitive: true, html: REDACTED_HTML, text: REDACTED_TEXT });
+    // Not sensitive: the body stays (the bell and support read it).
+    expect((await rowsOf(`${key}-plain`))[0]).toMatchObject({ status: "SENT", html: body.html, text: body.text });
+
+    await enqueue(note(`${key}-retried`, [retried], { ...body, sensitive: true }));
+    standIn.failNext(500, 1);
+    expect(await sendDueNotifications()).toMatchObject({ retrying: 1 });
+    expect((await rowsOf(`${key}-retried`))[0]).toMatchObject({ status: "FAILED", html: body.html, text: body.text });
+    // Given up (past the horizon): final, so redacted in the same mark.
+    await db.notification.updateMany({ where: { dedupeKey: `${key}-retried` }, data: { createdAt: new Date(Date.now() - 25 * 3600 * 1000) } });
+    await makeDue(`${key}-retried`);
+    standIn.failNext(500, 1);
+    expect(await sendDueNotifications()).toMatchObject({ failed: 1 });
+    expect((await rowsOf(`${key}-retried`))[0]).toMatchObject({ status: "FAILED", nextAttemptAt: null, html: REDACTED_HTML, text: REDACTED_TEXT });
+    for (const prefix of [`${key}-sent`, `${key}-retried`]) expect(JSON.stringify(await rowsOf(prefix))).not.toContain(`prt_${key}`);
   });
 
   it("10 senders at once over 30 rows: each email is in the mailbox exactly once", async () => {

@@ -11,7 +11,12 @@
  *   GIVE_UP_AFTER_SECONDS ago is given up instead (nextAttemptAt null, logged at error).
  *   Permanent failure (SendGrid refused the email or our key): FAILED, nextAttemptAt null.
  * - A recipient SendGrid reported undeliverable (email-suppressions.ts) is never sent to: its
- *   claimed row is FAILED for good with lastError saying why, and SendGrid is not called.
+ *   claimed row is FAILED for good with lastError saying why, and SendGrid is not called. A
+ *   userInitiated row (a password reset, an invitation: someone is waiting for it) is sent anyway,
+ *   past SendGrid's own bounce and spam lists too.
+ * - A sensitive row (its body holds a single-use link's raw token) is sent with click tracking
+ *   off, and the UPDATE that makes it final (SENT, or FAILED with no next attempt) replaces its
+ *   html and text with REDACTED_*: the token does not stay in the database after it is sent.
  * The one at-least-once window left: SendGrid accepted the email (202) and the sender died, or
  * could not write SENT, before the mark. The row's lease then runs out and the email is sent
  * again. It cannot be closed from our side (SendGrid's Mail Send has no idempotency key); it is
@@ -29,6 +34,9 @@ export const GIVE_UP_AFTER_SECONDS = 24 * 3600;
 export const BACKOFF_BASE_SECONDS = 30;
 /** lastError's reason for a row never sent because its recipient is suppressed. */
 const SUPPRESSED = "recipient_suppressed";
+/** What a sensitive row's body becomes once it is final. */
+export const REDACTED_TEXT = "[Redacted: this email held a single-use link; its body is not kept after sending.]";
+export const REDACTED_HTML = `<p>${REDACTED_TEXT}</p>`;
 export const BACKOFF_MAX_SECONDS = 3600;
 /** Time after which a sender call claims no new rows (the job route may run 300 s). */
 export const SEND_BUDGET_MS = 120_000;
@@ -62,6 +70,8 @@ export interface Claimed {
   headers: Record<string, string> | null;
   kind: string;
   attempts: number;
+  sensitive: boolean;
+  userInitiated: boolean;
 }
 
 const DUE = `("status" IN ('PENDING', 'FAILED') AND "nextAttemptAt" <= now()) OR ("status" = 'SENDING' AND "lockedUntil" < now())`;
@@ -74,7 +84,7 @@ export async function claimDue(limit: number): Promise<Claimed[]> {
         SET "status" = 'SENDING', "attempts" = "attempts" + 1, "claimId" = $1, "nextAttemptAt" = NULL,
             "lockedUntil" = now() + make_interval(secs => $2::int)
       WHERE "id" IN (SELECT "id" FROM "Notification" WHERE ${DUE} ORDER BY "createdAt" LIMIT $3::int FOR UPDATE SKIP LOCKED)
-      RETURNING "id", "claimId", "recipient", "subject", "html", "text", "headers", "kind", "attempts"`,
+      RETURNING "id", "claimId", "recipient", "subject", "html", "text", "headers", "kind", "attempts", "sensitive", "userInitiated"`,
     claimId,
     leaseSeconds(),
     limit,
@@ -86,29 +96,40 @@ async function anyDue(): Promise<boolean> {
   return rows.length > 0;
 }
 
-/** SENT with SendGrid's id, if the row is still this claim's; whether it was. */
+/** SENT with SendGrid's id (a sensitive body redacted), if the row is still this claim's; whether it was. */
 async function markSent(row: Claimed, providerMessageId: string): Promise<boolean> {
   const marked = await db.$executeRaw`
     UPDATE "Notification"
        SET "status" = 'SENT', "providerMessageId" = ${providerMessageId}, "sentAt" = now(),
-           "lockedUntil" = NULL, "claimId" = NULL, "lastError" = NULL
+           "lockedUntil" = NULL, "claimId" = NULL, "lastError" = NULL,
+           "html" = CASE WHEN "sensitive" THEN ${REDACTED_HTML} ELSE "html" END,
+           "text" = CASE WHEN "sensitive" THEN ${REDACTED_TEXT} ELSE "text" END
      WHERE "id" = ${row.id} AND "claimId" = ${row.claimId} AND "status" = 'SENDING'`;
   return marked === 1;
 }
 
-/** FAILED with the error and the next attempt (null: never), if the row is still this claim's. */
+/**
+ * FAILED with the error and the next attempt (null: never), if the row is still this claim's. A
+ * sensitive row with no next attempt has its body redacted in the same statement.
+ */
 async function markFailed(row: Claimed, error: EmailSendError): Promise<"retrying" | "failed" | "superseded"> {
   const retryAfter = error.retryable ? (error.retryAfterSeconds ?? 0) : 0;
   const [marked] = await db.$queryRaw<{ nextAttemptAt: Date | null }[]>`
-    UPDATE "Notification"
+    UPDATE "Notification" n
        SET "status" = 'FAILED', "lastError" = ${error.message.slice(0, 2000)}, "lockedUntil" = NULL, "claimId" = NULL,
-           "nextAttemptAt" = CASE
-             WHEN NOT ${error.retryable}::boolean OR "createdAt" <= now() - make_interval(secs => ${GIVE_UP_AFTER_SECONDS}) THEN NULL
-             ELSE now() + make_interval(secs => greatest(${retryAfter}::int,
-               least(${BACKOFF_BASE_SECONDS} * power(2, greatest("attempts", 1) - 1), ${BACKOFF_MAX_SECONDS})))
-           END
-     WHERE "id" = ${row.id} AND "claimId" = ${row.claimId} AND "status" = 'SENDING'
-    RETURNING "nextAttemptAt"`;
+           "nextAttemptAt" = d."next",
+           "html" = CASE WHEN n."sensitive" AND d."next" IS NULL THEN ${REDACTED_HTML} ELSE n."html" END,
+           "text" = CASE WHEN n."sensitive" AND d."next" IS NULL THEN ${REDACTED_TEXT} ELSE n."text" END
+      FROM (
+        SELECT CASE
+                 WHEN NOT ${error.retryable}::boolean OR "createdAt" <= now() - make_interval(secs => ${GIVE_UP_AFTER_SECONDS}) THEN NULL
+                 ELSE now() + make_interval(secs => greatest(${retryAfter}::int,
+                   least(${BACKOFF_BASE_SECONDS} * power(2, greatest("attempts", 1) - 1), ${BACKOFF_MAX_SECONDS})))
+               END AS "next"
+          FROM "Notification" WHERE "id" = ${row.id}
+      ) d
+     WHERE n."id" = ${row.id} AND n."claimId" = ${row.claimId} AND n."status" = 'SENDING'
+    RETURNING n."nextAttemptAt"`;
   if (!marked) return "superseded";
   const context = { notificationId: row.id, kind: row.kind, attempts: row.attempts, reason: error.details.reason, error: error.message };
   if (marked.nextAttemptAt) {
@@ -125,9 +146,12 @@ const asSendError = (error: unknown) =>
     ? error
     : new EmailSendError(`Sending failed: ${error instanceof Error ? error.message : String(error)}`, { code: "INTERNAL", retryable: true, reason: "email_send_failed" });
 
-/** Sends the message unless SendGrid reported the recipient undeliverable: then the permanent failure that says so. */
-async function sendUnlessSuppressed(message: EmailMessage): Promise<string> {
-  const suppression = await suppressionOf(message.to);
+/**
+ * Sends the row's message unless SendGrid reported the recipient undeliverable: then the permanent
+ * failure that says so. A user-initiated row is sent regardless.
+ */
+async function sendUnlessSuppressed(row: Claimed, message: EmailMessage): Promise<string> {
+  const suppression = row.userInitiated ? null : await suppressionOf(message.to);
   if (suppression) {
     throw new EmailSendError(
       `Not sent: SendGrid reported the address undeliverable (${suppression.reason} at ${suppression.lastEventAt.toISOString()}).`,
@@ -146,9 +170,11 @@ type Outcome = "sent" | "retrying" | "failed" | "superseded" | "errored";
 export async function sendClaimed(row: Claimed): Promise<Outcome> {
   const message: EmailMessage = { to: row.recipient, subject: row.subject, html: row.html, text: row.text, categories: [row.kind] };
   if (row.headers) message.headers = row.headers;
+  if (row.sensitive) message.noClickTracking = true;
+  if (row.userInitiated) message.bypassBounceAndSpamLists = true;
   try {
     // The send's failure is told apart from a mark's: a mark that throws after SendGrid accepted must not mark FAILED.
-    const sent = await sendUnlessSuppressed(message).then(
+    const sent = await sendUnlessSuppressed(row, message).then(
       (providerMessageId) => ({ providerMessageId }),
       (error: unknown) => ({ error }),
     );

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { db } from "~/server/clients/db";
 import { enqueueNotification } from "~/server/notifications/enqueue";
+import { parseSendGridEvents } from "~/server/notifications/email-suppressions";
 import { sendDueNotifications } from "~/server/notifications/send";
 import { MAX_SKEW_SECONDS, SIGNATURE_HEADER, TIMESTAMP_HEADER } from "~/server/notifications/sendgrid-event-signature";
 import { sendGridEventsRoute } from "~/server/rest/sendgrid";
@@ -56,12 +57,14 @@ describe("POST /api/webhooks/sendgrid", () => {
     ];
     const first = await post(events);
     expect(first.status).toBe(200);
-    expect(JSON.parse(first.body)).toEqual({ received: true, suppressed: 3, unsubscribed: 0, ignored: 3 });
+    expect(JSON.parse(first.body)).toEqual({ received: true, suppressed: 3, lifted: 0, unsubscribed: 0, ignored: 2 });
     const rows = await suppressions([bounced, dropped, reported, blocked, delivered]);
-    expect(rows.map((r) => [r.email, r.reason])).toEqual([
-      [bounced, "bounce"],
-      [dropped, "dropped"],
-      [reported, "spamreport"],
+    // A delivery is recorded too (unsuppressed), so an older bounce arriving later changes nothing.
+    expect(rows.map((r) => [r.email, r.reason, r.suppressed])).toEqual([
+      [bounced, "bounce", true],
+      [delivered, "delivered", false],
+      [dropped, "dropped: Bounced Address", true],
+      [reported, "spamreport", true],
     ]);
     const bounceEvent = first.events[0]!;
     expect(rows[0]).toMatchObject({ eventId: bounceEvent.sg_event_id, lastEventAt: new Date(Number(bounceEvent.timestamp) * 1000) });
@@ -76,6 +79,83 @@ describe("POST /api/webhooks/sendgrid", () => {
     expect(await suppressions([bounced, dropped, reported])).toEqual(before);
   });
 
+  it("a dropped event suppresses only for SendGrid's address reasons", async () => {
+    const reasons = {
+      "Bounced Address": true,
+      "Spam Reporting Address": true,
+      Invalid: true,
+      // SendGrid's own unsubscribe list: our payment email does not use it.
+      "Unsubscribed Address": false,
+      "Recipient List over Package Quota": false,
+      "Spam Content (if spam checker app enabled)": false,
+      "Invalid SMTPAPI header": false,
+    };
+    const cases = Object.entries(reasons).map(([reason, suppresses]) => ({ email: address("drop"), reason, suppresses }));
+    const res = await post(cases.map(({ email, reason }) => ({ event: "dropped", email, reason })));
+    expect(JSON.parse(res.body)).toMatchObject({ suppressed: 3, ignored: 4 });
+    const rows = await suppressions(cases.map((c) => c.email));
+    expect(rows.map((r) => r.email).sort()).toEqual(cases.filter((c) => c.suppresses).map((c) => c.email).sort());
+    for (const row of rows) expect(row.suppressed).toBe(true);
+  });
+
+  it("orders by event time: a newer delivery lifts a suppression, an older event arriving later changes nothing", async () => {
+    const email = address("ordered");
+    const t = Math.floor(Date.now() / 1000) - 3600;
+    const state = async () => (await suppressions([email]))[0];
+
+    expect(JSON.parse((await post([{ event: "bounce", email, timestamp: t }])).body)).toMatchObject({ suppressed: 1 });
+    // A delivery from before the bounce, delivered late: still suppressed.
+    expect(JSON.parse((await post([{ event: "delivered", email, timestamp: t - 60 }])).body)).toMatchObject({ suppressed: 0, lifted: 0 });
+    expect(await state()).toMatchObject({ suppressed: true, reason: "bounce" });
+
+    // A newer delivery lifts it; the sender mails the address again.
+    expect(JSON.parse((await post([{ event: "delivered", email, timestamp: t + 60 }])).body)).toMatchObject({ lifted: 1 });
+    expect(await state()).toMatchObject({ suppressed: false, reason: "delivered", lastEventAt: new Date((t + 60) * 1000) });
+    // A spam report and a bounce older than that delivery, arriving after it: nothing changes.
+    expect(JSON.parse((await post([{ event: "spamreport", email, timestamp: t + 30 }, { event: "bounce", email, timestamp: t + 59 }])).body)).toMatchObject({
+      suppressed: 0,
+    });
+    expect(await state()).toMatchObject({ suppressed: false, lastEventAt: new Date((t + 60) * 1000) });
+    await db.$transaction((tx) =>
+      enqueueNotification(tx, { kind: "invoice.paid", dedupeKey: `lifted-${seq}`, recipients: [email], subject: "Paid", html: "<p>Paid</p>", text: "Paid" }),
+    );
+    expect(await sendDueNotifications()).toMatchObject({ sent: 1, failed: 0 });
+    expect(standIn.messages(email)).toHaveLength(1);
+
+    // Within one batch the newest event of the address wins, whatever its place in the array.
+    const other = address("in-batch");
+    await post([{ event: "delivered", email: other, timestamp: t + 10 }, { event: "bounce", email: other, timestamp: t }]);
+    expect((await suppressions([other]))[0]).toMatchObject({ suppressed: false, reason: "delivered" });
+  });
+
+  it("a malformed event is ignored; the batch's valid events still apply", async () => {
+    const [good, late, bad] = ["good", "late", "bad"].map(address) as [string, string, string];
+    const res = await post([
+      { event: "bounce", email: good },
+      { event: "bounce", email: 42 },
+      { event: "bounce", email: bad, timestamp: "yesterday" },
+      { event: 7, email: bad },
+      { event: "spamreport", email: late },
+    ]);
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toEqual({ received: true, suppressed: 2, lifted: 0, unsubscribed: 0, ignored: 3 });
+    expect((await suppressions([good, late, bad])).map((r) => r.email).sort()).toEqual([good, late].sort());
+  });
+
+  it("applies a large batch at once: 300 addresses, each suppressed once", async () => {
+    const emails = Array.from({ length: 300 }, () => address("bulk"));
+    const res = await post(emails.flatMap((email) => [{ event: "bounce", email }, { event: "dropped", email, reason: "Bounced Address" }]));
+    expect(JSON.parse(res.body)).toMatchObject({ suppressed: 300, ignored: 0 });
+    expect(await db.emailSuppression.count({ where: { email: { in: emails }, suppressed: true } })).toBe(300);
+  });
+
+  it("only a body that is not a JSON array is refused whole (400 invalid_events)", () => {
+    for (const body of ["{}", "not json", '"text"']) {
+      expect(() => parseSendGridEvents(body)).toThrow(expect.objectContaining({ code: "BAD_REQUEST", details: { reason: "invalid_events" } }));
+    }
+    expect(parseSendGridEvents('[1, {"event": "bounce"}, {"event": "bounce", "email": "a@b.co", "timestamp": 1}]')).toMatchObject({ malformed: 2, events: [{ email: "a@b.co" }] });
+  });
+
   it("turns off the usage alerts of a user who unsubscribed, twice as once", async () => {
     const u = await makeUser();
     const other = await makeUser();
@@ -88,7 +168,8 @@ describe("POST /api/webhooks/sendgrid", () => {
     expect(await suppressions([u.email])).toEqual([]); // unsubscribing is not undeliverable: payment emails still go
   });
 
-  it("refuses a tampered, unsigned or stale batch with 4xx and writes nothing", async () => {
+  it("refuses a tampered, unsigned or stale batch with 4xx and writes nothing; bad signatures and stale ones are logged at warn", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
     const email = address("tampered");
     const original = address("original");
     const batch = await signedBatch([{ event: "bounce", email: original }]);
@@ -120,6 +201,18 @@ describe("POST /api/webhooks/sendgrid", () => {
     );
     expect(tooBig.status).toBe(413);
     expect(await suppressions([email, original])).toEqual([]);
+
+    const logged = warn.mock.calls.map(([line]) => JSON.parse(String(line)) as Record<string, unknown>);
+    warn.mockRestore();
+    expect(logged.map((l) => [l.level, l.message, l.reason])).toEqual([
+      ["warn", "sendgrid events: batch refused", "signature_invalid"],
+      ["warn", "sendgrid events: batch refused", "signature_invalid"],
+      ["warn", "sendgrid events: batch refused", "timestamp_stale"],
+    ]);
+    // Neither the body (an address in it) nor the signature reaches the log.
+    const text = JSON.stringify(logged);
+    expect(text).not.toContain(original);
+    expect(text).not.toContain(batch.headers.get(SIGNATURE_HEADER)!);
   });
 
   it("answers 503 not_configured without a verification key, whatever the batch", async () => {

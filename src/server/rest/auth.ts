@@ -42,7 +42,8 @@ export const issueToken = jsonRoute(async (req) => {
   const actor = input.organizationId
     ? await requireMembership(user.id, input.organizationId)
     : await firstMembership(user.id);
-  const created = await createApiToken(actor, input.name ?? "Issued by /api/auth/token", input.expiresInDays ?? null);
+  // Minted only if no password reset or change committed since the check (session-epoch.ts).
+  const created = await createApiToken(actor, input.name ?? "Issued by /api/auth/token", input.expiresInDays ?? null, { sessionEpoch: user.sessionEpoch });
   return Response.json(
     { token: created.token, id: created.id, prefix: created.prefix, organizationId: actor.organizationId, expiresAt: created.expiresAt },
     { status: 201 },

@@ -1,8 +1,10 @@
+import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { ZodError } from "zod";
 import { createCaller } from "~/server/api/root";
 import { verifyPassword } from "~/server/auth/password";
 import { isSessionLive, startSession } from "~/server/auth/sessions";
+import { verifyCredentials } from "~/server/auth/verify-credentials";
 import { db } from "~/server/clients/db";
 import { kv } from "~/server/clients/redis";
 import { AppError, fieldErrorsOf } from "~/server/errors";
@@ -12,7 +14,7 @@ import { makeUser } from "~/test/factories";
 async function signedIn(browsers = 2) {
   const made = await makeUser();
   const sessions: string[] = [];
-  for (let i = 0; i < browsers; i++) sessions.push(await startSession(made.user.id, `Browser ${i}`));
+  for (let i = 0; i < browsers; i++) sessions.push(await startSession(made.user.id, 0, `Browser ${i}`));
   const moved: string[] = [];
   const caller = createCaller({
     headers: new Headers(),
@@ -146,6 +148,29 @@ describe("account router: password change", () => {
     });
     expect(await isSessionLive(sessions[0]!, user.id)).toBe(true);
     await kv.del(`auth:password-change-attempts:${user.id}`);
+  });
+
+  it("voids the user's outstanding reset links, and no one else's, in the same change", async () => {
+    const { user, password, caller } = await signedIn(1);
+    const other = await makeUser();
+    const link = (userId: string) =>
+      db.passwordResetToken.create({
+        data: { userId, tokenHash: randomUUID().replace(/-/g, "").padEnd(64, "0"), expiresAt: new Date(Date.now() + 3600_000) },
+        select: { id: true },
+      });
+    const [mine, theirs] = await Promise.all([link(user.id), link(other.user.id)]);
+    await caller.account.changePassword({ currentPassword: password, newPassword: "a brand new password" });
+    expect(await db.passwordResetToken.findUniqueOrThrow({ where: { id: mine.id } })).toMatchObject({ usedAt: expect.any(Date) });
+    expect(await db.passwordResetToken.findUniqueOrThrow({ where: { id: theirs.id } })).toMatchObject({ usedAt: null });
+  });
+
+  it("a sign-in that checked the old password before the change committed starts no session", async () => {
+    const { user, email, password, caller } = await signedIn(1);
+    const checked = await verifyCredentials(email, password, new Headers());
+    await caller.account.changePassword({ currentPassword: password, newPassword: "a brand new password" });
+    const before = await db.authSession.count({ where: { userId: user.id } });
+    await expect(startSession(user.id, checked.sessionEpoch, "late browser")).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    expect(await db.authSession.count({ where: { userId: user.id } })).toBe(before);
   });
 
   it("needs this browser's session: a caller without one cannot change the password", async () => {
