@@ -7,12 +7,15 @@
  * the rows away from Stripe's state; a ticket taken before reading makes concurrent syncs apply
  * in the order they started reading. Along the way it records drift (more than one live
  * subscription at Stripe), unlinks a customer Stripe deleted or does not know, and ends a trial
- * that its owner or card already had.
+ * that its owner or card already had, and enqueues the billing emails of what the write changed
+ * (billing-notifications.ts) in the same transaction.
  */
 import type Stripe from "stripe";
 import { type Prisma } from "~/generated/prisma/client";
+import { writeWithBillingNotifications } from "~/server/billing/billing-notifications";
 import { organizationFor, unlinkLostCustomer, type LostReason } from "~/server/billing/customer-link";
 import { pendingChange, type PendingChange } from "~/server/billing/pending-change";
+import { stripeNow } from "~/server/billing/stripe-clock";
 import { invoiceRow, paymentMethodRow, subscriptionRow } from "~/server/billing/stripe-rows";
 import { at, idOf, orNull } from "~/server/billing/stripe-values";
 import { isLive } from "~/server/billing/subscription-status";
@@ -145,6 +148,8 @@ const SYNC_ROW_WAIT_MS = 20_000;
  */
 export async function writeStripeState(organizationId: string, ticket: bigint, state: StripeState, opts: { afterRefusal?: boolean } = {}): Promise<boolean> {
   const { customerId } = state;
+  // Stripe's now (a test clock's when the customer has one), read before the transaction opens.
+  const now = new Date((await stripeNow(state.subscriptions.find((s) => s.test_clock))) * 1000);
   const applied = await db.$transaction(
     async (tx) => {
       // Waiting for this row is the design (the ticket compare below), and another sync's write
@@ -157,7 +162,8 @@ export async function writeStripeState(organizationId: string, ticket: bigint, s
          WHERE "id" = ${organizationId} AND "stripeCustomerId" = ${customerId}
            AND ("stripeSyncTicket" IS NULL OR "stripeSyncTicket" < ${ticket})`;
       if (!current) return null;
-      const drift = await applyState(tx, organizationId, state);
+      // Only an applied write tells of transitions: its emails commit or roll back with it.
+      const drift = await writeWithBillingNotifications(tx, organizationId, { now, ticket }, () => applyState(tx, organizationId, state));
       // Cards not read this time: their fingerprints are the stored ones.
       const cards =
         state.paymentMethods ??
