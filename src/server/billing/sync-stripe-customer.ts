@@ -148,8 +148,9 @@ const SYNC_ROW_WAIT_MS = 20_000;
  */
 export async function writeStripeState(organizationId: string, ticket: bigint, state: StripeState, opts: { afterRefusal?: boolean } = {}): Promise<boolean> {
   const { customerId } = state;
-  // Stripe's now (a test clock's when the customer has one), read before the transaction opens.
-  const now = new Date((await stripeNow(state.subscriptions.find((s) => s.test_clock))) * 1000);
+  // Stripe's now (a test clock's when the customer has one), read before the transaction opens;
+  // only a trial's warning needs it to the day, so a customer with no trial costs no extra call.
+  const now = new Date((await stripeNow(state.subscriptions.find((s) => s.status === "trialing"))) * 1000);
   const applied = await db.$transaction(
     async (tx) => {
       // Waiting for this row is the design (the ticket compare below), and another sync's write
