@@ -98,6 +98,11 @@ describe("billing emails on the Stripe stand-in's test clock", () => {
       expect(failed[0]!.text).toContain(day);
     }
     expect(mailbox.messages(member.email)).toEqual([]);
+    // The billing page's banner: the amount owed, the hosted invoice to pay it, the grace end.
+    expect(await owner.caller.billing.overview({ orgId: owner.orgId })).toMatchObject({
+      status: "past_due",
+      pastDue: { amountDue: 2900, currency: "usd", payUrl: invoice.hostedInvoiceUrl, graceEndsAt: new Date(row.pastDueSince!.getTime() + env.BILLING_GRACE_DAYS * DAY * 1000) },
+    });
 
     // A good card pays the open invoice: a receipt, with the way back to good standing, to owners and admins.
     mailbox.reset();
@@ -115,12 +120,22 @@ describe("billing emails on the Stripe stand-in's test clock", () => {
     }
     for (const to of [member.email, ...OPERATORS]) expect(mailbox.messages(to)).toEqual([]);
     expect((await db.subscription.findUniqueOrThrow({ where: { id: sub.id } })).status).toBe("active");
+    expect(await owner.caller.billing.overview({ orgId: owner.orgId })).toMatchObject({ status: "active", pastDue: null });
 
     // Every event delivered again, and the customer synced again: nothing new.
     for (const event of await eventsOf(customer)) await deliver(event);
     await syncStripeCustomer(customer);
     await sendAll();
     expect(mailbox.messages(owner.email)).toHaveLength(1);
+  });
+});
+
+describe("the billing page's limit banner data", () => {
+  it("names the counted metrics at or over their limit: a Free org with 3 members is over its 1 seat", async () => {
+    const { owner } = await team();
+    expect((await owner.caller.billing.overview({ orgId: owner.orgId })).overLimits).toEqual([{ metric: "team_members", current: 3, limit: 1 }]);
+    const alone = await makeOwner("Alone");
+    expect((await alone.caller.billing.overview({ orgId: alone.orgId })).overLimits).toEqual([{ metric: "team_members", current: 1, limit: 1 }]);
   });
 });
 

@@ -20,7 +20,7 @@ export const planChanged = defineTemplate<PlanChangedProps>({
     <EmailLayout preview={`Plan changed from ${p.fromPlan} to ${p.toPlan}`}>
       <Heading style={heading}>Your plan changed</Heading>
       <Text style={paragraph}>
-        {p.organizationName} moved from {billed(p.fromPlan, p.fromInterval)} to {billed(p.toPlan, p.toInterval)}. The new plan's limits apply now.
+        {p.organizationName} moved from {billed(p.fromPlan, p.fromInterval)} to {billed(p.toPlan, p.toInterval)}. The limits of {p.toPlan} apply now.
       </Text>
       <Button href={p.billingUrl} style={button}>
         View billing
