@@ -2,14 +2,10 @@ import { Button, Heading, Text } from "@react-email/components";
 import { formatUtc } from "./invitation";
 import { button, EmailLayout, heading, muted, paragraph } from "./layout";
 import { defineTemplate } from "./template";
+import { trialStarted, type TrialStartedProps } from "./trial-started";
 
-export interface TrialEndingProps {
-  organizationName: string;
-  planName: string;
-  /** ISO-8601, UTC. */
-  trialEndsAt: string;
-  billingUrl: string;
-}
+/** The same facts as the trial's start: the plan, when the trial ends, where billing is managed. */
+export type TrialEndingProps = TrialStartedProps;
 
 /** Stripe's `customer.subscription.trial_will_end`, three days before the trial's end. */
 export const trialEnding = defineTemplate<TrialEndingProps>({
@@ -28,10 +24,5 @@ export const trialEnding = defineTemplate<TrialEndingProps>({
       <Text style={muted}>To stay on Free instead, cancel the subscription before the trial ends.</Text>
     </EmailLayout>
   ),
-  preview: {
-    organizationName: "Acme Automations",
-    planName: "Pro",
-    trialEndsAt: "2026-12-14T10:00:00.000Z",
-    billingUrl: "http://localhost:3000/dashboard/billing",
-  },
+  preview: trialStarted.preview,
 });
