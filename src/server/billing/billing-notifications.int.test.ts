@@ -191,10 +191,10 @@ describe("one email per transition, whatever the deliveries", () => {
 
   it("a state change that rolls back leaves no notification; the sync that then lands sends it", async () => {
     const { owner, customer } = await trialAtStripe();
-    // The write fails after the emails were enqueued (the trial claims come last): all of it rolls back.
+    // The write fails at its commit, after the emails were enqueued (a deferred check): all of it rolls back.
     await db.$executeRawUnsafe(`
       CREATE OR REPLACE FUNCTION refuse_trial_claim() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'trial claims are down'; END $$ LANGUAGE plpgsql;
-      CREATE TRIGGER refuse_trial_claim BEFORE INSERT ON "TrialClaim" FOR EACH ROW EXECUTE FUNCTION refuse_trial_claim();`);
+      CREATE CONSTRAINT TRIGGER refuse_trial_claim AFTER INSERT ON "TrialClaim" DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION refuse_trial_claim();`);
     try {
       await expect(syncStripeCustomer(customer)).rejects.toThrow(/trial claims are down/);
     } finally {
@@ -205,6 +205,19 @@ describe("one email per transition, whatever the deliveries", () => {
 
     await syncStripeCustomer(customer);
     expect(await trialRows(owner.orgId)).toHaveLength(2);
+  });
+
+  it("a trial refused because its card already had one is announced neither as started nor as ending", async () => {
+    const first = await trialAtStripe();
+    const second = await trialAtStripe();
+    for (const t of [first, second]) {
+      const pm = await sdk.paymentMethods.attach("pm_card_visa", { customer: t.customer }); // one card: one fingerprint
+      await sdk.customers.update(t.customer, { invoice_settings: { default_payment_method: pm.id } });
+      await syncStripeCustomer(t.customer);
+    }
+    expect(await trialRows(first.owner.orgId)).toHaveLength(2);
+    expect(await trialRows(second.owner.orgId)).toEqual([]);
+    expect(await db.subscription.findFirstOrThrow({ where: { organizationId: second.owner.orgId } })).toMatchObject({ status: "active" });
   });
 
   it("SendGrid answering 500 is retried with backoff and the email is then sent exactly once", async () => {

@@ -22,32 +22,38 @@ import { trialStarted } from "~/server/notifications/templates/trial-started";
 type Snapshot = BillingSnapshot & { subscriptions: SubscriptionFacts[] };
 
 async function billingSnapshot(tx: Prisma.TransactionClient, organizationId: string): Promise<Snapshot> {
-  const [subscriptions, invoices] = await Promise.all([
-    tx.subscription.findMany({ where: { organizationId }, select: SUBSCRIPTION_FACTS }),
-    tx.invoiceRecord.findMany({
-      where: { organizationId },
-      select: {
-        stripeInvoiceId: true,
-        stripeSubscriptionId: true,
-        status: true,
-        billingReason: true,
-        attemptCount: true,
-        amountPaid: true,
-        amountRemaining: true,
-        currency: true,
-        hostedInvoiceUrl: true,
-        number: true,
-        paidAt: true,
-      },
-    }),
-  ]);
+  // One after the other: a transaction is one connection.
+  const subscriptions = await tx.subscription.findMany({
+    where: { organizationId },
+    select: SUBSCRIPTION_FACTS,
+  });
+  const invoices = await tx.invoiceRecord.findMany({
+    where: { organizationId },
+    select: {
+      stripeInvoiceId: true,
+      stripeSubscriptionId: true,
+      status: true,
+      billingReason: true,
+      attemptCount: true,
+      amountPaid: true,
+      amountRemaining: true,
+      currency: true,
+      hostedInvoiceUrl: true,
+      number: true,
+      paidAt: true,
+    },
+  });
   return { subscriptions, invoices };
 }
 
 const planName = (plan: string) => PLANS[plan as PlanId]?.name ?? plan;
 const billingUrl = (path = "") => new URL(`/dashboard/billing${path}`, env.APP_URL).toString();
 
-type Addressed = { organizationId: string; dedupeKey: string; recipients: string[] };
+type Addressed = {
+  organizationId: string;
+  dedupeKey: string;
+  recipients: string[];
+};
 
 /** One transition's email, typed by its template until it is enqueued. */
 interface Email {
@@ -57,7 +63,7 @@ interface Email {
 
 /** The email of one transition, with what it needs from the state after the write. */
 function emailOf(t: BillingTransition, organizationName: string, after: Snapshot, ctx: TransitionContext): Email {
-  const email = <P,>(template: EmailTemplate<P>, props: P, audience: RecipientAudience = "billing"): Email => ({
+  const email = <P>(template: EmailTemplate<P>, props: P, audience: RecipientAudience = "billing"): Email => ({
     audience,
     enqueue: (tx, to) => enqueueEmail(tx, { ...to, template, props }),
   });
@@ -95,7 +101,11 @@ function emailOf(t: BillingTransition, organizationName: string, after: Snapshot
         recovered: t.recovered,
       });
     case "subscription_canceled":
-      return email(subscriptionCanceled, { organizationName, planName: planName(t.subscription.plan), upgradeUrl: billingUrl("/upgrade") });
+      return email(subscriptionCanceled, {
+        organizationName,
+        planName: planName(t.subscription.plan),
+        upgradeUrl: billingUrl("/upgrade"),
+      });
     case "plan_changed":
       return email(planChanged, {
         organizationName,
@@ -108,33 +118,58 @@ function emailOf(t: BillingTransition, organizationName: string, after: Snapshot
   }
 }
 
-async function enqueueTransitions(tx: Prisma.TransactionClient, organizationId: string, transitions: BillingTransition[], after: Snapshot, ctx: TransitionContext) {
+async function enqueueTransitions(
+  tx: Prisma.TransactionClient,
+  organizationId: string,
+  transitions: BillingTransition[],
+  after: Snapshot,
+  ctx: TransitionContext,
+) {
   if (!transitions.length) return 0;
-  const org = await tx.organization.findUniqueOrThrow({ where: { id: organizationId }, select: { name: true } });
+  const org = await tx.organization.findUniqueOrThrow({
+    where: { id: organizationId },
+    select: { name: true },
+  });
   const recipients = new Map<RecipientAudience, string[]>();
   let added = 0;
   for (const t of transitions) {
     const email = emailOf(t, org.name, after, ctx);
     const audience = email.audience;
-    if (!recipients.has(audience)) recipients.set(audience, (await orgRecipients(tx, organizationId, audience)).map((r) => r.email));
-    added += await email.enqueue(tx, { organizationId, dedupeKey: t.dedupeKey, recipients: recipients.get(audience)! });
+    if (!recipients.has(audience))
+      recipients.set(
+        audience,
+        (await orgRecipients(tx, organizationId, audience)).map((r) => r.email),
+      );
+    added += await email.enqueue(tx, {
+      organizationId,
+      dedupeKey: t.dedupeKey,
+      recipients: recipients.get(audience)!,
+    });
   }
   return added;
 }
 
+const TRIAL_NOTICES: BillingTransition["kind"][] = ["trial_started", "trial_will_end"];
+
 /**
- * Runs `write` (the sync's applyState) between two reads of the org's billing rows and enqueues
- * the emails of what changed, all in the caller's transaction. Returns what `write` returned.
+ * Runs `write` (the sync's applyState and trial claims) between two reads of the org's billing
+ * rows and enqueues the emails of what changed, all in the caller's transaction; trials that
+ * `refusedTrials` names (about to be ended) get no trial emails. Returns what `write` returned.
  */
 export async function writeWithBillingNotifications<T>(
   tx: Prisma.TransactionClient,
   organizationId: string,
   ctx: TransitionContext,
   write: () => Promise<T>,
+  opts: { refusedTrials?: (written: T) => string[] } = {},
 ): Promise<T> {
   const before = await billingSnapshot(tx, organizationId);
-  const result = await write();
+  const written = await write();
   const after = await billingSnapshot(tx, organizationId);
-  await enqueueTransitions(tx, organizationId, detectBillingTransitions(before, after, ctx), after, ctx);
-  return result;
+  const refused = new Set(opts.refusedTrials?.(written) ?? []);
+  const transitions = detectBillingTransitions(before, after, ctx).filter(
+    (t) => !(TRIAL_NOTICES.includes(t.kind) && "subscription" in t && refused.has(t.subscription.stripeSubscriptionId)),
+  );
+  await enqueueTransitions(tx, organizationId, transitions, after, ctx);
+  return written;
 }

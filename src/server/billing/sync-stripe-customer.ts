@@ -131,6 +131,20 @@ async function recordDrift(tx: Prisma.TransactionClient, organizationId: string,
   return drift ? live : null;
 }
 
+/** The state written, then the trial claims of its subscriptions (which need its cards). */
+async function applyAndClaim(tx: Prisma.TransactionClient, organizationId: string, state: StripeState) {
+  const drift = await applyState(tx, organizationId, state);
+  // Cards not read this time: their fingerprints are the stored ones.
+  const cards =
+    state.paymentMethods ??
+    (await tx.paymentMethod.findMany({ where: { organizationId }, select: { stripePaymentMethodId: true, fingerprint: true } })).map((pm) => ({
+      id: pm.stripePaymentMethodId,
+      card: { fingerprint: pm.fingerprint },
+    }));
+  const refusals = await claimTrials(tx, organizationId, state.subscriptions, cards, state.customerDefaultPm);
+  return { drift, refusals };
+}
+
 /** The database clock in µs: a sync's place in line, taken before it starts reading Stripe. */
 export async function takeSyncTicket(): Promise<bigint> {
   const [row] = await db.$queryRaw<{ ticket: bigint }[]>`SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint AS ticket`;
@@ -163,17 +177,11 @@ export async function writeStripeState(organizationId: string, ticket: bigint, s
          WHERE "id" = ${organizationId} AND "stripeCustomerId" = ${customerId}
            AND ("stripeSyncTicket" IS NULL OR "stripeSyncTicket" < ${ticket})`;
       if (!current) return null;
-      // Only an applied write tells of transitions: its emails commit or roll back with it.
-      const drift = await writeWithBillingNotifications(tx, organizationId, { now, ticket }, () => applyState(tx, organizationId, state));
-      // Cards not read this time: their fingerprints are the stored ones.
-      const cards =
-        state.paymentMethods ??
-        (await tx.paymentMethod.findMany({ where: { organizationId }, select: { stripePaymentMethodId: true, fingerprint: true } })).map((pm) => ({
-          id: pm.stripePaymentMethodId,
-          card: { fingerprint: pm.fingerprint },
-        }));
-      const refusals = await claimTrials(tx, organizationId, state.subscriptions, cards, state.customerDefaultPm);
-      return { drift, refusals };
+      // Only an applied write tells of transitions: its emails commit or roll back with it. A
+      // trial refused here is ended at once, so it is announced neither as started nor as ending.
+      return writeWithBillingNotifications(tx, organizationId, { now, ticket }, () => applyAndClaim(tx, organizationId, state), {
+        refusedTrials: (written) => written.refusals.map((r) => r.subscriptionId),
+      });
     },
     { timeout: 30_000, maxWait: 10_000 },
   );
