@@ -154,7 +154,8 @@ const TRIAL_NOTICES: BillingTransition["kind"][] = ["trial_started", "trial_will
 /**
  * Runs `write` (the sync's applyState and trial claims) between two reads of the org's billing
  * rows and enqueues the emails of what changed, all in the caller's transaction; trials that
- * `refusedTrials` names (about to be ended) get no trial emails. Returns what `write` returned.
+ * `refusedTrials` names (about to be ended) get no trial emails. Returns what `write` returned
+ * and how many outbox rows were added.
  */
 export async function writeWithBillingNotifications<T>(
   tx: Prisma.TransactionClient,
@@ -162,7 +163,7 @@ export async function writeWithBillingNotifications<T>(
   ctx: TransitionContext,
   write: () => Promise<T>,
   opts: { refusedTrials?: (written: T) => string[] } = {},
-): Promise<T> {
+): Promise<{ written: T; emailsAdded: number }> {
   const before = await billingSnapshot(tx, organizationId);
   const written = await write();
   const after = await billingSnapshot(tx, organizationId);
@@ -170,6 +171,5 @@ export async function writeWithBillingNotifications<T>(
   const transitions = detectBillingTransitions(before, after, ctx).filter(
     (t) => !(TRIAL_NOTICES.includes(t.kind) && "subscription" in t && refused.has(t.subscription.stripeSubscriptionId)),
   );
-  await enqueueTransitions(tx, organizationId, transitions, after, ctx);
-  return written;
+  return { written, emailsAdded: await enqueueTransitions(tx, organizationId, transitions, after, ctx) };
 }

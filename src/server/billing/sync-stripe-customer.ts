@@ -23,6 +23,7 @@ import { claimTrials, endRefusedTrials } from "~/server/billing/trial-claims";
 import { db } from "~/server/clients/db";
 import { stripe } from "~/server/clients/stripe";
 import { logger } from "~/server/logger";
+import { noteEnqueued } from "~/server/notifications/after-response";
 import { forgetLimits } from "~/server/usage/limits";
 
 export type SyncResult =
@@ -185,11 +186,15 @@ export async function writeStripeState(organizationId: string, ticket: bigint, s
     },
     { timeout: 30_000, maxWait: 10_000 },
   );
+  // Said again after the commit: a send pass that started (and reset the flag) while this
+  // transaction was open could not see its rows; the caller's after-response send must.
+  if (applied?.emailsAdded) noteEnqueued();
   // A plan may have changed: the metered limits cached in Redis are read again at the next request.
   if (applied) await forgetLimits(organizationId);
-  if (applied?.drift) logger.warn("billing: Stripe holds more than one live subscription for one organization", { organizationId, subscriptions: applied.drift });
-  if (applied?.refusals.length && !opts.afterRefusal) {
-    await endRefusedTrials(organizationId, applied.refusals);
+  const written = applied?.written;
+  if (written?.drift) logger.warn("billing: Stripe holds more than one live subscription for one organization", { organizationId, subscriptions: written.drift });
+  if (written?.refusals.length && !opts.afterRefusal) {
+    await endRefusedTrials(organizationId, written.refusals);
     // Ending a trial changed the subscription at Stripe: read it again so the rows say so now.
     await syncStripeCustomer(customerId, { afterRefusal: true });
   }
