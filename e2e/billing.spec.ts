@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { sendGridPort } from "../playwright.config";
 import { advanceClockOf, query, register, startProTrial } from "./support/app";
 
 const subscriptionStatus = async (email: string) =>
@@ -62,6 +63,21 @@ test("card 0341: past_due after the trial, the dashboard warns and keeps Pro for
   await expect(page.getByRole("alert").filter({ hasText: "Your last payment failed" })).toContainText("Your Pro limits stay on until");
   await expect(page.getByTestId("usage-summary")).toContainText("2,000,000");
   expect(await subscriptionStatus(email)).toEqual(["past_due"]);
+
+  // The banner: what is owed, the hosted invoice to pay it, the grace end; the same link by email.
+  const banner = page.getByTestId("past-due-banner");
+  await expect(banner.getByRole("alert")).toBeVisible();
+  await expect(banner.getByTestId("past-due-amount")).toHaveText("$29.00");
+  const payUrl = await banner.getByRole("link", { name: "Pay now" }).getAttribute("href");
+  expect(payUrl).toMatch(/\/invoice\/in_/);
+  const grace = (await banner.getByTestId("grace-ends-at").textContent())!;
+  await expect(async () => {
+    const res = await fetch(`http://127.0.0.1:${sendGridPort}/__stand-in/messages?to=${encodeURIComponent(email)}`);
+    const { messages } = (await res.json()) as { messages: { subject: string; html: string; text: string }[] };
+    const failed = messages.find((m) => m.subject.startsWith("Payment failed"));
+    expect(failed?.html).toContain(`href="${payUrl}"`);
+    expect(failed?.text).toContain(grace.replace(/^(\w+) (\d+), (\d+)$/, "$2 $1 $3"));
+  }).toPass({ timeout: 20_000 });
 });
 
 test("an active Pro org previews and makes an upgrade to Business, then cancels and resumes", async ({ page }) => {

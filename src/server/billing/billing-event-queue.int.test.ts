@@ -273,7 +273,17 @@ describe("the drain", () => {
     await db.billingEvent.updateMany({ where: { stripeCustomerId: customer }, data: { nextAttemptAt: new Date(Date.now() - 1000), receivedAt: new Date(Date.now() - GIVE_UP_AFTER_SECONDS * 1000 - 60_000) } });
     standIn.control.addFault({ method: "GET", path: `/v1/invoices?customer=${customer}`, count: 1 });
     await processCustomer(customer, { due: now });
-    expect((await rowsOf(customer))[0]).toMatchObject({ status: "FAILED", attempts: 32, nextAttemptAt: null });
+    const [givenUp] = await rowsOf(customer);
+    expect(givenUp).toMatchObject({ status: "FAILED", attempts: 32, nextAttemptAt: null });
+    // The operators are told once, in the transaction that gave it up, with the ids and the error.
+    const alerts = await db.notification.findMany({ where: { dedupeKey: `billing-event:${givenUp!.stripeEventId}:given_up` }, orderBy: { recipient: "asc" } });
+    expect(alerts.map((a) => [a.kind, a.recipient])).toEqual([
+      ["operator-alert", "finance@vantflow.test"],
+      ["operator-alert", "ops@vantflow.test"],
+    ]);
+    expect(alerts[0]!.subject).toBe("[VantFlow ops] A Stripe webhook event was given up (customer.updated)");
+    expect(alerts[0]!.text).toContain(customer);
+    expect(alerts[0]!.text).toContain("Last error: An injected stand-in fault");
     await drainBillingEvents({ budgetMs: 10_000, only: [customer] });
     expect(syncs()).toBe(2); // a given-up event alone is never due
 

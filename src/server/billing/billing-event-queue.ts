@@ -25,6 +25,7 @@ import { Prisma } from "~/generated/prisma/client";
 import { type SyncResult, syncStripeCustomer } from "~/server/billing/sync-stripe-customer";
 import { db } from "~/server/clients/db";
 import { logger } from "~/server/logger";
+import { alertOperators } from "~/server/notifications/operator-alerts";
 import { Slots } from "~/server/slots";
 
 /** How long a claim holds a customer's events; longer than a sync takes against a slow Stripe. */
@@ -61,20 +62,34 @@ interface Claim {
 
 /**
  * FAILED with `message`, for the customer's rows matching `which`. One nextAttemptAt for all of
- * them (the customer's backoff, from its most-tried row); a row older than the give-up horizon gets none.
+ * them (the customer's backoff, from its most-tried row); a row older than the give-up horizon gets
+ * none, and the operators' email about it is enqueued in `client`'s transaction.
  */
 async function failRows(client: Prisma.TransactionClient, customerId: string, which: Prisma.Sql, message: string) {
-  const rows = await client.$queryRaw<{ stripeEventId: string; nextAttemptAt: Date | null }[]>`
+  const rows = await client.$queryRaw<{ stripeEventId: string; type: string; organizationId: string | null; nextAttemptAt: Date | null }[]>`
     UPDATE "BillingEvent"
        SET "status" = 'FAILED', "lastError" = ${message.slice(0, 2000)}, "lockedUntil" = NULL, "claimId" = NULL,
            "nextAttemptAt" = CASE WHEN "receivedAt" <= now() - make_interval(secs => ${GIVE_UP_AFTER_SECONDS}) THEN NULL
              ELSE now() + make_interval(secs => least(${BACKOFF_BASE_SECONDS} * power(2, greatest(1, (
                SELECT max("attempts") FROM "BillingEvent" WHERE "stripeCustomerId" = ${customerId} AND ${which})) - 1), ${BACKOFF_MAX_SECONDS})) END
      WHERE "stripeCustomerId" = ${customerId} AND ${which}
-    RETURNING "stripeEventId", "nextAttemptAt"`;
-  const givenUp = rows.filter((row) => row.nextAttemptAt === null).map((row) => row.stripeEventId);
+    RETURNING "stripeEventId", "type", "organizationId", "nextAttemptAt"`;
+  const givenUp = rows.filter((row) => row.nextAttemptAt === null);
   if (givenUp.length) {
-    logger.error("billing events: the customer's sync kept failing for days; these events are given up", { customerId, events: givenUp, error: message });
+    logger.error("billing events: the customer's sync kept failing for days; these events are given up", {
+      customerId,
+      events: givenUp.map((row) => row.stripeEventId),
+      error: message,
+    });
+    for (const row of givenUp) {
+      await alertOperators(client, {
+        dedupeKey: `billing-event:${row.stripeEventId}:given_up`,
+        organizationId: row.organizationId,
+        summary: `A Stripe webhook event was given up (${row.type})`,
+        ids: { event: row.stripeEventId, type: row.type, customer: customerId, ...(row.organizationId ? { organization: row.organizationId } : {}) },
+        lastError: message,
+      });
+    }
   } else if (rows.length) {
     logger.warn("billing events: syncing the customer failed; retried with backoff", { customerId, events: rows.length, error: message });
   }
@@ -141,7 +156,7 @@ export async function processCustomerOnce(customerId: string, opts: { sync?: Syn
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const ours = Prisma.sql`"status" = 'PROCESSING' AND "claimId" = ${claim.claimId}`;
-    if (!(await failRows(db, customerId, ours, message))) return superseded();
+    if (!(await db.$transaction((tx) => failRows(tx, customerId, ours, message)))) return superseded();
     return { status: "failed", customerId, events, error: message };
   }
   const done = await markDone(claim, result);

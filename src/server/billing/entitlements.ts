@@ -78,20 +78,23 @@ export function entitlementsOf(subscriptions: SubscriptionFacts[], now: Date, gr
   return free(current.status);
 }
 
+/** The columns of a Subscription row the rules read. */
+export const SUBSCRIPTION_FACTS = {
+  stripeSubscriptionId: true,
+  status: true,
+  plan: true,
+  interval: true,
+  trialEnd: true,
+  currentPeriodEnd: true,
+  cancelAtPeriodEnd: true,
+  pastDueSince: true,
+  stripeCreatedAt: true,
+} as const satisfies Record<keyof SubscriptionFacts, true>;
+
 export async function getEntitlements(organizationId: string, now = new Date()): Promise<Entitlements> {
   const subscriptions = await db.subscription.findMany({
     where: { organizationId },
-    select: {
-      stripeSubscriptionId: true,
-      status: true,
-      plan: true,
-      interval: true,
-      trialEnd: true,
-      currentPeriodEnd: true,
-      cancelAtPeriodEnd: true,
-      pastDueSince: true,
-      stripeCreatedAt: true,
-    },
+    select: SUBSCRIPTION_FACTS,
   });
   return entitlementsOf(subscriptions, now);
 }

@@ -4,12 +4,14 @@ import { isCharging, isLive } from "~/server/billing/subscription-status";
 import { trialEligibility } from "~/server/billing/trial-claims";
 import { db } from "~/server/clients/db";
 import type { Actor } from "~/server/orgs/memberships";
+import { METERED_METRICS } from "~/server/usage/keys";
+import { currentUsage } from "~/server/usage/read-usage";
 
 const DAY_MS = 86_400_000;
 
-/** What the billing dashboard shows: plan, status, trial days left, the next invoice, the default card. */
+/** What the billing dashboard shows: plan, status, trial days left, the next invoice, the default card, what is owed and the limits reached. */
 export async function getBillingOverview(actor: Actor, now = new Date()) {
-  const [subscriptions, org, eligibility, card] = await Promise.all([
+  const [subscriptions, org, eligibility, card, usage, owed] = await Promise.all([
     db.subscription.findMany({ where: { organizationId: actor.organizationId } }),
     db.organization.findUniqueOrThrow({
       where: { id: actor.organizationId },
@@ -26,6 +28,13 @@ export async function getBillingOverview(actor: Actor, now = new Date()) {
     db.paymentMethod.findFirst({
       where: { organizationId: actor.organizationId, isDefault: true },
       select: { brand: true, last4: true, expMonth: true, expYear: true },
+    }),
+    currentUsage(actor.organizationId, now),
+    // The newest invoice still owed: what "Pay now" pays while the subscription is past_due.
+    db.invoiceRecord.findFirst({
+      where: { organizationId: actor.organizationId, status: "open", amountRemaining: { gt: 0 } },
+      orderBy: { stripeCreatedAt: "desc" },
+      select: { amountRemaining: true, currency: true, hostedInvoiceUrl: true },
     }),
   ]);
   // The rows are read once: the entitlements pick the subscription that speaks for the org.
@@ -71,6 +80,18 @@ export async function getBillingOverview(actor: Actor, now = new Date()) {
         }
       : null,
     nextInvoice,
+    /** While past_due: what is owed, where to pay it, and when the paid limits stop. */
+    pastDue:
+      entitlements.status === "past_due" && owed
+        ? { amountDue: owed.amountRemaining, currency: owed.currency, payUrl: owed.hostedInvoiceUrl, graceEndsAt: entitlements.graceEndsAt }
+        : null,
+    /**
+     * Counted metrics (projects, seats) at or over their limit: the next one is refused with 402.
+     * The monthly quotas have their own banner, from 80 %, in the usage section.
+     */
+    overLimits: usage
+      .filter((line) => !(METERED_METRICS as readonly string[]).includes(line.metric) && line.limit !== null && line.current >= line.limit)
+      .map(({ metric, current, limit }) => ({ metric, current, limit: limit! })),
     defaultCard: card,
     hasCustomer: Boolean(org.stripeCustomerId),
   };

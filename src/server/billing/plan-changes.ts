@@ -12,6 +12,7 @@ import { env } from "~/env";
 import { withBillingLock } from "~/server/billing/billing-lock";
 import { INTERVALS, PAID_PLAN_IDS, isUpgrade, type Interval, type PaidPlanId } from "~/server/billing/plans";
 import { planForPrice, priceIdFor } from "~/server/billing/price-ids";
+import { stripeNow } from "~/server/billing/stripe-clock";
 import { LIVE_STATUSES } from "~/server/billing/subscription-status";
 import { syncStripeCustomer } from "~/server/billing/sync-stripe-customer";
 import { db } from "~/server/clients/db";
@@ -147,13 +148,6 @@ export async function previewChange(actor: Actor, input: PlanChangeInput) {
     },
     nextInvoice: { amount: nextAmount, currency: price.currency, date: at(restart?.period.end ?? item.current_period_end) },
   };
-}
-
-/** Stripe's "now" for the subscription: its test clock's time when it has one, else the wall clock. */
-async function stripeNow(sub: Stripe.Subscription) {
-  const clock = sub.test_clock;
-  if (!clock) return Math.floor(Date.now() / 1000);
-  return typeof clock === "string" ? (await stripe().testHelpers.testClocks.retrieve(clock)).frozen_time : clock.frozen_time;
 }
 
 /** A preview's proration time is honoured for an hour, and never in the future or before the period. */

@@ -7,12 +7,15 @@
  * the rows away from Stripe's state; a ticket taken before reading makes concurrent syncs apply
  * in the order they started reading. Along the way it records drift (more than one live
  * subscription at Stripe), unlinks a customer Stripe deleted or does not know, and ends a trial
- * that its owner or card already had.
+ * that its owner or card already had, and enqueues the billing emails of what the write changed
+ * (billing-notifications.ts) in the same transaction.
  */
 import type Stripe from "stripe";
 import { type Prisma } from "~/generated/prisma/client";
+import { writeWithBillingNotifications } from "~/server/billing/billing-notifications";
 import { organizationFor, unlinkLostCustomer, type LostReason } from "~/server/billing/customer-link";
 import { pendingChange, type PendingChange } from "~/server/billing/pending-change";
+import { stripeNow } from "~/server/billing/stripe-clock";
 import { invoiceRow, paymentMethodRow, subscriptionRow } from "~/server/billing/stripe-rows";
 import { at, idOf, orNull } from "~/server/billing/stripe-values";
 import { isLive } from "~/server/billing/subscription-status";
@@ -20,6 +23,7 @@ import { claimTrials, endRefusedTrials } from "~/server/billing/trial-claims";
 import { db } from "~/server/clients/db";
 import { stripe } from "~/server/clients/stripe";
 import { logger } from "~/server/logger";
+import { noteEnqueued } from "~/server/notifications/after-response";
 import { forgetLimits } from "~/server/usage/limits";
 
 export type SyncResult =
@@ -128,6 +132,20 @@ async function recordDrift(tx: Prisma.TransactionClient, organizationId: string,
   return drift ? live : null;
 }
 
+/** The state written, then the trial claims of its subscriptions (which need its cards). */
+async function applyAndClaim(tx: Prisma.TransactionClient, organizationId: string, state: StripeState) {
+  const drift = await applyState(tx, organizationId, state);
+  // Cards not read this time: their fingerprints are the stored ones.
+  const cards =
+    state.paymentMethods ??
+    (await tx.paymentMethod.findMany({ where: { organizationId }, select: { stripePaymentMethodId: true, fingerprint: true } })).map((pm) => ({
+      id: pm.stripePaymentMethodId,
+      card: { fingerprint: pm.fingerprint },
+    }));
+  const refusals = await claimTrials(tx, organizationId, state.subscriptions, cards, state.customerDefaultPm);
+  return { drift, refusals };
+}
+
 /** The database clock in µs: a sync's place in line, taken before it starts reading Stripe. */
 export async function takeSyncTicket(): Promise<bigint> {
   const [row] = await db.$queryRaw<{ ticket: bigint }[]>`SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint AS ticket`;
@@ -145,6 +163,9 @@ const SYNC_ROW_WAIT_MS = 20_000;
  */
 export async function writeStripeState(organizationId: string, ticket: bigint, state: StripeState, opts: { afterRefusal?: boolean } = {}): Promise<boolean> {
   const { customerId } = state;
+  // Stripe's now (a test clock's when the customer has one), read before the transaction opens;
+  // only a trial's warning needs it to the day, so a customer with no trial costs no extra call.
+  const now = new Date((await stripeNow(state.subscriptions.find((s) => s.status === "trialing"))) * 1000);
   const applied = await db.$transaction(
     async (tx) => {
       // Waiting for this row is the design (the ticket compare below), and another sync's write
@@ -157,24 +178,23 @@ export async function writeStripeState(organizationId: string, ticket: bigint, s
          WHERE "id" = ${organizationId} AND "stripeCustomerId" = ${customerId}
            AND ("stripeSyncTicket" IS NULL OR "stripeSyncTicket" < ${ticket})`;
       if (!current) return null;
-      const drift = await applyState(tx, organizationId, state);
-      // Cards not read this time: their fingerprints are the stored ones.
-      const cards =
-        state.paymentMethods ??
-        (await tx.paymentMethod.findMany({ where: { organizationId }, select: { stripePaymentMethodId: true, fingerprint: true } })).map((pm) => ({
-          id: pm.stripePaymentMethodId,
-          card: { fingerprint: pm.fingerprint },
-        }));
-      const refusals = await claimTrials(tx, organizationId, state.subscriptions, cards, state.customerDefaultPm);
-      return { drift, refusals };
+      // Only an applied write tells of transitions: its emails commit or roll back with it. A
+      // trial refused here is ended at once, so it is announced neither as started nor as ending.
+      return writeWithBillingNotifications(tx, organizationId, { now, ticket }, () => applyAndClaim(tx, organizationId, state), {
+        refusedTrials: (written) => written.refusals.map((r) => r.subscriptionId),
+      });
     },
     { timeout: 30_000, maxWait: 10_000 },
   );
+  // Said again after the commit: a send pass that started (and reset the flag) while this
+  // transaction was open could not see its rows; the caller's after-response send must.
+  if (applied?.emailsAdded) noteEnqueued();
   // A plan may have changed: the metered limits cached in Redis are read again at the next request.
   if (applied) await forgetLimits(organizationId);
-  if (applied?.drift) logger.warn("billing: Stripe holds more than one live subscription for one organization", { organizationId, subscriptions: applied.drift });
-  if (applied?.refusals.length && !opts.afterRefusal) {
-    await endRefusedTrials(organizationId, applied.refusals);
+  const written = applied?.written;
+  if (written?.drift) logger.warn("billing: Stripe holds more than one live subscription for one organization", { organizationId, subscriptions: written.drift });
+  if (written?.refusals.length && !opts.afterRefusal) {
+    await endRefusedTrials(organizationId, written.refusals);
     // Ending a trial changed the subscription at Stripe: read it again so the rows say so now.
     await syncStripeCustomer(customerId, { afterRefusal: true });
   }

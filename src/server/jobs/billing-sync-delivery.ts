@@ -14,6 +14,7 @@
 import { z } from "zod";
 import { type Prisma } from "~/generated/prisma/client";
 import { env } from "~/env";
+import { db } from "~/server/clients/db";
 import { qstash } from "~/server/clients/qstash";
 import { AppError } from "~/server/errors";
 import { reconcileCall } from "~/server/jobs/billing-reconcile";
@@ -21,6 +22,7 @@ import { MAX_BATCH_SIZE, syncOrganizations } from "~/server/jobs/billing-sync";
 import { type QStashDelivery, runDeliveryOnce } from "~/server/jobs/job-delivery";
 import { JOB_PATHS, jobUrl } from "~/server/jobs/job-routes";
 import { logger } from "~/server/logger";
+import { alertOperators } from "~/server/notifications/operator-alerts";
 
 const JOB = "billing-sync";
 /** QStash retries a retry message this often while orgs in it fail, then gives up (its DLQ). */
@@ -71,7 +73,7 @@ async function runBatch(message: BatchMessage, messageId: string) {
   return { ok: true as const, result: { runId, failed, nextCursor: call.next, stale: call.stale } };
 }
 
-async function runRetry(message: RetryMessage, retried: number) {
+async function runRetry(message: RetryMessage, messageId: string, retried: number) {
   const { synced, failed } = await syncOrganizations(message.organizationIds);
   const result = { runId: message.runId, synced, failed: failed.map((f) => f.organizationId) };
   if (!failed.length) return { ok: true as const, result };
@@ -83,6 +85,17 @@ async function runRetry(message: RetryMessage, retried: number) {
   const error = new AppError("INTERNAL", `${failed.length} organization(s) failed to sync from Stripe.`, {
     details: { reason: "organizations_failed", failed: result.failed },
   });
+  // QStash will not deliver this message again: the operators hear of it once (per message).
+  if (last) {
+    await db.$transaction((tx) =>
+      alertOperators(tx, {
+        dedupeKey: `job:${JOB}:${messageId}:given_up`,
+        summary: `The billing sync gave up on ${failed.length} organization(s)`,
+        ids: { job: JOB, message: messageId, run: message.runId, organizations: result.failed.slice(0, 20).join(", ") + (failed.length > 20 ? ", …" : "") },
+        lastError: failed.map((f) => f.error).join("; "),
+      }),
+    );
+  }
   return { ok: false as const, result, error };
 }
 
@@ -91,6 +104,6 @@ export function handleBillingSyncDelivery(delivery: QStashDelivery) {
   // Parsed before anything is recorded: a body that does not fit is a 400 with nothing written.
   const message = billingSyncMessage.parse(delivery.body);
   return runDeliveryOnce<Prisma.InputJsonObject>(JOB, delivery.messageId, () =>
-    "organizationIds" in message ? runRetry(message, delivery.retried) : runBatch(message, delivery.messageId),
+    "organizationIds" in message ? runRetry(message, delivery.messageId, delivery.retried) : runBatch(message, delivery.messageId),
   );
 }

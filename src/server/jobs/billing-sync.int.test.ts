@@ -225,6 +225,11 @@ describe("POST /api/jobs/billing-sync, called by QStash at APP_URL", () => {
     expect((row!.result as { failed: string[] }).failed).not.toContain(flaky.orgId);
     const logged = errors.mock.calls.map(([line]) => String(line)).filter((line) => line.includes(broken.orgId));
     expect(logged.some((line) => JSON.parse(line).level === "error")).toBe(true);
+    // The operators hear of it once, when QStash's last attempt fails.
+    const alerts = await db.notification.findMany({ where: { kind: "operator-alert", dedupeKey: `job:billing-sync:${retry!.messageId}:given_up` } });
+    expect(alerts.map((a) => a.recipient).sort()).toEqual(["finance@vantflow.test", "ops@vantflow.test"]);
+    expect(alerts[0]!.text).toContain(broken.orgId);
+    expect(alerts[0]!.text).not.toContain(flaky.orgId);
   });
 
   it("registers the daily schedule at 02:00 UTC, idempotently", async () => {

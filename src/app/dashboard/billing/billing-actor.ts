@@ -1,6 +1,8 @@
 import "server-only";
 
+import { after } from "next/server";
 import type { Flash } from "~/components/flash-toast";
+import { sendEnqueuedNotifications } from "~/server/notifications/after-response";
 import { BILLING_ROLES } from "~/server/orgs/memberships";
 import { api } from "~/trpc/server";
 import { requireActiveOrg } from "../dashboard-context";
@@ -18,6 +20,8 @@ export async function billingPageContext() {
 export async function returnFromCheckout(orgId: string, sessionId: string, done: string): Promise<Flash> {
   try {
     await (await api()).billing.completeCheckout({ orgId, sessionId });
+    // The sync may have enqueued emails (trial started, a receipt): sent after this page renders.
+    after(sendEnqueuedNotifications);
     return { tone: "success", message: done };
   } catch {
     return { tone: "error", message: "We could not confirm that with Stripe yet. It will appear here within a minute." };

@@ -60,18 +60,6 @@ export function BillingOverview({ orgId, canManage }: { orgId: string; canManage
   return (
     <div className="space-y-6">
       <BillingNotices notices={o} />
-      {o.status === "past_due" && (
-        <Alert>
-          Your last payment failed.{" "}
-          {o.plan !== "free"
-            ? `Your ${o.planName} limits stay on until ${formatDate(o.graceEndsAt)} while we retry.`
-            : "Your paid limits are suspended until the invoice is paid."}{" "}
-          <Link className="font-medium underline" href="/dashboard/billing/payment-methods">
-            Update your card
-          </Link>
-        </Alert>
-      )}
-      {o.status === "unpaid" && <Alert>Your subscription is unpaid: pay the open invoice to restore your plan.</Alert>}
 
       <Card
         title="Current plan"
