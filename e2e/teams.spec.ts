@@ -42,7 +42,8 @@ test("an owner on Free is refused the invitation; on Pro the invitee registers f
   browser,
 }) => {
   const owner = await register(page, "Team Owner");
-  await page.getByRole("navigation", { name: "Dashboard" }).getByRole("link", { name: "Team" }).click();
+  // The overview's Members tile opens the team page.
+  await page.getByRole("link", { name: /Members/ }).click();
   await expect(page).toHaveURL(/\/dashboard\/team$/);
   const orgName = (await page.getByTestId("org-name").textContent())!;
 
@@ -90,14 +91,29 @@ test("an owner on Free is refused the invitation; on Pro the invitee registers f
     // The link is single use.
     await guest.goto(link);
     await expect(guest.getByText("This invitation has already been used.")).toBeVisible();
+
+    // The owner sees the new member with the role select.
+    await page.reload();
+    await expect(page.getByLabel(`Role of ${invitee}`)).toHaveValue("MEMBER");
+    await expect(page.getByLabel(`Role of ${owner.email}`)).toHaveValue("OWNER");
+
+    // Registered from the invitation, the invitee has no org of their own: after leaving, the
+    // dashboard offers to create one and settings still serves the account.
+    await guest.goto("/dashboard/team");
+    await guest.getByRole("button", { name: "Leave organization" }).click();
+    await expect(guest).toHaveURL(/\/dashboard$/);
+    await expect(guest.getByRole("heading", { name: "No organization" })).toBeVisible();
+    await guest.goto("/dashboard/settings");
+    await expect(guest.getByTestId("no-org-tokens")).toBeVisible();
+    await expect(guest.getByRole("heading", { name: "Account security" })).toBeVisible();
+    await guest.goto("/dashboard/team");
+    await expect(guest).toHaveURL(/\/dashboard$/);
+    await guest.getByLabel("New organization").fill("Invitee Venture");
+    await guest.getByRole("button", { name: "Create organization" }).click();
+    await expect(guest.getByTestId("org-name")).toHaveText("Invitee Venture");
   } finally {
     await context.close();
   }
-
-  // The owner sees the new member with the role select.
-  await page.reload();
-  await expect(page.getByLabel(`Role of ${invitee}`)).toHaveValue("MEMBER");
-  await expect(page.getByLabel(`Role of ${owner.email}`)).toHaveValue("OWNER");
 });
 
 test("a signed-in user with the invited address accepts and lands in the org; another account is told the link is not theirs", async ({
@@ -118,6 +134,28 @@ test("a signed-in user with the invited address accepts and lands in the org; an
     await expect(page.getByText(`Invitation sent to ${invitee.email}.`)).toBeVisible();
     const link = await invitationLink(invitee.email);
 
+    // Registering from the link with the invited address, which has an account: sign in to accept.
+    const stranger = await browser.newContext();
+    try {
+      const visitor = await stranger.newPage();
+      await visitor.goto(link);
+      await visitor.getByRole("link", { name: "Create account" }).click();
+      await visitor.getByLabel("Name").fill("Existing User");
+      await visitor.getByLabel("Password").fill("e2e-password-123");
+      await visitor.getByRole("button", { name: "Create account" }).click();
+      const signIn = visitor.getByRole("link", { name: "Sign in to accept" });
+      const path = new URL(link).pathname;
+      await expect(signIn).toHaveAttribute("href", `/login?callbackUrl=${encodeURIComponent(path)}`);
+      await signIn.click();
+      await visitor.getByLabel("Email").fill(invitee.email);
+      await visitor.getByLabel("Password").fill(invitee.password);
+      await visitor.getByRole("button", { name: "Sign in" }).click();
+      await expect(visitor).toHaveURL(new RegExp(`${path}$`));
+      await expect(visitor.getByRole("button", { name: "Accept invitation" })).toBeVisible();
+    } finally {
+      await stranger.close();
+    }
+
     // The owner's own session is another address: the page says so and offers to sign out.
     await page.goto(link);
     await expect(page.getByRole("alert").filter({ hasText: "this invitation is for" })).toContainText(invitee.email);
@@ -129,6 +167,11 @@ test("a signed-in user with the invited address accepts and lands in the org; an
     await expect(guest.getByLabel("Organization").locator("option:checked")).toHaveText(orgName);
     await guest.goto("/dashboard/team");
     await expect(guest.getByTestId("member-row").filter({ hasText: invitee.email }).getByTestId("member-role")).toHaveText("MEMBER");
+
+    // Leaving: the active-org cookie names an org they left; the dashboard falls back to their own.
+    await guest.getByRole("button", { name: "Leave organization" }).click();
+    await expect(guest).toHaveURL(/\/dashboard$/);
+    await expect(guest.getByTestId("org-name")).toHaveText("Existing User's organization");
   } finally {
     await context.close();
   }

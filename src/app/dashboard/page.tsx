@@ -1,12 +1,21 @@
 import Link from "next/link";
 import { Card, PageHeader } from "~/components/ui";
 import { getOrganization } from "~/server/orgs/memberships";
+import { getQueryClient, HydrateClient, trpc } from "~/trpc/server";
 import { getDashboardContext } from "./dashboard-context";
+import { OrganizationsPanel } from "./settings/organizations-panel";
 
 export default async function DashboardPage() {
   const { user, active } = await getDashboardContext();
   if (!active) {
-    return <PageHeader title="No organization" description="Ask an owner to invite you, or register again." />;
+    // An invitee who left (or was removed from) their only org: they start one of their own here.
+    await getQueryClient().prefetchQuery(trpc.org.list.queryOptions());
+    return (
+      <HydrateClient>
+        <PageHeader title="No organization" description="Create an organization, or ask an owner to invite you to theirs." />
+        <OrganizationsPanel />
+      </HydrateClient>
+    );
   }
   const org = await getOrganization({ userId: user.id, organizationId: active.organization.id, role: active.role });
   return (
@@ -14,7 +23,7 @@ export default async function DashboardPage() {
       <PageHeader title={org.name} description={`You are ${active.role.toLowerCase()} of this organization.`} />
       <div className="grid gap-4 sm:grid-cols-3">
         <Stat label="Projects" value={org._count.projects} href="/dashboard/projects" />
-        <Stat label="Members" value={org._count.memberships} href="/dashboard/settings" />
+        <Stat label="Members" value={org._count.memberships} href="/dashboard/team" />
         <Stat label="Created" value={org.createdAt.toISOString().slice(0, 10)} href="/dashboard/billing" />
       </div>
     </>

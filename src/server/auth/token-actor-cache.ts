@@ -2,8 +2,9 @@
  * A bearer token's actor, kept in Redis for ACTOR_CACHE_SECONDS so that a REST call does not read
  * PostgreSQL (three queries: token, user, membership) on every request — the quota's 402 path in
  * particular answers from Redis alone. Only resolved tokens are kept, under the token's SHA-256
- * (never the token), and never past the token's own expiry. A revoke through the app drops the
- * entry at once; a membership that ends, or a role that changes, reaches a cached token within
+ * (never the token), and never past the token's own expiry. A revoke through the app, and a
+ * membership that ends or changes role through the team services (orgs/member-tokens.ts), drop the
+ * entry at once; a change made behind the app's back reaches a cached token within
  * ACTOR_CACHE_SECONDS. Redis unreachable → the database, as without the cache.
  */
 import { kv, type StoreScript } from "~/server/clients/redis";

@@ -13,6 +13,7 @@ import { AppError } from "~/server/errors";
 import { enqueueEmail } from "~/server/notifications/enqueue-email";
 import { invitation as invitationTemplate, type InvitationProps } from "~/server/notifications/templates/invitation";
 import type { Actor } from "~/server/orgs/memberships";
+import { enforceRateLimit } from "~/server/security/rate-limit";
 
 export const INVITATION_TTL_MS = 7 * 86_400_000;
 export const INVITABLE_ROLES = ["ADMIN", "MEMBER"] as const;
@@ -51,6 +52,14 @@ export async function requireOrgInvitation(tx: Prisma.TransactionClient, actor: 
   if (!found) throw new AppError("NOT_FOUND", "No such invitation.");
   return found;
 }
+
+/**
+ * Counts one invitation email against the org's hourly budget (`invitationSend`, 429 past it).
+ * Call inside the invite's or resend's transaction after every refusal (403, 409, 402), just
+ * before the email is enqueued, so only emails actually sent use the budget; under the org's
+ * members lock, so concurrent sends are counted one after the other.
+ */
+export const countInvitationEmail = (organizationId: string) => enforceRateLimit("invitationSend", organizationId);
 
 /** Writes the invitation's email to the outbox in the caller's transaction; one per send. */
 export async function enqueueInvitationEmail(

@@ -29,14 +29,18 @@ export async function requireMember(tx: Prisma.TransactionClient, organizationId
 }
 
 /**
- * The actor is an OWNER as of now, read under `lockMembers`: their own demotion may have committed
- * after the request resolved their role, and two owners demoting each other must not both pass.
+ * The actor still holds one of `roles`, read under `lockMembers`: the request resolved their role
+ * before the transaction, and their own demotion or removal may have committed since (a removed
+ * admin's in-flight invite, two owners demoting each other) — such a call is refused with 403.
+ * Returns the actor with the role read now.
  */
-export async function requireStillOwner(tx: Prisma.TransactionClient, actor: Actor) {
+export async function requireStillRole(tx: Prisma.TransactionClient, actor: Actor, roles: readonly Role[]): Promise<Actor> {
   const self = await tx.membership.findUnique({
     where: { userId_organizationId: { userId: actor.userId, organizationId: actor.organizationId } },
     select: { role: true },
   });
   if (!self) throw new AppError("FORBIDDEN", "You are not a member of this organization.");
-  requireRole({ ...actor, role: self.role }, ["OWNER"]);
+  const current = { ...actor, role: self.role };
+  requireRole(current, roles);
+  return current;
 }

@@ -29,10 +29,11 @@ export async function seatsInUse(client: SeatReader, organizationId: string, now
 }
 
 /**
- * 402 when one more seat would pass `limit` (the plan's `team_members`, null = unlimited; read
- * before the transaction, as quota.ts explains). Call under `lockMembers`. An org over its limit
- * after a downgrade keeps its members and invitations; it only cannot add more.
+ * 402 when `adding` more seats would pass `limit` (the plan's `team_members`, null = unlimited;
+ * read before the transaction, as quota.ts explains). Call under `lockMembers`. An org over its
+ * limit after a downgrade keeps its members and invitations; it only cannot add more, nor renew
+ * an invitation (`adding` 0: refused while the seats in use exceed the limit).
  */
-export async function requireFreeSeat(tx: Prisma.TransactionClient, organizationId: string, limit: number | null, now = new Date()) {
-  requireBelow(limit, "team_members", await seatsInUse(tx, organizationId, now));
+export async function requireFreeSeat(tx: Prisma.TransactionClient, organizationId: string, limit: number | null, now = new Date(), adding = 1) {
+  requireBelow(limit, "team_members", await seatsInUse(tx, organizationId, now), adding);
 }

@@ -2,11 +2,17 @@ import { randomUUID } from "node:crypto";
 import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createCaller } from "~/server/api/root";
+import { authenticateTokenCached, createApiToken } from "~/server/auth/api-tokens";
 import { registerUser } from "~/server/auth/register-user";
 import { syncStripeCustomer } from "~/server/billing/sync-stripe-customer";
 import { db } from "~/server/clients/db";
+import { kv } from "~/server/clients/redis";
 import { AppError, errorBody } from "~/server/errors";
 import { describeInvitation } from "~/server/orgs/invitations";
+import { inviteMember } from "~/server/orgs/invite-member";
+import type { Actor } from "~/server/orgs/memberships";
+import { resendInvitation } from "~/server/orgs/resend-invitation";
+import { revokeInvitation } from "~/server/orgs/revoke-invitation";
 import { customerOf, makeOwner, subscribe, type Owner } from "~/test/billing";
 import { makeUser } from "~/test/factories";
 import { sdk } from "~/test/stripe";
@@ -24,6 +30,16 @@ async function failure(call: Promise<unknown>): Promise<AppError> {
   const cause = (error as TRPCError).cause;
   expect(cause).toBeInstanceOf(AppError);
   return cause as AppError;
+}
+
+/** The AppError a service call (not through tRPC) rejects with. */
+async function serviceFailure(call: Promise<unknown>): Promise<AppError> {
+  const error = await call.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error, "the call should have failed").toBeInstanceOf(AppError);
+  return error as AppError;
 }
 
 const seats402 = (current: number, limit: number) => ({
@@ -48,9 +64,26 @@ async function invite(o: Pick<Owner, "orgId" | "caller">, role: "ADMIN" | "MEMBE
 
 /** A registered user with the given address (and an org of their own). */
 async function userWith(email: string) {
-  const { user } = await registerUser({ email, password: "correct horse battery", name: "Invitee" });
-  return { ...user, caller: callerOf(user.id) };
+  const { user, token: ownOrgToken } = await registerUser({ email, password: "correct horse battery", name: "Invitee" });
+  return { ...user, ownOrgToken, caller: callerOf(user.id) };
 }
+
+/** A member of `o`'s org with `role`, through an accepted invitation. */
+async function joined(o: Pick<Owner, "orgId" | "caller">, role: "ADMIN" | "MEMBER" = "MEMBER") {
+  const { email, token } = await invite(o, role);
+  const user = await userWith(email);
+  await user.caller.team.accept({ token });
+  return user;
+}
+
+/** An API token of `userId` for `orgId`, resolved once so the actor cache holds it. */
+async function cachedToken(userId: string, organizationId: string) {
+  const { token } = await createApiToken({ userId, organizationId }, "member token");
+  await authenticateTokenCached(token);
+  return token;
+}
+
+const unauthorized = async (token: string) => expect((await serviceFailure(authenticateTokenCached(token))).httpStatus).toBe(401);
 
 async function businessOwner() {
   const owner = await makeOwner("Team Owner");
@@ -103,8 +136,12 @@ describe("seats against the plan's team_members", () => {
     expect(members.map((m) => m.user.email)).toEqual(expect.arrayContaining([pro.email, pending!.email]));
     const error = await failure(pro.caller.team.invite({ orgId: pro.orgId, email: address(), role: "MEMBER" }));
     expect(errorBody(error)).toEqual(seats402(5, 1));
-    // An invitation issued before the downgrade still holds its seat and can be accepted.
+    // Nor is an issued invitation renewed past the limit: the resend is refused and writes nothing.
     const [next] = await pro.caller.team.invitations({ orgId: pro.orgId });
+    const resend = await failure(pro.caller.team.resend({ orgId: pro.orgId, invitationId: next!.id }));
+    expect(errorBody(resend)).toEqual(seats402(5, 1));
+    expect(await db.notification.count({ where: { recipient: next!.email } })).toBe(1);
+    // An invitation issued before the downgrade still holds its seat and can be accepted (its first link still works).
     const invitee = await userWith(next!.email);
     await expect(invitee.caller.team.accept({ token: await linkToken(next!.id) })).resolves.toMatchObject({ organization: { id: pro.orgId }, role: "MEMBER" });
   });
@@ -139,7 +176,7 @@ describe("the invitation link", () => {
     expect([again.httpStatus, again.details.reason]).toEqual([404, "invitation_accepted"]);
   });
 
-  it("expires after 7 days, and an expired invitation frees its seat", async () => {
+  it("expires after 7 days, and the address can be invited again", async () => {
     const { id, email, token } = await invite(owner);
     await db.invitation.update({ where: { id }, data: { expiresAt: new Date(Date.now() - 1000) } });
     const invitee = await userWith(email);
@@ -297,14 +334,134 @@ describe("roles", () => {
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     expect(await db.membership.count({ where: { organizationId: orgId, role: "OWNER" } })).toBe(1);
   });
+});
 
-  it("an owner removes a member, whose seat frees", async () => {
-    const orgId = owner.orgId;
-    const { email, token } = await invite(owner);
-    const leaving = await userWith(email);
-    await leaving.caller.team.accept({ token });
-    const [ownerNow] = await db.membership.findMany({ where: { organizationId: orgId, role: "OWNER" }, select: { userId: true } });
-    await callerOf(ownerNow!.userId).team.removeMember({ orgId, userId: leaving.id });
-    expect(await db.membership.count({ where: { organizationId: orgId, userId: leaving.id } })).toBe(0);
+describe("a seat frees on Pro at 5 of 5", () => {
+  /** A Pro org with its owner and four pending invitations: 5 of 5 seats, one more invite is the 402. */
+  async function proAtLimit() {
+    const owner = await makeOwner("Full Pro Owner");
+    await subscribe(owner);
+    const invited = [];
+    for (let i = 0; i < 4; i++) invited.push(await invite(owner));
+    const refused = await failure(owner.caller.team.invite({ orgId: owner.orgId, email: address(), role: "MEMBER" }));
+    expect(errorBody(refused)).toEqual(seats402(5, 5));
+    return { owner, invited };
+  }
+  const inviteOneMore = (owner: Owner) =>
+    expect(owner.caller.team.invite({ orgId: owner.orgId, email: address(), role: "MEMBER" })).resolves.toMatchObject({ role: "MEMBER" });
+
+  it("when an invitation expires (a pending one, holding its seat, is resent at 5 of 5 before that)", async () => {
+    const { owner, invited } = await proAtLimit();
+    await expect(owner.caller.team.resend({ orgId: owner.orgId, invitationId: invited[1]!.id })).resolves.toMatchObject({ id: invited[1]!.id });
+    await db.invitation.update({ where: { id: invited[0]!.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await inviteOneMore(owner);
+    // The expired one needs a seat again to be renewed: none is left.
+    expect(errorBody(await failure(owner.caller.team.resend({ orgId: owner.orgId, invitationId: invited[0]!.id })))).toEqual(seats402(5, 5));
+  });
+
+  it("when an invitation is revoked", async () => {
+    const { owner, invited } = await proAtLimit();
+    await owner.caller.team.revoke({ orgId: owner.orgId, invitationId: invited[0]!.id });
+    await inviteOneMore(owner);
+  });
+
+  it("when a member is removed", async () => {
+    const { owner, invited } = await proAtLimit();
+    const member = await userWith(invited[0]!.email);
+    await member.caller.team.accept({ token: invited[0]!.token });
+    expect(errorBody(await failure(owner.caller.team.invite({ orgId: owner.orgId, email: address(), role: "MEMBER" })))).toEqual(seats402(5, 5));
+    await owner.caller.team.removeMember({ orgId: owner.orgId, userId: member.id });
+    expect(await db.membership.count({ where: { organizationId: owner.orgId, userId: member.id } })).toBe(0);
+    await inviteOneMore(owner);
+  });
+});
+
+describe("a member who is removed, leaves or changes role", () => {
+  let owner: Owner;
+  beforeAll(async () => {
+    owner = await businessOwner();
+  });
+
+  it("a removed member's token is refused at once (though cached) and stays refused after they rejoin", async () => {
+    const member = await joined(owner, "ADMIN");
+    const token = await cachedToken(member.id, owner.orgId);
+    await expect(authenticateTokenCached(token)).resolves.toEqual({ userId: member.id, organizationId: owner.orgId, role: "ADMIN" });
+    await owner.caller.team.removeMember({ orgId: owner.orgId, userId: member.id });
+    await unauthorized(token);
+    expect(await db.apiToken.count({ where: { userId: member.id, organizationId: owner.orgId, revokedAt: null } })).toBe(0);
+    // Their token for their own org is not touched.
+    await expect(authenticateTokenCached(member.ownOrgToken)).resolves.toMatchObject({ userId: member.id, role: "OWNER" });
+
+    const again = await invite(owner, "ADMIN", member.email);
+    await member.caller.team.accept({ token: again.token });
+    await unauthorized(token);
+  });
+
+  it("a member who leaves: their token for the org is refused at once", async () => {
+    const member = await joined(owner);
+    const token = await cachedToken(member.id, owner.orgId);
+    await member.caller.team.leave({ orgId: owner.orgId });
+    await unauthorized(token);
+  });
+
+  it("a role change reaches a cached token at once", async () => {
+    const member = await joined(owner);
+    const token = await cachedToken(member.id, owner.orgId);
+    await owner.caller.team.changeRole({ orgId: owner.orgId, userId: member.id, role: "ADMIN" });
+    await expect(authenticateTokenCached(token)).resolves.toMatchObject({ role: "ADMIN" });
+    await owner.caller.team.changeRole({ orgId: owner.orgId, userId: member.id, role: "MEMBER" });
+    await expect(authenticateTokenCached(token)).resolves.toMatchObject({ role: "MEMBER" });
+  });
+
+  it("removing an admin revokes the invitations they sent, in the same change", async () => {
+    const admin = await joined(owner, "ADMIN");
+    const sent = await invite({ orgId: owner.orgId, caller: admin.caller });
+    const byOwner = await invite(owner);
+    await owner.caller.team.removeMember({ orgId: owner.orgId, userId: admin.id });
+    const error = await failure((await userWith(sent.email)).caller.team.accept({ token: sent.token }));
+    expect([error.httpStatus, error.details.reason]).toEqual([404, "invitation_revoked"]);
+    const open = (await owner.caller.team.invitations({ orgId: owner.orgId })).map((i) => i.id);
+    expect(open).not.toContain(sent.id);
+    expect(open).toContain(byOwner.id);
+  });
+
+  it("a demoted or removed admin's call in flight (role read before the change) cannot invite, resend or revoke (403)", async () => {
+    const admin = await joined(owner, "ADMIN");
+    const stale: Actor = { userId: admin.id, organizationId: owner.orgId, role: "ADMIN" };
+    const pending = await invite(owner);
+    await owner.caller.team.changeRole({ orgId: owner.orgId, userId: admin.id, role: "MEMBER" });
+    const email = address();
+    for (const call of [
+      () => inviteMember(stale, { email, role: "MEMBER" }),
+      () => resendInvitation(stale, pending.id),
+      () => revokeInvitation(stale, pending.id),
+    ]) {
+      expect((await serviceFailure(call())).httpStatus).toBe(403);
+    }
+    await owner.caller.team.removeMember({ orgId: owner.orgId, userId: admin.id });
+    expect((await serviceFailure(inviteMember(stale, { email, role: "MEMBER" }))).httpStatus).toBe(403);
+    expect(await db.invitation.count({ where: { organizationId: owner.orgId, email } })).toBe(0);
+    const unchanged = await db.invitation.findUniqueOrThrow({ where: { id: pending.id } });
+    expect([unchanged.revokedAt, unchanged.sendCount]).toEqual([null, 1]);
+  });
+});
+
+describe("the org's hourly invitation budget", () => {
+  // rate-limit.ts's counter of `invitationSend` for the org.
+  const sentThisHour = async (orgId: string) => Number((await kv.get(`ratelimit:invitationSend:${orgId}`)) ?? 0);
+
+  it("counts only invitation emails sent: a 402 or a 409 uses none of it", async () => {
+    const free = await makeOwner();
+    for (let i = 0; i < 3; i++) expect((await failure(free.caller.team.invite({ orgId: free.orgId, email: address(), role: "MEMBER" }))).httpStatus).toBe(402);
+    expect(await sentThisHour(free.orgId)).toBe(0);
+
+    const owner = await businessOwner();
+    const { id, email } = await invite(owner);
+    expect(await sentThisHour(owner.orgId)).toBe(1);
+    expect((await failure(owner.caller.team.invite({ orgId: owner.orgId, email, role: "MEMBER" }))).httpStatus).toBe(409);
+    expect((await failure(owner.caller.team.invite({ orgId: owner.orgId, email: owner.email, role: "MEMBER" }))).httpStatus).toBe(409);
+    expect(await sentThisHour(owner.orgId)).toBe(1);
+    await owner.caller.team.resend({ orgId: owner.orgId, invitationId: id });
+    expect(await sentThisHour(owner.orgId)).toBe(2);
   });
 });

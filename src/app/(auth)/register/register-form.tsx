@@ -20,6 +20,8 @@ export function RegisterForm({ invitation = null, invitationUnusable = false }: 
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
+  // With an invitation the address is fixed: if it has an account already, signing in accepts.
+  const [accountExists, setAccountExists] = useState(false);
 
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -33,12 +35,17 @@ export function RegisterForm({ invitation = null, invitationUnusable = false }: 
     setPending(true);
     setError(null);
     setFieldErrors({});
+    setAccountExists(false);
     try {
       const res = await fetch("/api/auth/register", {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify(body),
       });
+      if (res.status === 409 && invitation) {
+        setAccountExists(true);
+        return;
+      }
       if (!res.ok) {
         const payload = (await res.json().catch(() => ({}))) as { message?: string; fieldErrors?: FieldErrors };
         setFieldErrors(payload.fieldErrors ?? {});
@@ -66,6 +73,18 @@ export function RegisterForm({ invitation = null, invitationUnusable = false }: 
         <Alert tone="warning">This invitation link can no longer be used; you can still create an account of your own.</Alert>
       )}
       {error && <Alert>{error}</Alert>}
+      {accountExists && invitation && (
+        <Alert tone="warning">
+          An account with {invitation.email} exists already.{" "}
+          <Link
+            href={`/login?callbackUrl=${encodeURIComponent(`/invitations/${encodeURIComponent(invitation.token)}`)}`}
+            className="font-medium underline"
+          >
+            Sign in to accept
+          </Link>{" "}
+          the invitation with it.
+        </Alert>
+      )}
       <Field id="name" name="name" label="Name" autoComplete="name" error={fieldErrors.name} required />
       <Field
         id="email"
