@@ -13,20 +13,28 @@ export const AFTER_RESPONSE_BUDGET_MS = 20_000;
 
 let running: Promise<SendResult | null> | null = null;
 let again = false;
-/** This process enqueued a notification since its sender last started a pass (the transaction may yet roll back: then the pass finds nothing). */
-let enqueued = false;
+/**
+ * How long after an enqueue the after-response hooks keep running the sender. Longer than any
+ * transaction that enqueues may stay open (the sync's is bounded at 30 s): a flag cleared by a pass
+ * would miss rows whose transaction had not committed when that pass looked.
+ */
+export const ENQUEUED_WINDOW_MS = 60_000;
+/** When this process last enqueued a notification (ms; 0 never). The transaction may yet roll back: then a pass finds nothing. */
+let lastEnqueuedAt = 0;
 
-/** Called by enqueueNotification: the request's after-response hook then sends. */
+/** Called by enqueueNotification (and again after a commit, by callers that know it): the after-response hooks then send. */
 export function noteEnqueued() {
-  enqueued = true;
+  lastEnqueuedAt = Date.now();
 }
 
 /**
- * The after-response hook of every request that may enqueue (tRPC, the webhooks, REST): sends when
- * this process enqueued anything since the last pass, and is free otherwise (no query).
+ * The after-response hook of every request that may enqueue (tRPC, the webhooks, REST): runs the
+ * sender while this process enqueued anything in the last ENQUEUED_WINDOW_MS, and is free
+ * otherwise (no query). A pass started while the enqueueing transaction was still open cannot
+ * see its rows; the hook after that transaction's response runs another.
  */
 export function sendEnqueuedNotifications(): Promise<SendResult | null> {
-  return enqueued ? sendNotificationsAfterResponse() : Promise.resolve(null);
+  return Date.now() - lastEnqueuedAt < ENQUEUED_WINDOW_MS ? sendNotificationsAfterResponse() : Promise.resolve(null);
 }
 
 export function sendNotificationsAfterResponse(): Promise<SendResult | null> {
@@ -39,7 +47,6 @@ export function sendNotificationsAfterResponse(): Promise<SendResult | null> {
       let result: SendResult;
       do {
         again = false;
-        enqueued = false;
         result = await sendDueNotifications({ budgetMs: AFTER_RESPONSE_BUDGET_MS });
       } while (again && !result.more);
       return result;

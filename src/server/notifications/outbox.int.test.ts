@@ -5,7 +5,7 @@ import { takeLease } from "~/server/jobs/job-lease";
 import { JOB_PATHS } from "~/server/jobs/job-routes";
 import { handleNotificationsDelivery, SENDER_LEASE_NAME, SENDER_LEASE_SECONDS } from "~/server/jobs/notifications-delivery";
 import { JOB_SCHEDULES, registerSchedules } from "~/server/jobs/schedules";
-import { sendNotificationsAfterResponse } from "~/server/notifications/after-response";
+import { sendEnqueuedNotifications, sendNotificationsAfterResponse } from "~/server/notifications/after-response";
 import { enqueueNotification, NOTIFICATION_BODY_MAX_BYTES, type NotificationInput } from "~/server/notifications/enqueue";
 import { BACKOFF_BASE_SECONDS, claimDue, REDACTED_HTML, REDACTED_TEXT, sendClaimed, sendDueNotifications } from "~/server/notifications/send";
 import { notificationsJobRoute } from "~/server/rest/jobs";
@@ -223,6 +223,29 @@ describe("triggers", () => {
     expect(new Set(results).size).toBe(1); // one run, awaited by all
     for (const to of recipients) expect(standIn.messages(to)).toHaveLength(1);
     expect((await rowsOf(key)).every((r) => r.status === "SENT")).toBe(true);
+  });
+
+  it("a pass that ran while the enqueueing transaction was open does not stop that response's hook from sending", async () => {
+    const key = scope();
+    const to = `${key}@example.com`;
+    let commit!: () => void;
+    const held = new Promise<void>((resolve) => (commit = resolve));
+    let enqueued!: () => void;
+    const inside = new Promise<void>((resolve) => (enqueued = resolve));
+    const tx = db.$transaction(async (t) => {
+      await enqueueNotification(t, note(key, [to]));
+      enqueued();
+      await held;
+    });
+    await inside;
+    // Another request's hook runs a pass now: the row is not committed, so it sees nothing.
+    await sendEnqueuedNotifications();
+    expect(standIn.messages(to)).toHaveLength(0);
+    commit();
+    await tx;
+    // This request's own hook, after its commit, still sends.
+    expect(await sendEnqueuedNotifications()).toMatchObject({ sent: 1 });
+    expect(standIn.messages(to)).toHaveLength(1);
   });
 
   it("POST /api/jobs/notifications is scheduled every minute and sends what is due when the schedule fires", async () => {

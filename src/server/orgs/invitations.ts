@@ -73,6 +73,10 @@ export async function enqueueInvitationEmail(
   ]);
   await enqueueEmail<InvitationProps>(tx, {
     organizationId: invitation.organizationId,
+    // The body holds the link's raw token: redacted once final, sent without click tracking; the
+    // invitee is waiting for it, so it goes even to an address suppressed by an earlier bounce.
+    sensitive: true,
+    userInitiated: true,
     template: invitationTemplate,
     props: {
       organizationName: organization.name,
