@@ -2,12 +2,14 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Alert, Card } from "~/components/ui";
+import { useHydrated } from "~/components/use-hydrated";
 import { useTRPC } from "~/trpc/react";
 
 /** The user's own opt-out of usage alert emails; payment emails always go. */
 export function EmailPreferencesPanel() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  const hydrated = useHydrated();
   const preferences = useQuery(trpc.account.emailPreferences.queryOptions());
   const set = useMutation(
     trpc.account.setUsageAlertEmails.mutationOptions({
@@ -28,7 +30,7 @@ export function EmailPreferencesPanel() {
           type="checkbox"
           className="mt-1 h-4 w-4"
           checked={checked}
-          disabled={!preferences.data || set.isPending}
+          disabled={!hydrated || !preferences.data || set.isPending}
           onChange={(e) => set.mutate({ enabled: e.target.checked })}
         />
         <span>
