@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { sendGridPort } from "../playwright.config";
-import { register, startProTrial } from "./support/app";
+import { query, register, startProTrial } from "./support/app";
 
 interface MailboxMessage {
   subject: string | null;
@@ -175,4 +175,46 @@ test("a signed-in user with the invited address accepts and lands in the org; an
   } finally {
     await context.close();
   }
+});
+
+test("on Pro with one seat left, five invitations sent at once: exactly one passes, the other four get the 402", async ({ page }) => {
+  const owner = await register(page, "Seat Owner");
+  await startProTrial(page, "4000 0566 5566 5556");
+  const [org] = await query<{ id: string }>(
+    `SELECT m."organizationId" AS id FROM "Membership" m JOIN "User" u ON u.id = m."userId" WHERE u.email = $1`,
+    [owner.email],
+  );
+  const stamp = Date.now();
+  await page.goto("/dashboard/team");
+  // The owner and three invitations: 4 of Pro's 5 seats.
+  for (const n of [1, 2, 3]) {
+    const email = `seat-${stamp}-${n}@example.test`;
+    await invite(page, email);
+    await expect(page.getByText(`Invitation sent to ${email}.`)).toBeVisible();
+  }
+
+  // Five at once from this signed-in browser, as the team page's form sends them (tRPC, superjson).
+  const answers = await page.evaluate(
+    async ({ orgId, stamp }) =>
+      Promise.all(
+        [0, 1, 2, 3, 4].map(async (i) => {
+          const res = await fetch("/api/trpc/team.invite", {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ json: { orgId, email: `race-${stamp}-${i}@example.test`, role: "MEMBER" } }),
+          });
+          return { status: res.status, body: (await res.json()) as { error?: { json?: { data?: { quota?: unknown; upgradeUrl?: unknown } } } } };
+        }),
+      ),
+    { orgId: org!.id, stamp },
+  );
+  expect(answers.map((a) => a.status).sort()).toEqual([200, 402, 402, 402, 402]);
+  for (const refused of answers.filter((a) => a.status === 402)) {
+    expect(refused.body.error?.json?.data).toMatchObject({
+      quota: { metric: "team_members", current: 5, limit: 5, percentage: 100 },
+      upgradeUrl: "/billing/upgrade",
+    });
+  }
+  await page.reload();
+  await expect(page.getByTestId("invitation-row")).toHaveCount(4);
 });
