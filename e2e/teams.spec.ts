@@ -34,7 +34,7 @@ async function invitationLink(to: string) {
 async function invite(page: Page, email: string) {
   await page.getByLabel("Email address").fill(email);
   await page.getByLabel("Role", { exact: true }).selectOption("MEMBER");
-  await page.getByRole("button", { name: "Send invitation" }).click();
+  await page.getByRole("button", { name: "Send invitation", exact: true }).click();
 }
 
 test("an owner on Free is refused the invitation; on Pro the invitee registers from the emailed link and lands in the org as MEMBER", async ({
@@ -203,16 +203,17 @@ test("on Pro with one seat left, five invitations sent at once: exactly one pass
             headers: { "content-type": "application/json" },
             body: JSON.stringify({ json: { orgId, email: `race-${stamp}-${i}@example.test`, role: "MEMBER" } }),
           });
-          return { status: res.status, body: (await res.json()) as { error?: { json?: { data?: { quota?: unknown; upgradeUrl?: unknown } } } } };
+          return { status: res.status, body: (await res.json()) as { error?: { json?: { data?: { appCode?: unknown; quota?: unknown } } } } };
         }),
       ),
     { orgId: org!.id, stamp },
   );
-  expect(answers.map((a) => a.status).sort()).toEqual([200, 402, 402, 402, 402]);
+  expect(answers.map((a) => a.status).sort(), JSON.stringify(answers)).toEqual([200, 402, 402, 402, 402]);
   for (const refused of answers.filter((a) => a.status === 402)) {
+    // tRPC's error: HTTP 402, and the guide's quota and upgrade link in its data.
     expect(refused.body.error?.json?.data).toMatchObject({
-      quota: { metric: "team_members", current: 5, limit: 5, percentage: 100 },
-      upgradeUrl: "/billing/upgrade",
+      appCode: "PAYMENT_REQUIRED",
+      quota: { quota: { metric: "team_members", current: 5, limit: 5, percentage: 100 }, upgradeUrl: "/billing/upgrade" },
     });
   }
   await page.reload();

@@ -6,7 +6,7 @@ describe("AppError mapping", () => {
   it.each([
     ["BAD_REQUEST", 400, "BAD_REQUEST"],
     ["UNAUTHORIZED", 401, "UNAUTHORIZED"],
-    ["PAYMENT_REQUIRED", 402, "FORBIDDEN"],
+    ["PAYMENT_REQUIRED", 402, "PAYMENT_REQUIRED"],
     ["FORBIDDEN", 403, "FORBIDDEN"],
     ["NOT_FOUND", 404, "NOT_FOUND"],
     ["CONFLICT", 409, "CONFLICT"],

@@ -8,7 +8,7 @@ import { databaseBusyReason } from "~/server/db-errors";
 const codes = {
   BAD_REQUEST: { http: 400, trpc: "BAD_REQUEST", title: "Invalid request" },
   UNAUTHORIZED: { http: 401, trpc: "UNAUTHORIZED", title: "Unauthorized" },
-  PAYMENT_REQUIRED: { http: 402, trpc: "FORBIDDEN", title: "Payment required" },
+  PAYMENT_REQUIRED: { http: 402, trpc: "PAYMENT_REQUIRED", title: "Payment required" },
   FORBIDDEN: { http: 403, trpc: "FORBIDDEN", title: "Forbidden" },
   NOT_FOUND: { http: 404, trpc: "NOT_FOUND", title: "Not found" },
   CONFLICT: { http: 409, trpc: "CONFLICT", title: "Conflict" },

@@ -27,7 +27,7 @@ describe("the plan's project limit", () => {
     const trpcError = await createCaller({ headers: new Headers(), userId: user.user.id })
       .project.create({ orgId, name: "Four" })
       .catch((e: unknown) => e);
-    expect(trpcError).toMatchObject({ code: "FORBIDDEN", message: expect.stringContaining("limit of 3 projects") });
+    expect(trpcError).toMatchObject({ code: "PAYMENT_REQUIRED", message: expect.stringContaining("limit of 3 projects") });
 
     // Pro (25 projects) through a real subscription, synced from Stripe.
     const customer = await ensureStripeCustomer(orgId);

@@ -18,7 +18,7 @@ describe("the chat router", () => {
 
     await setTokenCounter(orgId, 101000);
     await expect(caller.chat.send({ projectId, content: "Again" })).rejects.toMatchObject({
-      code: "FORBIDDEN",
+      code: "PAYMENT_REQUIRED",
       cause: { code: "PAYMENT_REQUIRED", details: { quota: { current: 101000, limit: 100000 }, upgradeUrl: "/billing/upgrade" } },
     });
     expect(await caller.chat.list({ projectId })).toHaveLength(2);
