@@ -153,9 +153,13 @@ export async function enqueueAlertEmails(
   return added;
 }
 
+/** Older unstamped alerts are left alone: an alert a day late is news no more (and one that keeps failing stops being retried). */
+export const PENDING_ALERT_MAX_AGE_MS = 86_400_000;
+
 /**
  * The backstop: enqueues the emails of alerts whose recording call did not (it crashed or its
- * enqueue failed), oldest first. Called by the notifications job before it sends.
+ * enqueue failed), oldest first, each on its own so one that keeps failing does not hold back the
+ * others. Called by the notifications job before it sends.
  */
 export async function enqueuePendingAlertEmails(
   now = new Date(),
@@ -163,26 +167,27 @@ export async function enqueuePendingAlertEmails(
   const pending = await db.usageAlert.findMany({
     where: {
       emailsEnqueuedAt: null,
-      createdAt: { lt: new Date(now.getTime() - PENDING_ALERT_GRACE_MS) },
+      createdAt: {
+        lt: new Date(now.getTime() - PENDING_ALERT_GRACE_MS),
+        gt: new Date(now.getTime() - PENDING_ALERT_MAX_AGE_MS),
+      },
     },
     orderBy: { createdAt: "asc" },
     take: PENDING_ALERT_BATCH,
     select: { id: true },
   });
-  if (pending.length === 0) return { alerts: 0, emails: 0 };
-  try {
-    return {
-      alerts: pending.length,
-      emails: await enqueueAlertEmails(
-        pending.map((a) => a.id),
-        now,
-      ),
-    };
-  } catch (error) {
-    logger.error(
-      "usage: could not enqueue pending usage alert emails; the next run retries",
-      { alerts: pending.length, error },
-    );
-    return { alerts: 0, emails: 0 };
+  let alerts = 0;
+  let emails = 0;
+  for (const { id } of pending) {
+    try {
+      emails += await enqueueAlertEmails([id], now);
+      alerts += 1;
+    } catch (error) {
+      logger.error(
+        "usage: could not enqueue a pending usage alert's emails; the next run retries",
+        { alertId: id, error },
+      );
+    }
   }
+  return { alerts, emails };
 }
