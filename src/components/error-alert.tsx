@@ -8,13 +8,7 @@ export interface CallError {
 }
 
 /** A failed call's message; for the 402 (the guide's quota body) with the upgrade link it names. */
-export function ErrorAlert({
-  error,
-  className = "mt-3",
-}: {
-  error: CallError | null | undefined;
-  className?: string;
-}) {
+export function ErrorAlert({ error, className = "mt-3" }: { error: CallError | null | undefined; className?: string }) {
   if (!error) return null;
   // A refusal at an owner's budget links to where the budget is changed, not to an upgrade.
   const budgetUrl = error.data?.quota?.budgetUrl;

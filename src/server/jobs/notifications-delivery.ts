@@ -8,10 +8,7 @@
  */
 import { type QStashDelivery } from "~/server/jobs/job-delivery";
 import { JOB_PATHS } from "~/server/jobs/job-routes";
-import {
-  handleRoundDelivery,
-  ROUND_LEASE_SECONDS,
-} from "~/server/jobs/round-job";
+import { handleRoundDelivery, ROUND_LEASE_SECONDS } from "~/server/jobs/round-job";
 import { sendDueNotifications } from "~/server/notifications/send";
 import { enqueuePendingAlertEmails } from "~/server/usage/alert-emails";
 
@@ -19,21 +16,11 @@ export const SENDER_LEASE_NAME = "notifications-sender";
 export const SENDER_LEASE_SECONDS = ROUND_LEASE_SECONDS;
 
 /** `send` options are for tests (a budget of 0 makes a call that only says whether more remain). */
-export function handleNotificationsDelivery(
-  delivery: QStashDelivery,
-  send: { budgetMs?: number } = {},
-) {
+export function handleNotificationsDelivery(delivery: QStashDelivery, send: { budgetMs?: number } = {}) {
   return handleRoundDelivery(
-    {
-      job: "notifications",
-      path: JOB_PATHS.notifications,
-      leaseName: SENDER_LEASE_NAME,
-      work: async () => {
+    { job: "notifications", path: JOB_PATHS.notifications, leaseName: SENDER_LEASE_NAME, work: async () => {
         const pending = await enqueuePendingAlertEmails();
-        return {
-          ...(await sendDueNotifications(send)),
-          alertsEnqueued: pending.alerts,
-        };
+        return { ...(await sendDueNotifications(send)), alertsEnqueued: pending.alerts };
       },
     },
     delivery,

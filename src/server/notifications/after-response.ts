@@ -6,10 +6,7 @@
  * Never throws: whatever it misses stays due for the job (POST /api/jobs/notifications).
  */
 import { logger } from "~/server/logger";
-import {
-  sendDueNotifications,
-  type SendResult,
-} from "~/server/notifications/send";
+import { sendDueNotifications, type SendResult } from "~/server/notifications/send";
 
 /** A run after a response is short: a backlog is the job's (it has 300 s and one run at a time). */
 export const AFTER_RESPONSE_BUDGET_MS = 20_000;
@@ -43,16 +40,11 @@ export function sendNotificationsAfterResponse(): Promise<SendResult | null> {
       do {
         again = false;
         enqueued = false;
-        result = await sendDueNotifications({
-          budgetMs: AFTER_RESPONSE_BUDGET_MS,
-        });
+        result = await sendDueNotifications({ budgetMs: AFTER_RESPONSE_BUDGET_MS });
       } while (again && !result.more);
       return result;
     } catch (error) {
-      logger.error(
-        "notifications: sending after the response failed; the job will retry",
-        { error },
-      );
+      logger.error("notifications: sending after the response failed; the job will retry", { error });
       return null;
     } finally {
       running = null;

@@ -7,12 +7,9 @@ import { defineTemplate } from "~/server/notifications/templates/template";
 import { consume } from "~/server/usage/meter";
 import { setTokenCounter, teamWithProject as team } from "~/test/chat";
 
-const callerOf = (userId: string) =>
-  createCaller({ headers: new Headers(), userId });
-const bellOf = (userId: string, orgId: string) =>
-  callerOf(userId).notifications.bell({ orgId });
-const markRead = (userId: string, orgId: string, upTo: Date) =>
-  callerOf(userId).notifications.markAllRead({ orgId, upTo });
+const callerOf = (userId: string) => createCaller({ headers: new Headers(), userId });
+const bellOf = (userId: string, orgId: string) => callerOf(userId).notifications.bell({ orgId });
+const markRead = (userId: string, orgId: string, upTo: Date) => callerOf(userId).notifications.markAllRead({ orgId, upTo });
 
 /** A billing email as the billing helpers define theirs (only its name matters to the bell). */
 const paymentFailed = defineTemplate<{ org: string }>({
@@ -59,9 +56,7 @@ describe("the bell", () => {
     expect((await bellOf(t.member.user.id, t.orgId)).unread).toBe(1);
 
     await markRead(t.userId, t.orgId, mine.entries[0]!.createdAt);
-    expect(
-      (await bellOf(t.userId, t.orgId)).entries.map((e) => e.unread),
-    ).toEqual([false]);
+    expect((await bellOf(t.userId, t.orgId)).entries.map((e) => e.unread)).toEqual([false]);
     expect((await bellOf(t.member.user.id, t.orgId)).unread).toBe(1); // read state is the member's own
 
     await consume(t.orgId, "gemini_tokens", 20_000);
@@ -76,9 +71,7 @@ describe("the bell", () => {
     await expect(bellOf(other.userId, t.orgId)).rejects.toMatchObject({
       code: "FORBIDDEN",
     });
-    await expect(
-      markRead(other.userId, t.orgId, new Date()),
-    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(markRead(other.userId, t.orgId, new Date())).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
 
   it("shows a usage alert whose emails nobody receives (every admin opted out)", async () => {
@@ -95,9 +88,7 @@ describe("the bell", () => {
       }),
     ).toBe(0);
     for (const userId of [t.userId, t.admin.user.id, t.member.user.id]) {
-      expect(
-        (await bellOf(userId, t.orgId)).entries.map((e) => e.kind),
-      ).toEqual(["usage-alert"]);
+      expect((await bellOf(userId, t.orgId)).entries.map((e) => e.kind)).toEqual(["usage-alert"]);
     }
   });
 
@@ -124,13 +115,9 @@ describe("the bell", () => {
         dedupeKey: `operator-alert:${t.orgId}:1`,
       },
     });
-    const kinds = async (userId: string) =>
-      (await bellOf(userId, t.orgId)).entries.map((e) => e.kind).sort();
+    const kinds = async (userId: string) => (await bellOf(userId, t.orgId)).entries.map((e) => e.kind).sort();
     expect(await kinds(t.userId)).toEqual(["payment-failed", "usage-alert"]);
-    expect(await kinds(t.admin.user.id)).toEqual([
-      "payment-failed",
-      "usage-alert",
-    ]);
+    expect(await kinds(t.admin.user.id)).toEqual(["payment-failed", "usage-alert"]);
     expect(await kinds(t.member.user.id)).toEqual(["usage-alert"]);
     expect((await bellOf(t.member.user.id, t.orgId)).unread).toBe(1);
     expect((await bellOf(t.userId, t.orgId)).unread).toBe(2);
@@ -158,9 +145,7 @@ describe("the bell", () => {
     const shown = await entry(1, at(-2_000));
     await entry(2, at(-1_000)); // arrived after the list was displayed
     await markRead(t.userId, t.orgId, shown.createdAt);
-    expect(
-      (await bellOf(t.userId, t.orgId)).entries.map((e) => [e.title, e.unread]),
-    ).toEqual([
+    expect((await bellOf(t.userId, t.orgId)).entries.map((e) => [e.title, e.unread])).toEqual([
       ["Alert 2", true],
       ["Alert 1", false],
     ]);

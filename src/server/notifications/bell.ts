@@ -37,9 +37,7 @@ async function readSince(actor: Actor): Promise<Date> {
 }
 
 /** The org's latest notifications and how many are unread for the actor: two range reads of (organizationId, createdAt). */
-export async function bellOf(
-  actor: Actor,
-): Promise<{ unread: number; entries: BellEntry[] }> {
+export async function bellOf(actor: Actor): Promise<{ unread: number; entries: BellEntry[] }> {
   const since = await readSince(actor);
   const kinds = [...BELL_KINDS[actor.role]];
   const [entries, unread] = await Promise.all([

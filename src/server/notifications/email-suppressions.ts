@@ -23,11 +23,7 @@ import { AppError } from "~/server/errors";
 export const SENDGRID_EVENTS_MAX_BYTES = 2 * 1024 * 1024;
 
 /** `dropped` reasons that mean the address itself is bad (SendGrid's wording). */
-export const DROP_REASONS_SUPPRESSING = new Set([
-  "Bounced Address",
-  "Spam Reporting Address",
-  "Invalid",
-]);
+export const DROP_REASONS_SUPPRESSING = new Set(["Bounced Address", "Spam Reporting Address", "Invalid"]);
 const UNSUBSCRIBING = new Set(["unsubscribe", "group_unsubscribe"]);
 
 const event = z
@@ -35,11 +31,7 @@ const event = z
     email: z.string().trim().toLowerCase().min(3).max(320),
     event: z.string().min(1).max(64),
     /** Unix seconds. */
-    timestamp: z
-      .number()
-      .int()
-      .positive()
-      .max(2 ** 40),
+    timestamp: z.number().int().positive().max(2 ** 40),
     sg_event_id: z.string().max(256).optional(),
     type: z.string().max(64).optional(),
     reason: z.string().max(2000).optional(),
@@ -62,9 +54,7 @@ export function parseSendGridEvents(rawBody: string): SendGridEventBatch {
     raw = undefined;
   }
   if (!Array.isArray(raw)) {
-    throw new AppError("BAD_REQUEST", "The event batch must be a JSON array.", {
-      details: { reason: "invalid_events" },
-    });
+    throw new AppError("BAD_REQUEST", "The event batch must be a JSON array.", { details: { reason: "invalid_events" } });
   }
   const events: SendGridEvent[] = [];
   for (const entry of raw as unknown[]) {
@@ -75,21 +65,15 @@ export function parseSendGridEvents(rawBody: string): SendGridEventBatch {
 }
 
 /** What an event says about its address's deliverability, or null when nothing. */
-function deliverability(
-  e: SendGridEvent,
-): { suppressed: boolean; reason: string } | null {
+function deliverability(e: SendGridEvent): { suppressed: boolean; reason: string } | null {
   switch (e.event) {
     case "bounce":
       // `blocked` is a bounce SendGrid will retry later (a full mailbox, a greylist): not undeliverable.
-      return e.type === "blocked"
-        ? null
-        : { suppressed: true, reason: "bounce" };
+      return e.type === "blocked" ? null : { suppressed: true, reason: "bounce" };
     case "spamreport":
       return { suppressed: true, reason: "spamreport" };
     case "dropped":
-      return e.reason && DROP_REASONS_SUPPRESSING.has(e.reason)
-        ? { suppressed: true, reason: `dropped: ${e.reason}` }
-        : null;
+      return e.reason && DROP_REASONS_SUPPRESSING.has(e.reason) ? { suppressed: true, reason: `dropped: ${e.reason}` } : null;
     case "delivered":
       return { suppressed: false, reason: "delivered" };
     default:
@@ -112,18 +96,8 @@ function newestPerAddress(events: SendGridEvent[]): AddressState[] {
     const state = deliverability(e);
     if (!state) continue;
     const seen = newest.get(e.email);
-    if (
-      seen &&
-      (seen.timestamp > e.timestamp ||
-        (seen.timestamp === e.timestamp && seen.suppressed))
-    )
-      continue;
-    newest.set(e.email, {
-      email: e.email,
-      ...state,
-      timestamp: e.timestamp,
-      eventId: e.sg_event_id ?? null,
-    });
+    if (seen && (seen.timestamp > e.timestamp || (seen.timestamp === e.timestamp && seen.suppressed))) continue;
+    newest.set(e.email, { email: e.email, ...state, timestamp: e.timestamp, eventId: e.sg_event_id ?? null });
   }
   return [...newest.values()];
 }
@@ -144,9 +118,7 @@ export interface EventsOutcome {
  */
 async function upsertStates(states: AddressState[]) {
   if (states.length === 0) return { suppressed: 0, lifted: 0 };
-  const rows = await db.$queryRaw<
-    { suppressed: boolean; was: boolean | null }[]
-  >`
+  const rows = await db.$queryRaw<{ suppressed: boolean; was: boolean | null }[]>`
     WITH incoming AS (
       SELECT * FROM unnest(${states.map((s) => s.email)}::text[], ${states.map((s) => s.suppressed)}::boolean[],
                            ${states.map((s) => s.reason)}::text[], ${states.map((s) => s.timestamp)}::float8[],
@@ -170,33 +142,18 @@ async function upsertStates(states: AddressState[]) {
   };
 }
 
-export async function applySendGridEvents(
-  batch: SendGridEventBatch,
-): Promise<EventsOutcome> {
+export async function applySendGridEvents(batch: SendGridEventBatch): Promise<EventsOutcome> {
   const { events } = batch;
   const { suppressed, lifted } = await upsertStates(newestPerAddress(events));
-  const unsubscribing = [
-    ...new Set(
-      events.filter((e) => UNSUBSCRIBING.has(e.event)).map((e) => e.email),
-    ),
-  ];
+  const unsubscribing = [...new Set(events.filter((e) => UNSUBSCRIBING.has(e.event)).map((e) => e.email))];
   const { count: unsubscribed } = unsubscribing.length
-    ? await db.user.updateMany({
-        where: { email: { in: unsubscribing }, usageAlertEmails: true },
-        data: { usageAlertEmails: false },
-      })
+    ? await db.user.updateMany({ where: { email: { in: unsubscribing }, usageAlertEmails: true }, data: { usageAlertEmails: false } })
     : { count: 0 };
-  const ignored =
-    batch.malformed +
-    events.filter((e) => !deliverability(e) && !UNSUBSCRIBING.has(e.event))
-      .length;
+  const ignored = batch.malformed + events.filter((e) => !deliverability(e) && !UNSUBSCRIBING.has(e.event)).length;
   return { suppressed, lifted, unsubscribed, ignored };
 }
 
 /** The suppression of `email` (lower-cased, as outbox recipients are), or null: the sender's check. */
 export function suppressionOf(email: string) {
-  return db.emailSuppression.findFirst({
-    where: { email: email.toLowerCase(), suppressed: true },
-    select: { reason: true, lastEventAt: true },
-  });
+  return db.emailSuppression.findFirst({ where: { email: email.toLowerCase(), suppressed: true }, select: { reason: true, lastEventAt: true } });
 }

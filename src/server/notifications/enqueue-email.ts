@@ -29,10 +29,7 @@ export interface EmailToEnqueue<P> {
 }
 
 /** Returns the rows added (0: no recipients, or enqueued before). Per-recipient content (an unsubscribe link) takes one call per recipient. */
-export async function enqueueEmail<P>(
-  tx: Prisma.TransactionClient,
-  email: EmailToEnqueue<P>,
-): Promise<number> {
+export async function enqueueEmail<P>(tx: Prisma.TransactionClient, email: EmailToEnqueue<P>): Promise<number> {
   const inApp = email.inApp ?? isDefaultInAppKind(email.template.name);
   if (inApp && email.organizationId) {
     await addInAppNotifications(tx, [

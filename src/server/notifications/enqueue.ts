@@ -17,19 +17,14 @@ export const NOTIFICATION_BODY_MAX_BYTES = 256 * 1024;
 /** Recipients of one notification: more is a mailing, not a billing email. */
 export const NOTIFICATION_MAX_RECIPIENTS = 50;
 
-const fitsBody = (s: string) =>
-  Buffer.byteLength(s, "utf8") <= NOTIFICATION_BODY_MAX_BYTES;
+const fitsBody = (s: string) => Buffer.byteLength(s, "utf8") <= NOTIFICATION_BODY_MAX_BYTES;
 const body = (label: string) =>
   z
     .string()
     .min(1, { error: `${label} is required.` })
-    .refine(fitsBody, {
-      error: `${label} must be at most ${NOTIFICATION_BODY_MAX_BYTES} bytes.`,
-    })
+    .refine(fitsBody, { error: `${label} must be at most ${NOTIFICATION_BODY_MAX_BYTES} bytes.` })
     // PostgreSQL refuses NUL in text: refused here as the caller's error, not a 500 at the insert.
-    .refine((s) => !s.includes("\u0000"), {
-      error: `${label} cannot contain NUL.`,
-    });
+    .refine((s) => !s.includes("\u0000"), { error: `${label} cannot contain NUL.` });
 
 const notificationInput = z.object({
   organizationId: z.string().min(1).max(128).nullish(),
@@ -40,9 +35,7 @@ const notificationInput = z.object({
   subject: boundedText(998, "Subject"),
   html: body("HTML body"),
   text: body("Text body"),
-  headers: z
-    .record(boundedText(128, "Header name"), boundedText(998, "Header value"))
-    .optional(),
+  headers: z.record(boundedText(128, "Header name"), boundedText(998, "Header value")).optional(),
   /**
    * The body holds a secret (a single-use link's raw token): redacted once the row is final, and
    * sent with click tracking off (send.ts).
@@ -60,25 +53,14 @@ export type NotificationInput = z.input<typeof notificationInput>;
  * input — an invalid address, an oversized body — is refused (AppError BAD_REQUEST or
  * PAYLOAD_TOO_LARGE) before anything is written.
  */
-export async function enqueueNotification(
-  tx: Prisma.TransactionClient,
-  input: NotificationInput,
-): Promise<number> {
+export async function enqueueNotification(tx: Prisma.TransactionClient, input: NotificationInput): Promise<number> {
   const parsed = notificationInput.safeParse(input);
   if (!parsed.success) {
-    const tooLarge = [input.html, input.text].some(
-      (b) => typeof b === "string" && !fitsBody(b),
-    );
-    throw new AppError(
-      tooLarge ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST",
-      "The notification cannot be sent as it is.",
-      {
-        fieldErrors: fieldErrorsOf(parsed.error),
-        details: {
-          reason: tooLarge ? "notification_too_large" : "invalid_notification",
-        },
-      },
-    );
+    const tooLarge = [input.html, input.text].some((b) => typeof b === "string" && !fitsBody(b));
+    throw new AppError(tooLarge ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST", "The notification cannot be sent as it is.", {
+      fieldErrors: fieldErrorsOf(parsed.error),
+      details: { reason: tooLarge ? "notification_too_large" : "invalid_notification" },
+    });
   }
   const n = parsed.data;
   const recipients = [...new Set(n.recipients)];

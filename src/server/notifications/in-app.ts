@@ -10,14 +10,7 @@ import type { Role } from "~/generated/prisma/enums";
 
 export const USAGE_ALERT_KIND = "usage-alert";
 /** The billing emails' kinds (template names): for the people who handle billing only. */
-export const BILLING_KINDS = [
-  "trial-started",
-  "trial-ending",
-  "payment-failed",
-  "payment-succeeded",
-  "subscription-canceled",
-  "plan-changed",
-] as const;
+export const BILLING_KINDS = ["trial-started", "trial-ending", "payment-failed", "payment-succeeded", "subscription-canceled", "plan-changed"] as const;
 
 /** What each role's bell shows. */
 export const BELL_KINDS: Record<Role, readonly string[]> = {
@@ -30,8 +23,7 @@ export const BELL_KINDS: Record<Role, readonly string[]> = {
 export const BILLING_PAGE = "/dashboard/billing";
 
 /** Kinds whose org-scoped emails get their bell entry from enqueueEmail by default. */
-export const isDefaultInAppKind = (kind: string) =>
-  (BILLING_KINDS as readonly string[]).includes(kind);
+export const isDefaultInAppKind = (kind: string) => (BILLING_KINDS as readonly string[]).includes(kind);
 
 export interface InAppNotification {
   organizationId: string;
@@ -43,10 +35,7 @@ export interface InAppNotification {
 }
 
 /** Adds the entries not written before (by dedupe key); returns how many are new. */
-export async function addInAppNotifications(
-  tx: Prisma.TransactionClient,
-  entries: InAppNotification[],
-): Promise<number> {
+export async function addInAppNotifications(tx: Prisma.TransactionClient, entries: InAppNotification[]): Promise<number> {
   if (entries.length === 0) return 0;
   const { count } = await tx.orgNotification.createMany({
     data: entries.map((e) => ({

@@ -14,35 +14,16 @@ export interface Recipient {
   userId: string | null;
 }
 
-export async function orgRecipients(
-  tx: Prisma.TransactionClient,
-  organizationId: string,
-  audience: RecipientAudience,
-): Promise<Recipient[]> {
+export async function orgRecipients(tx: Prisma.TransactionClient, organizationId: string, audience: RecipientAudience): Promise<Recipient[]> {
   const members = await tx.membership.findMany({
-    where: {
-      organizationId,
-      role: { in: ["OWNER", "ADMIN"] },
-      ...(audience === "usage_alert"
-        ? { user: { usageAlertEmails: true } }
-        : {}),
-    },
+    where: { organizationId, role: { in: ["OWNER", "ADMIN"] }, ...(audience === "usage_alert" ? { user: { usageAlertEmails: true } } : {}) },
     orderBy: { createdAt: "asc" },
     select: { user: { select: { id: true, email: true } } },
   });
-  const recipients = new Map<string, Recipient>(
-    members.map((m) => [
-      m.user.email,
-      { email: m.user.email, userId: m.user.id },
-    ]),
-  );
-  if (audience === "payment_failure")
-    for (const email of env.BILLING_ADMIN_EMAILS)
-      if (!recipients.has(email))
-        recipients.set(email, { email, userId: null });
+  const recipients = new Map<string, Recipient>(members.map((m) => [m.user.email, { email: m.user.email, userId: m.user.id }]));
+  if (audience === "payment_failure") for (const email of env.BILLING_ADMIN_EMAILS) if (!recipients.has(email)) recipients.set(email, { email, userId: null });
   return [...recipients.values()];
 }
 
 /** BILLING_ADMIN_EMAILS: the operators told about failed webhooks and jobs (no org involved). */
-export const operatorRecipients = (): Recipient[] =>
-  env.BILLING_ADMIN_EMAILS.map((email) => ({ email, userId: null }));
+export const operatorRecipients = (): Recipient[] => env.BILLING_ADMIN_EMAILS.map((email) => ({ email, userId: null }));

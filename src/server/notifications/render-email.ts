@@ -12,14 +12,8 @@ export interface RenderedEmail {
   text: string;
 }
 
-export async function renderEmail<P>(
-  template: EmailTemplate<P>,
-  props: P,
-): Promise<RenderedEmail> {
+export async function renderEmail<P>(template: EmailTemplate<P>, props: P): Promise<RenderedEmail> {
   const element = template.Body(props);
-  const [html, text] = await Promise.all([
-    render(element),
-    render(element, { plainText: true }),
-  ]);
+  const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
   return { subject: template.subject(props), html, text };
 }

@@ -25,11 +25,7 @@
 import { randomUUID } from "node:crypto";
 import { env } from "~/env";
 import { db } from "~/server/clients/db";
-import {
-  type EmailMessage,
-  EmailSendError,
-  sendEmail,
-} from "~/server/clients/email";
+import { type EmailMessage, EmailSendError, sendEmail } from "~/server/clients/email";
 import { logger } from "~/server/logger";
 import { suppressionOf } from "~/server/notifications/email-suppressions";
 
@@ -39,8 +35,7 @@ export const BACKOFF_BASE_SECONDS = 30;
 /** lastError's reason for a row never sent because its recipient is suppressed. */
 const SUPPRESSED = "recipient_suppressed";
 /** What a sensitive row's body becomes once it is final. */
-export const REDACTED_TEXT =
-  "[Redacted: this email held a single-use link; its body is not kept after sending.]";
+export const REDACTED_TEXT = "[Redacted: this email held a single-use link; its body is not kept after sending.]";
 export const REDACTED_HTML = `<p>${REDACTED_TEXT}</p>`;
 export const BACKOFF_MAX_SECONDS = 3600;
 /** Time after which a sender call claims no new rows (the job route may run 300 s). */
@@ -49,8 +44,7 @@ export const SEND_BUDGET_MS = 120_000;
 export const SEND_CONCURRENCY = 8;
 
 /** A claim's lease: longer than one send can take (the client's timeout), with room to mark it. */
-export const leaseSeconds = () =>
-  Math.max(60, Math.ceil((2 * env.SENDGRID_TIMEOUT_MS) / 1000) + 30);
+export const leaseSeconds = () => Math.max(60, Math.ceil((2 * env.SENDGRID_TIMEOUT_MS) / 1000) + 30);
 
 export interface SendResult {
   sent: number;
@@ -98,17 +92,12 @@ export async function claimDue(limit: number): Promise<Claimed[]> {
 }
 
 async function anyDue(): Promise<boolean> {
-  const rows = await db.$queryRawUnsafe<unknown[]>(
-    `SELECT 1 FROM "Notification" WHERE ${DUE} LIMIT 1`,
-  );
+  const rows = await db.$queryRawUnsafe<unknown[]>(`SELECT 1 FROM "Notification" WHERE ${DUE} LIMIT 1`);
   return rows.length > 0;
 }
 
 /** SENT with SendGrid's id (a sensitive body redacted), if the row is still this claim's; whether it was. */
-async function markSent(
-  row: Claimed,
-  providerMessageId: string,
-): Promise<boolean> {
+async function markSent(row: Claimed, providerMessageId: string): Promise<boolean> {
   const marked = await db.$executeRaw`
     UPDATE "Notification"
        SET "status" = 'SENT', "providerMessageId" = ${providerMessageId}, "sentAt" = now(),
@@ -123,10 +112,7 @@ async function markSent(
  * FAILED with the error and the next attempt (null: never), if the row is still this claim's. A
  * sensitive row with no next attempt has its body redacted in the same statement.
  */
-async function markFailed(
-  row: Claimed,
-  error: EmailSendError,
-): Promise<"retrying" | "failed" | "superseded"> {
+async function markFailed(row: Claimed, error: EmailSendError): Promise<"retrying" | "failed" | "superseded"> {
   const retryAfter = error.retryable ? (error.retryAfterSeconds ?? 0) : 0;
   const [marked] = await db.$queryRaw<{ nextAttemptAt: Date | null }[]>`
     UPDATE "Notification" n
@@ -145,54 +131,27 @@ async function markFailed(
      WHERE n."id" = ${row.id} AND n."claimId" = ${row.claimId} AND n."status" = 'SENDING'
     RETURNING n."nextAttemptAt"`;
   if (!marked) return "superseded";
-  const context = {
-    notificationId: row.id,
-    kind: row.kind,
-    attempts: row.attempts,
-    reason: error.details.reason,
-    error: error.message,
-  };
+  const context = { notificationId: row.id, kind: row.kind, attempts: row.attempts, reason: error.details.reason, error: error.message };
   if (marked.nextAttemptAt) {
-    logger.warn("notifications: sending failed; retried with backoff", {
-      ...context,
-      nextAttemptAt: marked.nextAttemptAt.toISOString(),
-    });
+    logger.warn("notifications: sending failed; retried with backoff", { ...context, nextAttemptAt: marked.nextAttemptAt.toISOString() });
     return "retrying";
   }
-  if (error.details.reason === SUPPRESSED)
-    logger.warn(
-      "notifications: the recipient is suppressed; not sent",
-      context,
-    );
-  else
-    logger.error(
-      error.retryable
-        ? "notifications: sending kept failing for a day; given up"
-        : "notifications: SendGrid refused the email; not retried",
-      context,
-    );
+  if (error.details.reason === SUPPRESSED) logger.warn("notifications: the recipient is suppressed; not sent", context);
+  else logger.error(error.retryable ? "notifications: sending kept failing for a day; given up" : "notifications: SendGrid refused the email; not retried", context);
   return "failed";
 }
 
 const asSendError = (error: unknown) =>
   error instanceof EmailSendError
     ? error
-    : new EmailSendError(
-        `Sending failed: ${error instanceof Error ? error.message : String(error)}`,
-        { code: "INTERNAL", retryable: true, reason: "email_send_failed" },
-      );
+    : new EmailSendError(`Sending failed: ${error instanceof Error ? error.message : String(error)}`, { code: "INTERNAL", retryable: true, reason: "email_send_failed" });
 
 /**
  * Sends the row's message unless SendGrid reported the recipient undeliverable: then the permanent
  * failure that says so. A user-initiated row is sent regardless.
  */
-async function sendUnlessSuppressed(
-  row: Claimed,
-  message: EmailMessage,
-): Promise<string> {
-  const suppression = row.userInitiated
-    ? null
-    : await suppressionOf(message.to);
+async function sendUnlessSuppressed(row: Claimed, message: EmailMessage): Promise<string> {
+  const suppression = row.userInitiated ? null : await suppressionOf(message.to);
   if (suppression) {
     throw new EmailSendError(
       `Not sent: SendGrid reported the address undeliverable (${suppression.reason} at ${suppression.lastEventAt.toISOString()}).`,
@@ -209,13 +168,7 @@ type Outcome = "sent" | "retrying" | "failed" | "superseded" | "errored";
  * is logged and "errored" (the row's lease runs out and it is sent again).
  */
 export async function sendClaimed(row: Claimed): Promise<Outcome> {
-  const message: EmailMessage = {
-    to: row.recipient,
-    subject: row.subject,
-    html: row.html,
-    text: row.text,
-    categories: [row.kind],
-  };
+  const message: EmailMessage = { to: row.recipient, subject: row.subject, html: row.html, text: row.text, categories: [row.kind] };
   if (row.headers) message.headers = row.headers;
   if (row.sensitive) message.noClickTracking = true;
   if (row.userInitiated) message.bypassBounceAndSpamLists = true;
@@ -226,22 +179,11 @@ export async function sendClaimed(row: Claimed): Promise<Outcome> {
       (error: unknown) => ({ error }),
     );
     const outcome: Outcome =
-      "providerMessageId" in sent
-        ? (await markSent(row, sent.providerMessageId))
-          ? "sent"
-          : "superseded"
-        : await markFailed(row, asSendError(sent.error));
-    if (outcome === "superseded")
-      logger.warn(
-        "notifications: the claim's lease ran out and another sender took the row; nothing marked",
-        { notificationId: row.id },
-      );
+      "providerMessageId" in sent ? ((await markSent(row, sent.providerMessageId)) ? "sent" : "superseded") : await markFailed(row, asSendError(sent.error));
+    if (outcome === "superseded") logger.warn("notifications: the claim's lease ran out and another sender took the row; nothing marked", { notificationId: row.id });
     return outcome;
   } catch (error) {
-    logger.error(
-      "notifications: marking a sent or failed email failed; it is retried when its lease runs out",
-      { notificationId: row.id, error },
-    );
+    logger.error("notifications: marking a sent or failed email failed; it is retried when its lease runs out", { notificationId: row.id, error });
     return "errored";
   }
 }
@@ -250,19 +192,10 @@ export async function sendClaimed(row: Claimed): Promise<Outcome> {
  * Sends due notifications with `concurrency` workers, each claiming one row at a time, until none
  * is due or the budget has run out (checked before each claim): a slow send holds up no other row.
  */
-export async function sendDueNotifications(
-  opts: { budgetMs?: number; concurrency?: number } = {},
-): Promise<SendResult> {
+export async function sendDueNotifications(opts: { budgetMs?: number; concurrency?: number } = {}): Promise<SendResult> {
   const deadline = Date.now() + (opts.budgetMs ?? SEND_BUDGET_MS);
   const concurrency = Math.max(1, opts.concurrency ?? SEND_CONCURRENCY);
-  const result: SendResult = {
-    sent: 0,
-    retrying: 0,
-    failed: 0,
-    superseded: 0,
-    errored: 0,
-    more: false,
-  };
+  const result: SendResult = { sent: 0, retrying: 0, failed: 0, superseded: 0, errored: 0, more: false };
   let drained = false;
   const worker = async () => {
     while (!drained && Date.now() < deadline) {

@@ -13,10 +13,7 @@ export const TIMESTAMP_HEADER = "x-twilio-email-event-webhook-timestamp";
 export const MAX_SKEW_SECONDS = 600;
 
 const webhook = new EventWebhook();
-const converted = new Map<
-  string,
-  ReturnType<EventWebhook["convertPublicKeyToECDSA"]>
->();
+const converted = new Map<string, ReturnType<EventWebhook["convertPublicKeyToECDSA"]>>();
 
 /** The verifier's key object; a key that does not parse is our misconfiguration (500), not the sender's fault. */
 function verificationKey(publicKey: string) {
@@ -25,33 +22,21 @@ function verificationKey(publicKey: string) {
     try {
       key = webhook.convertPublicKeyToECDSA(publicKey);
     } catch (error) {
-      throw new AppError(
-        "INTERNAL",
-        "SENDGRID_EVENT_WEBHOOK_PUBLIC_KEY is not a valid key.",
-        { cause: error },
-      );
+      throw new AppError("INTERNAL", "SENDGRID_EVENT_WEBHOOK_PUBLIC_KEY is not a valid key.", { cause: error });
     }
     converted.set(publicKey, key);
   }
   return key;
 }
 
-const refused = (
-  code: "BAD_REQUEST" | "UNAUTHORIZED",
-  message: string,
-  reason: string,
-) => new AppError(code, message, { details: { reason } });
+const refused = (code: "BAD_REQUEST" | "UNAUTHORIZED", message: string, reason: string) => new AppError(code, message, { details: { reason } });
 
 /** The configured key; 503 `not_configured` without one (checked before the body is read). */
 export function requireEventWebhookKey(publicKey: string | undefined): string {
   if (!publicKey) {
-    throw new AppError(
-      "UNAVAILABLE",
-      "The SendGrid Event Webhook is not configured (SENDGRID_EVENT_WEBHOOK_PUBLIC_KEY).",
-      {
-        details: { reason: "not_configured" },
-      },
-    );
+    throw new AppError("UNAVAILABLE", "The SendGrid Event Webhook is not configured (SENDGRID_EVENT_WEBHOOK_PUBLIC_KEY).", {
+      details: { reason: "not_configured" },
+    });
   }
   return publicKey;
 }
@@ -60,30 +45,13 @@ export function requireEventWebhookKey(publicKey: string | undefined): string {
  * Throws unless `rawBody` carries a valid, fresh SendGrid signature under `publicKey`: 401
  * `signature_missing`, 400 `signature_invalid` or `timestamp_stale`.
  */
-export function verifySendGridEvents(
-  rawBody: string,
-  headers: Headers,
-  publicKey: string,
-  now = Date.now(),
-) {
+export function verifySendGridEvents(rawBody: string, headers: Headers, publicKey: string, now = Date.now()) {
   const signature = headers.get(SIGNATURE_HEADER);
   const timestamp = headers.get(TIMESTAMP_HEADER);
-  if (!signature || !timestamp)
-    throw refused(
-      "UNAUTHORIZED",
-      "The event batch is not signed.",
-      "signature_missing",
-    );
+  if (!signature || !timestamp) throw refused("UNAUTHORIZED", "The event batch is not signed.", "signature_missing");
   const seconds = /^\d{1,12}$/.test(timestamp) ? Number(timestamp) : NaN;
-  if (
-    !Number.isFinite(seconds) ||
-    Math.abs(now / 1000 - seconds) > MAX_SKEW_SECONDS
-  ) {
-    throw refused(
-      "BAD_REQUEST",
-      "The event batch's signed timestamp is not recent.",
-      "timestamp_stale",
-    );
+  if (!Number.isFinite(seconds) || Math.abs(now / 1000 - seconds) > MAX_SKEW_SECONDS) {
+    throw refused("BAD_REQUEST", "The event batch's signed timestamp is not recent.", "timestamp_stale");
   }
   const key = verificationKey(publicKey);
   let valid: boolean;
@@ -92,10 +60,5 @@ export function verifySendGridEvents(
   } catch {
     valid = false; // a signature that is not base64 DER
   }
-  if (!valid)
-    throw refused(
-      "BAD_REQUEST",
-      "The event batch's signature does not match it.",
-      "signature_invalid",
-    );
+  if (!valid) throw refused("BAD_REQUEST", "The event batch's signature does not match it.", "signature_invalid");
 }

@@ -14,17 +14,11 @@ import { AppError } from "~/server/errors";
 const PURPOSE = "vantflow:unsubscribe:usage-alerts:v1";
 
 function secret(): string {
-  if (!env.AUTH_SECRET)
-    throw new Error(
-      "AUTH_SECRET is not set: unsubscribe links cannot be signed.",
-    );
+  if (!env.AUTH_SECRET) throw new Error("AUTH_SECRET is not set: unsubscribe links cannot be signed.");
   return env.AUTH_SECRET;
 }
 
-const mac = (userId: string) =>
-  createHmac("sha256", secret())
-    .update(`${PURPOSE}\n${userId}`)
-    .digest("base64url");
+const mac = (userId: string) => createHmac("sha256", secret()).update(`${PURPOSE}\n${userId}`).digest("base64url");
 
 export function unsubscribeToken(userId: string): string {
   return `${Buffer.from(userId, "utf8").toString("base64url")}.${mac(userId)}`;
@@ -36,16 +30,10 @@ export function verifyUnsubscribeToken(token: string): string | null {
   const [encodedId, given, ...rest] = token.split(".");
   if (!encodedId || !given || rest.length) return null;
   const userId = Buffer.from(encodedId, "base64url").toString("utf8");
-  if (
-    !userId ||
-    Buffer.from(userId, "utf8").toString("base64url") !== encodedId
-  )
-    return null;
+  if (!userId || Buffer.from(userId, "utf8").toString("base64url") !== encodedId) return null;
   const expected = Buffer.from(mac(userId));
   const actual = Buffer.from(given);
-  return actual.length === expected.length && timingSafeEqual(actual, expected)
-    ? userId
-    : null;
+  return actual.length === expected.length && timingSafeEqual(actual, expected) ? userId : null;
 }
 
 const withToken = (path: string, userId: string) => {
@@ -55,17 +43,11 @@ const withToken = (path: string, userId: string) => {
 };
 
 /** The page link for the email's footer and the headers that let mail clients unsubscribe in one click (RFC 8058). */
-export function usageAlertUnsubscribe(userId: string): {
-  url: string;
-  headers: Record<string, string>;
-} {
+export function usageAlertUnsubscribe(userId: string): { url: string; headers: Record<string, string> } {
   const oneClick = withToken("/api/email/unsubscribe", userId);
   return {
     url: withToken("/unsubscribe", userId),
-    headers: {
-      "List-Unsubscribe": `<${oneClick}>`,
-      "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    },
+    headers: { "List-Unsubscribe": `<${oneClick}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
   };
 }
 
@@ -73,17 +55,10 @@ export function usageAlertUnsubscribe(userId: string): {
  * Turns off the usage alerts of the token's user. Idempotent: already off (or a user since
  * deleted) is still a success. BAD_REQUEST `invalid_unsubscribe_token` for a token that does not verify.
  */
-export async function unsubscribeFromUsageAlerts(
-  token: string | null,
-): Promise<void> {
+export async function unsubscribeFromUsageAlerts(token: string | null): Promise<void> {
   const userId = token ? verifyUnsubscribeToken(token) : null;
   if (!userId) {
-    throw new AppError("BAD_REQUEST", "This unsubscribe link is not valid.", {
-      details: { reason: "invalid_unsubscribe_token" },
-    });
+    throw new AppError("BAD_REQUEST", "This unsubscribe link is not valid.", { details: { reason: "invalid_unsubscribe_token" } });
   }
-  await db.user.updateMany({
-    where: { id: userId, usageAlertEmails: true },
-    data: { usageAlertEmails: false },
-  });
+  await db.user.updateMany({ where: { id: userId, usageAlertEmails: true }, data: { usageAlertEmails: false } });
 }

@@ -12,25 +12,14 @@ import type { Metric } from "~/server/billing/plans";
 import { db } from "~/server/clients/db";
 import { logger } from "~/server/logger";
 import { noteEnqueued } from "~/server/notifications/after-response";
-import {
-  enqueueNotification,
-  type NotificationInput,
-} from "~/server/notifications/enqueue";
+import { enqueueNotification, type NotificationInput } from "~/server/notifications/enqueue";
 import { orgRecipients } from "~/server/notifications/recipients";
 import { renderEmail } from "~/server/notifications/render-email";
-import {
-  usageAlert,
-  type UsageAlertProps,
-} from "~/server/notifications/templates/usage-alert";
+import { usageAlert, type UsageAlertProps } from "~/server/notifications/templates/usage-alert";
 import { usageAlertUnsubscribe } from "~/server/notifications/unsubscribe";
 import type { AlertThreshold } from "~/server/usage/alerts";
 import { nextMonthStart } from "~/server/usage/periods";
-import {
-  BUDGET_URL,
-  METRIC_UNITS,
-  UPGRADE_URL,
-  type LimitType,
-} from "~/server/usage/quota";
+import { BUDGET_URL, METRIC_UNITS, UPGRADE_URL, type LimitType } from "~/server/usage/quota";
 
 /** The identity of one alert (UsageAlert's unique key). */
 export interface AlertIdentity {
@@ -43,19 +32,14 @@ export interface AlertIdentity {
   limit: number;
 }
 
-export const usageAlertDedupeKey = (a: AlertIdentity) =>
-  `usage-alert:${a.organizationId}:${a.metric}:${a.period}:${a.threshold}:${a.limitType}:${a.limit}`;
+export const usageAlertDedupeKey = (a: AlertIdentity) => `usage-alert:${a.organizationId}:${a.metric}:${a.period}:${a.threshold}:${a.limitType}:${a.limit}`;
 
-const limitName = (limitType: LimitType) =>
-  limitType === "budget" ? "monthly budget" : "plan's monthly limit";
-const metricLabel = (metric: string) =>
-  METRIC_UNITS[metric as Metric] ?? metric;
+const limitName = (limitType: LimitType) => (limitType === "budget" ? "monthly budget" : "plan's monthly limit");
+const metricLabel = (metric: string) => METRIC_UNITS[metric as Metric] ?? metric;
 
 /** The bell's title of an alert. */
 export const usageAlertTitle = (a: AlertIdentity) =>
-  a.threshold === 100
-    ? `${metricLabel(a.metric)}: ${limitName(a.limitType)} reached`
-    : `${metricLabel(a.metric)}: 80% of the ${limitName(a.limitType)} used`;
+  a.threshold === 100 ? `${metricLabel(a.metric)}: ${limitName(a.limitType)} reached` : `${metricLabel(a.metric)}: 80% of the ${limitName(a.limitType)} used`;
 
 /** The enqueue transaction's bounds: it only inserts rows rendered beforehand. */
 const ENQUEUE_TX = { maxWait: 2_000, timeout: 5_000 };
@@ -65,10 +49,7 @@ export const PENDING_ALERT_GRACE_MS = 30_000;
 export const PENDING_ALERT_BATCH = 50;
 
 /** Enqueues the emails of the given alerts not stamped yet; returns the outbox rows added. */
-export async function enqueueAlertEmails(
-  alertIds: string[],
-  now = new Date(),
-): Promise<number> {
+export async function enqueueAlertEmails(alertIds: string[], now = new Date()): Promise<number> {
   if (alertIds.length === 0) return 0;
   const alerts = await db.usageAlert.findMany({
     where: { id: { in: alertIds }, emailsEnqueuedAt: null },
@@ -85,12 +66,8 @@ export async function enqueueAlertEmails(
     },
   });
   if (alerts.length === 0) return 0;
-  const recipientsOf = new Map<
-    string,
-    Awaited<ReturnType<typeof orgRecipients>>
-  >();
-  for (const orgId of new Set(alerts.map((a) => a.organizationId)))
-    recipientsOf.set(orgId, await orgRecipients(db, orgId, "usage_alert"));
+  const recipientsOf = new Map<string, Awaited<ReturnType<typeof orgRecipients>>>();
+  for (const orgId of new Set(alerts.map((a) => a.organizationId))) recipientsOf.set(orgId, await orgRecipients(db, orgId, "usage_alert"));
 
   const emails: NotificationInput[] = [];
   for (const alert of alerts) {
@@ -103,10 +80,7 @@ export async function enqueueAlertEmails(
       limitType: alert.limitType as LimitType,
       limit: Number(alert.limitAtCrossing),
     };
-    const [year, month] = alert.period.split("-").map(Number) as [
-      number,
-      number,
-    ];
+    const [year, month] = alert.period.split("-").map(Number) as [number, number];
     const base: Omit<UsageAlertProps, "unsubscribeUrl"> = {
       organizationName: alert.organization.name,
       metricLabel: metricLabel(alert.metric),
@@ -114,16 +88,12 @@ export async function enqueueAlertEmails(
       used: Number(alert.usedAtCrossing),
       limit: identity.limit,
       limitType: identity.limitType,
-      resetsAt: nextMonthStart(
-        new Date(Date.UTC(year, month - 1, 1)),
-      ).toISOString(),
+      resetsAt: nextMonthStart(new Date(Date.UTC(year, month - 1, 1))).toISOString(),
       upgradeUrl: new URL(UPGRADE_URL, env.APP_URL).toString(),
       billingUrl: new URL(BUDGET_URL, env.APP_URL).toString(),
     };
     for (const recipient of recipientsOf.get(alert.organizationId) ?? []) {
-      const unsubscribe = recipient.userId
-        ? usageAlertUnsubscribe(recipient.userId)
-        : null;
+      const unsubscribe = recipient.userId ? usageAlertUnsubscribe(recipient.userId) : null;
       const rendered = await renderEmail(usageAlert, {
         ...base,
         ...(unsubscribe ? { unsubscribeUrl: unsubscribe.url } : {}),
@@ -161,9 +131,7 @@ export const PENDING_ALERT_MAX_AGE_MS = 86_400_000;
  * enqueue failed), oldest first, each on its own so one that keeps failing does not hold back the
  * others. Called by the notifications job before it sends.
  */
-export async function enqueuePendingAlertEmails(
-  now = new Date(),
-): Promise<{ alerts: number; emails: number }> {
+export async function enqueuePendingAlertEmails(now = new Date()): Promise<{ alerts: number; emails: number }> {
   const pending = await db.usageAlert.findMany({
     where: {
       emailsEnqueuedAt: null,
@@ -183,10 +151,7 @@ export async function enqueuePendingAlertEmails(
       emails += await enqueueAlertEmails([id], now);
       alerts += 1;
     } catch (error) {
-      logger.error(
-        "usage: could not enqueue a pending usage alert's emails; the next run retries",
-        { alertId: id, error },
-      );
+      logger.error("usage: could not enqueue a pending usage alert's emails; the next run retries", { alertId: id, error });
     }
   }
   return { alerts, emails };

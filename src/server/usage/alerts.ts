@@ -12,17 +12,8 @@
  */
 import { db } from "~/server/clients/db";
 import { logger } from "~/server/logger";
-import {
-  addInAppNotifications,
-  BILLING_PAGE,
-  USAGE_ALERT_KIND,
-} from "~/server/notifications/in-app";
-import {
-  enqueueAlertEmails,
-  usageAlertDedupeKey,
-  usageAlertTitle,
-  type AlertIdentity,
-} from "~/server/usage/alert-emails";
+import { addInAppNotifications, BILLING_PAGE, USAGE_ALERT_KIND } from "~/server/notifications/in-app";
+import { enqueueAlertEmails, usageAlertDedupeKey, usageAlertTitle, type AlertIdentity } from "~/server/usage/alert-emails";
 import { monthOf } from "~/server/usage/periods";
 import type { LimitType } from "~/server/usage/quota";
 
@@ -34,15 +25,9 @@ export type AlertThreshold = (typeof ALERT_THRESHOLDS)[number];
  * The thresholds passed by going from `before` to `after` (integers; exact, no rounding):
  * below t % of the limit before, at or above it after. Unlimited (null) never alerts.
  */
-export function crossedThresholds(
-  before: number,
-  after: number,
-  limit: number | null,
-): AlertThreshold[] {
+export function crossedThresholds(before: number, after: number, limit: number | null): AlertThreshold[] {
   if (limit === null || after <= before) return [];
-  return ALERT_THRESHOLDS.filter(
-    (t) => before * 100 < t * limit && after * 100 >= t * limit,
-  );
+  return ALERT_THRESHOLDS.filter((t) => before * 100 < t * limit && after * 100 >= t * limit);
 }
 
 /** Records the alerts of a call that moved `metric` from `before` to `after`; a no-op (no I/O) when nothing was crossed. */
@@ -50,12 +35,7 @@ export async function recordCrossings(
   organizationId: string,
   metric: string,
   period: string,
-  usage: {
-    before: number;
-    after: number;
-    limit: number | null;
-    limitType: LimitType;
-  },
+  usage: { before: number; after: number; limit: number | null; limitType: LimitType },
 ) {
   const crossed = crossedThresholds(usage.before, usage.after, usage.limit);
   if (crossed.length === 0 || usage.limit === null) return;
@@ -78,43 +58,19 @@ export async function recordCrossings(
         skipDuplicates: true,
         select: { id: true, threshold: true },
       });
-      const identities = inserted.map((row): AlertIdentity => ({
-        organizationId,
-        metric,
-        period,
-        threshold: row.threshold as AlertThreshold,
-        limitType,
-        limit,
-      }));
-      await addInAppNotifications(
-        tx,
-        identities.map((a) => ({
-          organizationId,
-          kind: USAGE_ALERT_KIND,
-          title: usageAlertTitle(a),
-          link: BILLING_PAGE,
-          dedupeKey: usageAlertDedupeKey(a),
-        })),
-      );
+      const identities = inserted.map((row): AlertIdentity => ({ organizationId, metric, period, threshold: row.threshold as AlertThreshold, limitType, limit }));
+      const entries = identities.map((a) => ({ organizationId, kind: USAGE_ALERT_KIND, title: usageAlertTitle(a), link: BILLING_PAGE, dedupeKey: usageAlertDedupeKey(a) }));
+      await addInAppNotifications(tx, entries);
       return inserted.map((row) => row.id);
     });
   } catch (error) {
-    logger.error("usage: could not record a usage alert", {
-      organizationId,
-      metric,
-      period,
-      thresholds: crossed,
-      error,
-    });
+    logger.error("usage: could not record a usage alert", { organizationId, metric, period, thresholds: crossed, error });
     return;
   }
   try {
     await enqueueAlertEmails(recorded);
   } catch (error) {
-    logger.warn(
-      "usage: could not enqueue a usage alert's emails now; the notifications job will",
-      { organizationId, metric, period, error },
-    );
+    logger.warn("usage: could not enqueue a usage alert's emails now; the notifications job will", { organizationId, metric, period, error });
   }
 }
 

@@ -14,11 +14,7 @@ import { AppError } from "~/server/errors";
 import { requireRole, type Actor } from "~/server/orgs/memberships";
 import { logger } from "~/server/logger";
 import { recordCrossings } from "~/server/usage/alerts";
-import {
-  forgetLimits,
-  limitAndType,
-  planLimitInForce,
-} from "~/server/usage/limits";
+import { forgetLimits, limitAndType, planLimitInForce } from "~/server/usage/limits";
 import { monthOf } from "~/server/usage/periods";
 import { MONTHLY_METRICS } from "~/server/usage/quota";
 import { meteredUsage } from "~/server/usage/read-usage";
@@ -36,54 +32,27 @@ export interface BudgetLine {
 }
 
 /** Every budgetable metric of the org, with its budget (if any) and the plan's limit, and whether the actor may change them. */
-export async function budgetsOf(
-  actor: Actor,
-  now = new Date(),
-): Promise<{ canSet: boolean; budgets: BudgetLine[] }> {
-  const rows = await db.usageBudget.findMany({
-    where: { organizationId: actor.organizationId },
-    select: { metric: true, limit: true, updatedAt: true },
-  });
+export async function budgetsOf(actor: Actor, now = new Date()): Promise<{ canSet: boolean; budgets: BudgetLine[] }> {
+  const rows = await db.usageBudget.findMany({ where: { organizationId: actor.organizationId }, select: { metric: true, limit: true, updatedAt: true } });
   const budgets = await Promise.all(
     BUDGET_METRICS.map(async (metric) => {
       const row = rows.find((r) => r.metric === metric);
-      return {
-        metric,
-        budget: row ? Number(row.limit) : null,
-        planLimit: await planLimitInForce(actor.organizationId, metric, now),
-        updatedAt: row?.updatedAt ?? null,
-      };
+      return { metric, budget: row ? Number(row.limit) : null, planLimit: await planLimitInForce(actor.organizationId, metric, now), updatedAt: row?.updatedAt ?? null };
     }),
   );
   return { canSet: actor.role === "OWNER", budgets };
 }
 
-export async function setBudget(
-  actor: Actor,
-  metric: BudgetMetric,
-  limit: number,
-  now = new Date(),
-) {
+export async function setBudget(actor: Actor, metric: BudgetMetric, limit: number, now = new Date()) {
   requireRole(actor, ["OWNER"]);
-  if (!Number.isSafeInteger(limit) || limit <= 0)
-    throw budgetError("A budget is a positive whole number.");
+  if (!Number.isSafeInteger(limit) || limit <= 0) throw budgetError("A budget is a positive whole number.");
   const planLimit = await planLimitInForce(actor.organizationId, metric, now);
   if (planLimit !== null && limit >= planLimit) {
-    throw budgetError(
-      `A budget must be below the plan's limit of ${planLimit.toLocaleString("en-US")}.`,
-      { planLimit },
-    );
+    throw budgetError(`A budget must be below the plan's limit of ${planLimit.toLocaleString("en-US")}.`, { planLimit });
   }
   await db.usageBudget.upsert({
-    where: {
-      organizationId_metric: { organizationId: actor.organizationId, metric },
-    },
-    create: {
-      organizationId: actor.organizationId,
-      metric,
-      limit: BigInt(limit),
-      setBy: actor.userId,
-    },
+    where: { organizationId_metric: { organizationId: actor.organizationId, metric } },
+    create: { organizationId: actor.organizationId, metric, limit: BigInt(limit), setBy: actor.userId },
     update: { limit: BigInt(limit), setBy: actor.userId },
   });
   await applyBudgetChange(actor.organizationId, metric, now);
@@ -91,58 +60,28 @@ export async function setBudget(
 }
 
 /** Removes the budget (none is fine: clearing twice is the same as once). */
-export async function clearBudget(
-  actor: Actor,
-  metric: BudgetMetric,
-  now = new Date(),
-) {
+export async function clearBudget(actor: Actor, metric: BudgetMetric, now = new Date()) {
   requireRole(actor, ["OWNER"]);
-  await db.usageBudget.deleteMany({
-    where: { organizationId: actor.organizationId, metric },
-  });
+  await db.usageBudget.deleteMany({ where: { organizationId: actor.organizationId, metric } });
   await applyBudgetChange(actor.organizationId, metric, now);
 }
 
 /** After a budget's row changed: the cache dropped (or a 503), then the thresholds the new limit's usage already reached recorded. */
-async function applyBudgetChange(
-  organizationId: string,
-  metric: BudgetMetric,
-  now: Date,
-) {
+async function applyBudgetChange(organizationId: string, metric: BudgetMetric, now: Date) {
   try {
     await forgetLimits(organizationId, now, { strict: true });
   } catch (error) {
-    logger.error(
-      "usage: a budget change was saved but the cached limits could not be dropped",
-      { organizationId, metric, error },
-    );
-    throw new AppError(
-      "UNAVAILABLE",
-      "The budget was saved but could not be applied yet. Please retry in a moment.",
-    );
+    logger.error("usage: a budget change was saved but the cached limits could not be dropped", { organizationId, metric, error });
+    throw new AppError("UNAVAILABLE", "The budget was saved but could not be applied yet. Please retry in a moment.");
   }
   // Never fails the change (recordCrossings logs its own failures); a usage read that fails only skips it.
   try {
-    const [{ limit, limitType }, usage] = await Promise.all([
-      limitAndType(organizationId, metric, now),
-      meteredUsage(organizationId, metric, now),
-    ]);
-    await recordCrossings(organizationId, metric, monthOf(now), {
-      before: 0,
-      after: usage.current,
-      limit,
-      limitType,
-    });
+    const [{ limit, limitType }, usage] = await Promise.all([limitAndType(organizationId, metric, now), meteredUsage(organizationId, metric, now)]);
+    await recordCrossings(organizationId, metric, monthOf(now), { before: 0, after: usage.current, limit, limitType });
   } catch (error) {
-    logger.warn(
-      "usage: could not check the thresholds a new budget already reached",
-      { organizationId, metric, error },
-    );
+    logger.warn("usage: could not check the thresholds a new budget already reached", { organizationId, metric, error });
   }
 }
 
 const budgetError = (message: string, details: Record<string, unknown> = {}) =>
-  new AppError("BAD_REQUEST", message, {
-    fieldErrors: { limit: [message] },
-    details: { ...details },
-  });
+  new AppError("BAD_REQUEST", message, { fieldErrors: { limit: [message] }, details: { ...details } });

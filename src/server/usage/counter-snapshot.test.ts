@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { memoryStore } from "~/server/clients/key-value-store";
-import {
-  MAX_SNAPSHOT_KEYS,
-  readCounters,
-  rowsOf,
-  selectCounters,
-} from "~/server/usage/counter-snapshot";
+import { MAX_SNAPSHOT_KEYS, readCounters, rowsOf, selectCounters } from "~/server/usage/counter-snapshot";
 import { dailyKey, usageKey } from "~/server/usage/keys";
 
 describe("selectCounters", () => {
@@ -19,18 +14,8 @@ describe("selectCounters", () => {
     ];
     expect(selectCounters(keys, ["2027-01", "2026-12"])).toEqual({
       counters: [
-        {
-          key: keys[0],
-          organizationId: "org_a",
-          metric: "gemini_tokens",
-          period: "2027-01",
-        },
-        {
-          key: keys[1],
-          organizationId: "org_a",
-          metric: "gemini_tokens",
-          period: "2026-12",
-        },
+        { key: keys[0], organizationId: "org_a", metric: "gemini_tokens", period: "2027-01" },
+        { key: keys[1], organizationId: "org_a", metric: "gemini_tokens", period: "2026-12" },
       ],
       malformed: 2,
       outsideWindow: 1,
@@ -39,40 +24,17 @@ describe("selectCounters", () => {
 });
 
 describe("rowsOf", () => {
-  const counter = (organizationId: string) => ({
-    key: usageKey(organizationId, "m", "2027-01"),
-    organizationId,
-    metric: "m",
-    period: "2027-01",
-  });
+  const counter = (organizationId: string) => ({ key: usageKey(organizationId, "m", "2027-01"), organizationId, metric: "m", period: "2027-01" });
 
   it("turns counts into rows, leaves out keys gone since the SCAN, and reports values that are not counts", () => {
     const counters = ["a", "b", "c", "d", "e", "f", "g"].map(counter);
-    const values = [
-      "0",
-      "123456789012345678",
-      null,
-      "12abc",
-      "-3",
-      "1e5",
-      "1234567890123456789",
-    ];
+    const values = ["0", "123456789012345678", null, "12abc", "-3", "1e5", "1234567890123456789"];
     expect(rowsOf(counters, values)).toEqual({
       rows: [
         { organizationId: "a", metric: "m", period: "2027-01", quantity: "0" },
-        {
-          organizationId: "b",
-          metric: "m",
-          period: "2027-01",
-          quantity: "123456789012345678",
-        },
+        { organizationId: "b", metric: "m", period: "2027-01", quantity: "123456789012345678" },
       ],
-      invalid: [
-        counters[3]!.key,
-        counters[4]!.key,
-        counters[5]!.key,
-        counters[6]!.key,
-      ],
+      invalid: [counters[3]!.key, counters[4]!.key, counters[5]!.key, counters[6]!.key],
     });
   });
 });
@@ -93,11 +55,6 @@ describe("readCounters (in-process store)", () => {
   it("refuses an empty batch or one past what one script call can unpack", async () => {
     const store = memoryStore();
     await expect(readCounters(store, [])).rejects.toThrow(RangeError);
-    await expect(
-      readCounters(
-        store,
-        Array.from({ length: MAX_SNAPSHOT_KEYS + 1 }, (_, i) => `k${i}`),
-      ),
-    ).rejects.toThrow(RangeError);
+    await expect(readCounters(store, Array.from({ length: MAX_SNAPSHOT_KEYS + 1 }, (_, i) => `k${i}`))).rejects.toThrow(RangeError);
   });
 });

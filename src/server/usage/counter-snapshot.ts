@@ -3,10 +3,7 @@
  * values held, taken by Redis itself in the same atomic step (one round trip). That instant, not
  * the time the row is written, is what orders concurrent flushes (write-usage-records.ts).
  */
-import type {
-  KeyValueStore,
-  StoreScript,
-} from "~/server/clients/key-value-store";
+import type { KeyValueStore, StoreScript } from "~/server/clients/key-value-store";
 import { parseUsageKey } from "~/server/usage/keys";
 
 /** Keys per read: Lua's `unpack` is bounded by its C stack (8,000 values in Redis's Lua 5.1). */
@@ -20,11 +17,7 @@ const READ_WITH_TIME: StoreScript = {
 return {t[1], t[2], redis.call('MGET', unpack(KEYS))}`,
   local(ops, keys) {
     const now = Date.now();
-    return [
-      String(Math.floor(now / 1000)),
-      String((now % 1000) * 1000),
-      keys.map((key) => ops.get(key)),
-    ];
+    return [String(Math.floor(now / 1000)), String((now % 1000) * 1000), keys.map((key) => ops.get(key))];
   },
 };
 
@@ -34,25 +27,10 @@ export interface CounterSnapshot {
   values: (string | null)[];
 }
 
-export async function readCounters(
-  store: KeyValueStore,
-  keys: string[],
-): Promise<CounterSnapshot> {
-  if (keys.length === 0 || keys.length > MAX_SNAPSHOT_KEYS)
-    throw new RangeError(
-      `readCounters takes 1 to ${MAX_SNAPSHOT_KEYS} keys, got ${keys.length}`,
-    );
-  const [seconds, micros, values] = (await store.run(
-    READ_WITH_TIME,
-    keys,
-    [],
-  )) as [string | number, string | number, (string | null)[]];
-  return {
-    readAt: new Date(
-      Number(seconds) * 1000 + Math.floor(Number(micros) / 1000),
-    ),
-    values,
-  };
+export async function readCounters(store: KeyValueStore, keys: string[]): Promise<CounterSnapshot> {
+  if (keys.length === 0 || keys.length > MAX_SNAPSHOT_KEYS) throw new RangeError(`readCounters takes 1 to ${MAX_SNAPSHOT_KEYS} keys, got ${keys.length}`);
+  const [seconds, micros, values] = (await store.run(READ_WITH_TIME, keys, [])) as [string | number, string | number, (string | null)[]];
+  return { readAt: new Date(Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)), values };
 }
 
 /** One counter as UsageRecord holds it; `quantity` is a decimal integer string (a BigInt column). */
@@ -95,8 +73,7 @@ export function rowsOf(counters: Counter[], values: (string | null)[]) {
   counters.forEach(({ key, organizationId, metric, period }, i) => {
     const value = values[i];
     if (value === null || value === undefined) return;
-    if (QUANTITY.test(value))
-      rows.push({ organizationId, metric, period, quantity: value });
+    if (QUANTITY.test(value)) rows.push({ organizationId, metric, period, quantity: value });
     else invalid.push(key);
   });
   return { rows, invalid };

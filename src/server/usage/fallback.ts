@@ -19,11 +19,7 @@ import { quotaExceeded } from "~/server/usage/quota";
 export const meteringFailures = { count: 0 };
 
 /** The month's total as the last flush wrote it (0 when none): the seed of a counter Redis lost. */
-export async function flushedUsage(
-  organizationId: string,
-  metric: string,
-  period: string,
-) {
+export async function flushedUsage(organizationId: string, metric: string, period: string) {
   const row = await db.usageRecord.findUnique({
     where: { organizationId_metric_period: { organizationId, metric, period } },
     select: { quantity: true },
@@ -31,15 +27,8 @@ export async function flushedUsage(
   return Number(row?.quantity ?? 0n);
 }
 
-async function pendingFallback(
-  organizationId: string,
-  metric: string,
-  period: string,
-) {
-  const sum = await db.usageFallback.aggregate({
-    where: { organizationId, metric, period, replayedAt: null },
-    _sum: { quantity: true },
-  });
+async function pendingFallback(organizationId: string, metric: string, period: string) {
+  const sum = await db.usageFallback.aggregate({ where: { organizationId, metric, period, replayedAt: null }, _sum: { quantity: true } });
   return Number(sum._sum.quantity ?? 0n);
 }
 
@@ -50,12 +39,7 @@ export async function recordInPostgres(
   opts: { enforce: boolean; now: Date; opId: string; cause: unknown },
 ) {
   meteringFailures.count++;
-  logger.error("usage: Redis unreachable; metering falls back to PostgreSQL", {
-    organizationId,
-    metric,
-    amount,
-    error: opts.cause,
-  });
+  logger.error("usage: Redis unreachable; metering falls back to PostgreSQL", { organizationId, metric, amount, error: opts.cause });
   const period = monthOf(opts.now);
   const [{ limit, limitType }, flushed, pending] = await Promise.all([
     limitAndType(organizationId, metric, opts.now),
@@ -63,27 +47,12 @@ export async function recordInPostgres(
     pendingFallback(organizationId, metric, period),
   ]);
   const current = flushed + pending;
-  if (opts.enforce && amount > 0 && limit !== null && current + amount > limit)
-    throw quotaExceeded(metric, current, limit, opts.now, limitType);
+  if (opts.enforce && amount > 0 && limit !== null && current + amount > limit) throw quotaExceeded(metric, current, limit, opts.now, limitType);
   if (amount !== 0) {
     // The row carries the call's id: if Redis still applies the call that timed out, the replay skips it.
-    await db.usageFallback.create({
-      data: {
-        id: opts.opId,
-        organizationId,
-        metric,
-        period,
-        day: dayOf(opts.now),
-        quantity: BigInt(amount),
-      },
-    });
+    await db.usageFallback.create({ data: { id: opts.opId, organizationId, metric, period, day: dayOf(opts.now), quantity: BigInt(amount) } });
     // PostgreSQL's view of the crossing; the replay into Redis may see it too, and the unique key keeps one.
-    await recordCrossings(organizationId, metric, period, {
-      before: current,
-      after: current + amount,
-      limit,
-      limitType,
-    });
+    await recordCrossings(organizationId, metric, period, { before: current, after: current + amount, limit, limitType });
   }
   return { current: current + amount, limit };
 }

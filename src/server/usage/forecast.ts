@@ -20,41 +20,19 @@ export interface Forecast {
   limitReachedOn: string | null;
 }
 
-export function forecastUsage({
-  current,
-  limit,
-  now,
-}: {
-  current: number;
-  limit: number | null;
-  now: Date;
-}): Forecast {
+export function forecastUsage({ current, limit, now }: { current: number; limit: number | null; now: Date }): Forecast {
   const period = monthOf(now);
   const days = daysInMonth(period);
   const monthStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
   const elapsedDays = Math.max(1, (now.getTime() - monthStart) / DAY_MS);
   const pacePerDay = current / elapsedDays;
-  return {
-    period,
-    daysInMonth: days,
-    elapsedDays,
-    pacePerDay,
-    projected: Math.round(pacePerDay * days),
-    limitReachedOn: reachedOn(current, limit, pacePerDay, now),
-  };
+  return { period, daysInMonth: days, elapsedDays, pacePerDay, projected: Math.round(pacePerDay * days), limitReachedOn: reachedOn(current, limit, pacePerDay, now) };
 }
 
-function reachedOn(
-  current: number,
-  limit: number | null,
-  pacePerDay: number,
-  now: Date,
-) {
+function reachedOn(current: number, limit: number | null, pacePerDay: number, now: Date) {
   if (limit === null) return null;
   if (current >= limit) return now.toISOString().slice(0, 10);
   if (pacePerDay <= 0) return null;
   const crossing = now.getTime() + ((limit - current) / pacePerDay) * DAY_MS;
-  return crossing < nextMonthStart(now).getTime()
-    ? new Date(crossing).toISOString().slice(0, 10)
-    : null;
+  return crossing < nextMonthStart(now).getTime() ? new Date(crossing).toISOString().slice(0, 10) : null;
 }

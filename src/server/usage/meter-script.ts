@@ -57,21 +57,8 @@ end
 return {'ok', new, tonumber(limit) or -2, ltype}`;
 
 function local(ops: LocalOps, keys: string[], args: string[]): unknown[] {
-  const [counter, daily, limitCache, marker] = keys as [
-    string,
-    string,
-    string,
-    string | undefined,
-  ];
-  const [amountArg, day, ttlArg, seed, enforce, limitArg, markTtl] = args as [
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-  ];
+  const [counter, daily, limitCache, marker] = keys as [string, string, string, string | undefined];
+  const [amountArg, day, ttlArg, seed, enforce, limitArg, markTtl] = args as [string, string, string, string, string, string, string];
   let cur = ops.get(counter);
   if (cur === null) {
     if (seed === "") return ["seed"];
@@ -83,13 +70,11 @@ function local(ops: LocalOps, keys: string[], args: string[]): unknown[] {
   const amount = Number(amountArg);
   const given = limitArg === "" ? ops.get(limitCache) : limitArg;
   const type = given?.endsWith("b") ? "budget" : "plan";
-  const limitText =
-    given !== null && type === "budget" ? given.slice(0, -1) : given;
+  const limitText = given !== null && type === "budget" ? given.slice(0, -1) : given;
   if (enforce === "1") {
     if (limitText === null) return ["limit", current];
     const limit = Number(limitText);
-    if (limit >= 0 && amount > 0 && current + amount > limit)
-      return ["refused", current, limit, type];
+    if (limit >= 0 && amount > 0 && current + amount > limit) return ["refused", current, limit, type];
   }
   if (marker) {
     if (ops.get(marker) !== null) return ["dup", current];
@@ -98,8 +83,7 @@ function local(ops: LocalOps, keys: string[], args: string[]): unknown[] {
   }
   const next = ops.incrBy(counter, amount);
   if (amount !== 0) ops.hincrBy(daily, day, amount);
-  for (const key of [counter, daily])
-    if (ops.ttl(key) < Number(ttlArg)) ops.expire(key, Number(ttlArg));
+  for (const key of [counter, daily]) if (ops.ttl(key) < Number(ttlArg)) ops.expire(key, Number(ttlArg));
   return ["ok", next, limitText === null ? -2 : Number(limitText), type];
 }
 
@@ -107,12 +91,7 @@ export const METER_SCRIPT: StoreScript = { lua: LUA, local };
 
 /** The reply as the app reads it (Redis answers integers as numbers, Upstash likewise). */
 export function meterReply(raw: unknown): MeterReply {
-  const [kind, a, b, c] = raw as [
-    string,
-    number | string | undefined,
-    number | string | undefined,
-    string | undefined,
-  ];
+  const [kind, a, b, c] = raw as [string, number | string | undefined, number | string | undefined, string | undefined];
   const n = (value: number | string | undefined) => Number(value ?? 0);
   switch (kind) {
     case "seed":
@@ -122,15 +101,8 @@ export function meterReply(raw: unknown): MeterReply {
       return { kind, current: n(a) };
     case "refused":
     case "ok":
-      return {
-        kind,
-        current: n(a),
-        limit: n(b),
-        limitType: c === "budget" ? "budget" : "plan",
-      };
+      return { kind, current: n(a), limit: n(b), limitType: c === "budget" ? "budget" : "plan" };
     default:
-      throw new Error(
-        `unexpected reply from the meter script: ${JSON.stringify(raw)}`,
-      );
+      throw new Error(`unexpected reply from the meter script: ${JSON.stringify(raw)}`);
   }
 }

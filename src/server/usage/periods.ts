@@ -6,8 +6,7 @@ export const monthOf = (at: Date) => at.toISOString().slice(0, 7);
 export const dayOf = (at: Date) => at.toISOString().slice(8, 10);
 
 /** The first instant of the month after `at`'s (UTC): when a monthly quota resets. */
-export const nextMonthStart = (at: Date) =>
-  new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 1));
+export const nextMonthStart = (at: Date) => new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 1));
 
 /** The month before `period` ("2026-01" → "2025-12"). */
 export function previousMonth(period: string) {

@@ -11,12 +11,7 @@ import { kv } from "~/server/clients/redis";
 import { flushedUsage } from "~/server/usage/fallback";
 import { usageKey, type MeteredMetric } from "~/server/usage/keys";
 import { seatsInUse } from "~/server/orgs/seats";
-import {
-  budgetLimit,
-  creditsFor,
-  limitInForce,
-  withBudget,
-} from "~/server/usage/limits";
+import { budgetLimit, creditsFor, limitInForce, withBudget } from "~/server/usage/limits";
 import { monthOf } from "~/server/usage/periods";
 import { percentageOf } from "~/server/usage/quota";
 
@@ -28,22 +23,12 @@ export interface UsageLine {
   unlimited: boolean;
 }
 
-async function meteredNow(
-  organizationId: string,
-  metric: string,
-  period: string,
-) {
+async function meteredNow(organizationId: string, metric: string, period: string) {
   const value = await kv.get(usageKey(organizationId, metric, period));
-  return value === null
-    ? flushedUsage(organizationId, metric, period)
-    : Number(value);
+  return value === null ? flushedUsage(organizationId, metric, period) : Number(value);
 }
 
-const lineOf = (
-  metric: Metric,
-  current: number,
-  limit: number | null,
-): UsageLine => ({
+const lineOf = (metric: Metric, current: number, limit: number | null): UsageLine => ({
   metric,
   current,
   limit,
@@ -52,45 +37,25 @@ const lineOf = (
 });
 
 /** One metered metric's line only: its counter and its limit, without counting the other metrics' rows. */
-export async function meteredUsage(
-  organizationId: string,
-  metric: MeteredMetric,
-  now = new Date(),
-): Promise<UsageLine> {
-  const [current, limit] = await Promise.all([
-    meteredNow(organizationId, metric, monthOf(now)),
-    limitInForce(organizationId, metric, now),
-  ]);
+export async function meteredUsage(organizationId: string, metric: MeteredMetric, now = new Date()): Promise<UsageLine> {
+  const [current, limit] = await Promise.all([meteredNow(organizationId, metric, monthOf(now)), limitInForce(organizationId, metric, now)]);
   return lineOf(metric, current, limit);
 }
 
-export async function currentUsage(
-  organizationId: string,
-  now = new Date(),
-): Promise<UsageLine[]> {
+export async function currentUsage(organizationId: string, now = new Date()): Promise<UsageLine[]> {
   const period = monthOf(now);
-  const [{ limits }, tokens, credits, tokenBudget, projects, members] =
-    await Promise.all([
-      getEntitlements(organizationId, now),
-      meteredNow(organizationId, "gemini_tokens", period),
-      creditsFor(organizationId, "gemini_tokens", period, now),
-      budgetLimit(organizationId, "gemini_tokens"),
-      db.project.count({ where: { organizationId } }),
-      seatsInUse(db, organizationId, now),
-    ]);
-  const current: Record<Metric, number> = {
-    gemini_tokens: tokens,
-    projects,
-    team_members: members,
-  };
+  const [{ limits }, tokens, credits, tokenBudget, projects, members] = await Promise.all([
+    getEntitlements(organizationId, now),
+    meteredNow(organizationId, "gemini_tokens", period),
+    creditsFor(organizationId, "gemini_tokens", period, now),
+    budgetLimit(organizationId, "gemini_tokens"),
+    db.project.count({ where: { organizationId } }),
+    seatsInUse(db, organizationId, now),
+  ]);
+  const current: Record<Metric, number> = { gemini_tokens: tokens, projects, team_members: members };
   return METRICS.map((metric) => {
     const plan = limits[metric];
-    if (metric !== "gemini_tokens")
-      return lineOf(metric, current[metric], plan);
-    return lineOf(
-      metric,
-      current[metric],
-      withBudget(plan === null ? null : plan + credits, tokenBudget),
-    );
+    if (metric !== "gemini_tokens") return lineOf(metric, current[metric], plan);
+    return lineOf(metric, current[metric], withBudget(plan === null ? null : plan + credits, tokenBudget));
   });
 }

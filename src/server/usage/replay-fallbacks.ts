@@ -10,22 +10,14 @@ import { replayIntoRedis } from "~/server/usage/meter";
 export async function replayUsageFallbacks(batchSize = 500) {
   let replayed = 0;
   for (;;) {
-    const rows = await db.usageFallback.findMany({
-      where: { replayedAt: null },
-      orderBy: { createdAt: "asc" },
-      take: batchSize,
-    });
+    const rows = await db.usageFallback.findMany({ where: { replayedAt: null }, orderBy: { createdAt: "asc" }, take: batchSize });
     for (const row of rows) {
       await replayIntoRedis(row);
-      await db.usageFallback.update({
-        where: { id: row.id },
-        data: { replayedAt: new Date() },
-      });
+      await db.usageFallback.update({ where: { id: row.id }, data: { replayedAt: new Date() } });
       replayed++;
     }
     if (rows.length < batchSize) break;
   }
-  if (replayed)
-    logger.info("usage: fallback usage added back to Redis", { replayed });
+  if (replayed) logger.info("usage: fallback usage added back to Redis", { replayed });
   return replayed;
 }

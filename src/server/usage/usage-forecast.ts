@@ -9,11 +9,7 @@ export interface UsageForecast extends Forecast {
   limit: number | null;
 }
 
-export async function usageForecast(
-  organizationId: string,
-  metric: MeteredMetric,
-  now = new Date(),
-): Promise<UsageForecast> {
+export async function usageForecast(organizationId: string, metric: MeteredMetric, now = new Date()): Promise<UsageForecast> {
   const { current, limit } = await meteredLine(organizationId, metric, now);
   return { metric, current, limit, ...forecastUsage({ current, limit, now }) };
 }

@@ -26,47 +26,25 @@ export interface DailyUsage {
 }
 
 /** This month's line of a metered metric, as `GET /api/billing/usage` shows it. */
-export const meteredLine = (
-  organizationId: string,
-  metric: MeteredMetric,
-  now = new Date(),
-): Promise<UsageLine> => meteredUsage(organizationId, metric, now);
+export const meteredLine = (organizationId: string, metric: MeteredMetric, now = new Date()): Promise<UsageLine> =>
+  meteredUsage(organizationId, metric, now);
 
 /** The last `months` months, oldest first, ending with this one; a month without a record is 0. */
-export async function usageHistory(
-  organizationId: string,
-  metric: MeteredMetric,
-  months: number,
-  now = new Date(),
-): Promise<MonthUsage[]> {
+export async function usageHistory(organizationId: string, metric: MeteredMetric, months: number, now = new Date()): Promise<MonthUsage[]> {
   const periods = [monthOf(now)];
   while (periods.length < months) periods.unshift(previousMonth(periods[0]!));
   const [records, line] = await Promise.all([
-    db.usageRecord.findMany({
-      where: { organizationId, metric, period: { in: periods.slice(0, -1) } },
-      select: { period: true, quantity: true },
-    }),
+    db.usageRecord.findMany({ where: { organizationId, metric, period: { in: periods.slice(0, -1) } }, select: { period: true, quantity: true } }),
     meteredLine(organizationId, metric, now),
   ]);
   const flushed = new Map(records.map((r) => [r.period, Number(r.quantity)]));
-  return periods.map((period, i) => ({
-    period,
-    current:
-      i === periods.length - 1 ? line.current : (flushed.get(period) ?? 0),
-  }));
+  return periods.map((period, i) => ({ period, current: i === periods.length - 1 ? line.current : (flushed.get(period) ?? 0) }));
 }
 
 /** This month's usage per UTC day, up to today. */
-export async function dailyUsage(
-  organizationId: string,
-  metric: MeteredMetric,
-  now = new Date(),
-): Promise<DailyUsage> {
+export async function dailyUsage(organizationId: string, metric: MeteredMetric, now = new Date()): Promise<DailyUsage> {
   const period = monthOf(now);
-  const [perDay, line] = await Promise.all([
-    kv.hgetall(dailyKey(organizationId, metric, period)),
-    meteredLine(organizationId, metric, now),
-  ]);
+  const [perDay, line] = await Promise.all([kv.hgetall(dailyKey(organizationId, metric, period)), meteredLine(organizationId, metric, now)]);
   const days = Array.from({ length: Number(dayOf(now)) }, (_, i) => {
     const day = String(i + 1).padStart(2, "0");
     return { date: `${period}-${day}`, amount: Number(perDay[day] ?? 0) };

@@ -23,10 +23,7 @@
 import { db } from "~/server/clients/db";
 import type { UsageRow } from "~/server/usage/counter-snapshot";
 
-export async function writeUsageRecords(
-  rows: UsageRow[],
-  readAt: Date,
-): Promise<{ written: number; orphaned: number }> {
+export async function writeUsageRecords(rows: UsageRow[], readAt: Date): Promise<{ written: number; orphaned: number }> {
   if (rows.length === 0) return { written: 0, orphaned: 0 };
   const [result] = await db.$queryRaw<{ written: number; known: number }[]>`
     WITH input AS (

@@ -23,7 +23,5 @@ export const notificationsRouter = createTRPCRouter({
     .query(({ ctx }) => bellOf(ctx.actor)),
 
   /** `upTo`: the newest entry's createdAt the client displayed (what the member actually saw). */
-  markAllRead: orgProcedure
-    .input(z.object({ upTo: z.date() }))
-    .mutation(({ ctx, input }) => markAllRead(ctx.actor, input.upTo)),
+  markAllRead: orgProcedure.input(z.object({ upTo: z.date() })).mutation(({ ctx, input }) => markAllRead(ctx.actor, input.upTo)),
 });

@@ -22,8 +22,7 @@ export interface UsageAlertProps {
 }
 
 const count = new Intl.NumberFormat("en-US");
-const limitName = (p: UsageAlertProps) =>
-  p.limitType === "budget" ? "monthly budget" : "plan's monthly limit";
+const limitName = (p: UsageAlertProps) => (p.limitType === "budget" ? "monthly budget" : "plan's monthly limit");
 
 export const usageAlert = defineTemplate<UsageAlertProps>({
   name: "usage-alert",
@@ -32,26 +31,19 @@ export const usageAlert = defineTemplate<UsageAlertProps>({
       ? `${p.organizationName} has reached its ${limitName(p)} of ${p.metricLabel}`
       : `${p.organizationName} has used 80% of its ${limitName(p)} of ${p.metricLabel}`,
   Body: (p) => (
-    <EmailLayout
-      preview={`${p.threshold}% of the ${limitName(p)} of ${p.metricLabel} used`}
-      unsubscribeUrl={p.unsubscribeUrl}
-    >
+    <EmailLayout preview={`${p.threshold}% of the ${limitName(p)} of ${p.metricLabel} used`} unsubscribeUrl={p.unsubscribeUrl}>
       <Heading style={heading}>
-        {p.threshold === 100
-          ? `${p.metricLabel}: ${limitName(p)} reached`
-          : `${p.metricLabel}: 80% of the ${limitName(p)} used`}
+        {p.threshold === 100 ? `${p.metricLabel}: ${limitName(p)} reached` : `${p.metricLabel}: 80% of the ${limitName(p)} used`}
       </Heading>
       <Text style={paragraph}>
-        {p.organizationName} has used {count.format(p.used)} of its{" "}
-        {limitName(p)} of {count.format(p.limit)} {p.metricLabel} this month.
+        {p.organizationName} has used {count.format(p.used)} of its {limitName(p)} of {count.format(p.limit)} {p.metricLabel} this month.
         {p.threshold === 100
           ? " Requests that need more are refused until the limit is raised or the month ends."
           : " At 100% further requests are refused until the month ends."}
       </Text>
       {p.limitType === "budget" ? (
         <Text style={paragraph}>
-          The budget was set by an owner below the plan&apos;s limit; an owner
-          can raise or clear it on the{" "}
+          The budget was set by an owner below the plan&apos;s limit; an owner can raise or clear it on the{" "}
           <Link href={p.billingUrl}>billing page</Link>.
         </Text>
       ) : null}
@@ -64,9 +56,7 @@ export const usageAlert = defineTemplate<UsageAlertProps>({
           Upgrade your plan
         </Button>
       )}
-      <Text style={muted}>
-        The monthly quota starts again on {formatUtc(p.resetsAt)}.
-      </Text>
+      <Text style={muted}>The monthly quota starts again on {formatUtc(p.resetsAt)}.</Text>
     </EmailLayout>
   ),
   preview: {

@@ -10,21 +10,10 @@ import { useTRPC } from "~/trpc/react";
 const count = (n: number) => new Intl.NumberFormat("en-US").format(n);
 
 /** A reply's cost as the org is charged for it: the total, split into prompt and reply when the model said so. */
-function TokenCost({
-  total,
-  prompt,
-  completion,
-}: {
-  total: number;
-  prompt: number | null;
-  completion: number | null;
-}) {
+function TokenCost({ total, prompt, completion }: { total: number; prompt: number | null; completion: number | null }) {
   return (
     <p className="mt-2 text-xs text-slate-500" data-testid="token-cost">
-      {count(total)} tokens
-      {prompt !== null && completion !== null
-        ? ` (prompt ${count(prompt)} + reply ${count(completion)})`
-        : ""}
+      {count(total)} tokens{prompt !== null && completion !== null ? ` (prompt ${count(prompt)} + reply ${count(completion)})` : ""}
     </p>
   );
 }
@@ -38,52 +27,29 @@ export function ChatPanel({ projectId }: { projectId: string }) {
     trpc.chat.send.mutationOptions({
       onSuccess: async () => {
         setContent("");
-        await queryClient.invalidateQueries({
-          queryKey: trpc.chat.list.queryKey({ projectId }),
-        });
+        await queryClient.invalidateQueries({ queryKey: trpc.chat.list.queryKey({ projectId }) });
       },
     }),
   );
-  const quota = send.error?.data?.quota as
-    | {
-        upgradeUrl: string;
-        budgetUrl?: string;
-        quota: { current: number; limit: number };
-      }
-    | null
-    | undefined;
+  const quota = send.error?.data?.quota as { upgradeUrl: string; budgetUrl?: string; quota: { current: number; limit: number } } | null | undefined;
   const fieldError = send.error?.data?.fieldErrors?.content?.[0];
 
   return (
     <div className="space-y-6">
       <Card title="Conversation">
-        <ListState
-          query={messages}
-          noun="messages"
-          empty="No messages yet. Ask something below."
-        >
+        <ListState query={messages} noun="messages" empty="No messages yet. Ask something below.">
           {(rows) => (
             <ol className="space-y-4" aria-label="Messages">
               {rows.map((m) => (
                 <li
                   key={m.id}
-                  className={
-                    m.role === "USER"
-                      ? "ml-12 rounded-lg bg-brand-50 p-3 text-sm"
-                      : "mr-12 rounded-lg border border-slate-200 p-3 text-sm"
-                  }
+                  className={m.role === "USER" ? "ml-12 rounded-lg bg-brand-50 p-3 text-sm" : "mr-12 rounded-lg border border-slate-200 p-3 text-sm"}
                   data-role={m.role.toLowerCase()}
                 >
-                  <p className="mb-1 text-xs font-medium uppercase text-slate-400">
-                    {m.role === "USER" ? "You" : (m.model ?? "Model")}
-                  </p>
+                  <p className="mb-1 text-xs font-medium uppercase text-slate-400">{m.role === "USER" ? "You" : (m.model ?? "Model")}</p>
                   <p className="whitespace-pre-wrap">{m.content}</p>
                   {m.role === "ASSISTANT" && m.totalTokens !== null && (
-                    <TokenCost
-                      total={m.totalTokens}
-                      prompt={m.promptTokens}
-                      completion={m.completionTokens}
-                    />
+                    <TokenCost total={m.totalTokens} prompt={m.promptTokens} completion={m.completionTokens} />
                   )}
                 </li>
               ))}
@@ -99,10 +65,7 @@ export function ChatPanel({ projectId }: { projectId: string }) {
             send.mutate({ projectId, content });
           }}
         >
-          <label
-            htmlFor="chat-content"
-            className="block text-sm font-medium text-slate-700"
-          >
+          <label htmlFor="chat-content" className="block text-sm font-medium text-slate-700">
             Message
           </label>
           <textarea
@@ -125,15 +88,9 @@ export function ChatPanel({ projectId }: { projectId: string }) {
               {quota && (
                 <>
                   {" "}
-                  ({count(quota.quota.current)} of {count(quota.quota.limit)}{" "}
-                  tokens used this month.){" "}
-                  <Link
-                    className="font-medium underline"
-                    href={quota.budgetUrl ?? quota.upgradeUrl}
-                  >
-                    {quota.budgetUrl
-                      ? "Review the budget"
-                      : "Upgrade your plan"}
+                  ({count(quota.quota.current)} of {count(quota.quota.limit)} tokens used this month.){" "}
+                  <Link className="font-medium underline" href={quota.budgetUrl ?? quota.upgradeUrl}>
+                    {quota.budgetUrl ? "Review the budget" : "Upgrade your plan"}
                   </Link>
                 </>
               )}
