@@ -3,6 +3,7 @@ import { MAX_OUTPUT_TOKENS } from "~/server/chat/token-hold";
 import { db } from "~/server/clients/db";
 import { usageAlertUnsubscribe } from "~/server/notifications/unsubscribe";
 import { sendDueNotifications } from "~/server/notifications/send";
+import { handleNotificationsDelivery } from "~/server/jobs/notifications-delivery";
 import { createProject } from "~/server/projects/projects";
 import { enqueuePendingAlertEmails } from "~/server/usage/alert-emails";
 import { sendMessageRoute, streamMessageRoute } from "~/server/rest/chat";
@@ -146,5 +147,17 @@ describe("usage-alert emails", () => {
     });
     await sendDueNotifications();
     expect(subjects(t.ownerEmail)).toHaveLength(1);
+  });
+
+  it("the notifications job sends the emails of an alert whose recording call crashed after its commit", async () => {
+    const t = await team("Crashed");
+    const period = monthOf(new Date());
+    await db.usageAlert.create({
+      data: { organizationId: t.orgId, metric: "gemini_tokens", period, threshold: 80, limitType: "plan", usedAtCrossing: 80_000n, limitAtCrossing: BigInt(FREE_TOKENS), createdAt: new Date(Date.now() - 60_000) },
+    });
+    const done = await handleNotificationsDelivery({ messageId: `msg_crashed_${t.orgId}`, retried: 0, body: {} });
+    expect(done).toMatchObject({ status: "done", result: { alertsEnqueued: 1 } });
+    expect(subjects(t.ownerEmail)).toEqual([expect.stringContaining("has used 80% of its plan's monthly limit of Gemini tokens")]);
+    expect(subjects(t.optedOut.email)).toEqual([]);
   });
 });
