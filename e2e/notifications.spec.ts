@@ -43,9 +43,17 @@ test("an 80 % usage alert reached through the chat endpoint is emailed and light
   await bell.click();
   const list = page.getByRole("list").filter({ hasText: "80%" });
   await expect(list.getByRole("listitem")).toHaveCount(1);
-  await expect(list).toContainText("has used 80% of its plan's monthly limit of Gemini tokens");
+  const entry = list.getByRole("link", { name: /Gemini tokens: 80% of the plan's monthly limit used/ });
+  await expect(entry).toHaveAttribute("href", "/dashboard/billing");
+  // Escape closes the panel and gives focus back to the bell.
+  await page.keyboard.press("Escape");
+  await expect(list).toBeHidden();
+  await expect(bell).toBeFocused();
+  await bell.click();
   await page.getByRole("button", { name: "Mark all read" }).click();
   await expect(bell).toHaveAccessibleName("Notifications, none unread");
+  // The changed count is announced politely.
+  await expect(page.getByRole("status").filter({ hasText: "Notifications, none unread" })).toHaveAttribute("aria-live", "polite");
   await page.reload();
   await expect(bell).toHaveAccessibleName("Notifications, none unread");
 });

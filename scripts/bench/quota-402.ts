@@ -15,6 +15,7 @@ import { performance } from "node:perf_hooks";
 import IORedis from "ioredis";
 import pg from "pg";
 import { startGeminiStandIn } from "../../e2e/stand-ins/gemini/server";
+import { limitKey } from "../../src/server/usage/keys";
 import { benchDatabase, root, summary, writeResult } from "./lib";
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
@@ -157,7 +158,7 @@ try {
   ]);
   console.log(`goal p50 ≤ ${GOAL_P50_MS} ms: ${results.goalMet ? "met" : "NOT met"}; model calls: ${results.modelCalls}; database transactions during ${CALLS} calls: ${transactions}, table reads ${JSON.stringify(tableReads)}; counter after: ${results.counterAfter}`);
   writeResult("quota-402", results);
-  await redis.del(counterKey, `${counterKey}:daily`, `usage:org:${organization.id}:limit:gemini_tokens:${month}`);
+  await redis.del(counterKey, `${counterKey}:daily`, limitKey(organization.id, "gemini_tokens", month));
 } finally {
   server.kill("SIGTERM");
   await new Promise((r) => (server.exitCode !== null ? r(null) : server.once("exit", r)));

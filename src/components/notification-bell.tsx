@@ -1,6 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
 import { useEffect, useId, useRef, useState } from "react";
 import { formatDateTime } from "~/components/format";
 import { useTRPC } from "~/trpc/react";
@@ -19,11 +20,17 @@ export function NotificationBell({ orgId }: { orgId: string }) {
   const [open, setOpen] = useState(false);
   const panelId = useId();
   const root = useRef<HTMLDivElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
 
   useEffect(() => {
     if (!open) return;
     const close = (e: MouseEvent | KeyboardEvent) => {
-      if (e instanceof KeyboardEvent ? e.key === "Escape" : !root.current?.contains(e.target as Node)) setOpen(false);
+      if (e instanceof KeyboardEvent) {
+        if (e.key !== "Escape") return;
+        setOpen(false);
+        // Keyboard users go back where they were, not to the top of the page.
+        button.current?.focus();
+      } else if (!root.current?.contains(e.target as Node)) setOpen(false);
     };
     document.addEventListener("mousedown", close);
     document.addEventListener("keydown", close);
@@ -35,9 +42,23 @@ export function NotificationBell({ orgId }: { orgId: string }) {
 
   const unread = bell.data?.unread ?? 0;
   const label = unread === 0 ? "Notifications, none unread" : `Notifications, ${unread} unread`;
+  // Screen readers hear a changed count (a poll brought a new alert), not the first load's.
+  const [announcement, setAnnouncement] = useState("");
+  const lastUnread = useRef<number | null>(null);
+  const loadedUnread = bell.data?.unread;
+  useEffect(() => {
+    if (loadedUnread === undefined) return;
+    if (lastUnread.current !== null && lastUnread.current !== loadedUnread) setAnnouncement(label);
+    lastUnread.current = loadedUnread;
+  }, [loadedUnread, label]);
+  const newest = bell.data?.entries[0]?.createdAt;
   return (
     <div ref={root} className="relative">
+      <span role="status" aria-live="polite" className="sr-only" data-testid="bell-announcement">
+        {announcement}
+      </span>
       <button
+        ref={button}
         type="button"
         aria-label={label}
         aria-expanded={open}
@@ -61,8 +82,9 @@ export function NotificationBell({ orgId }: { orgId: string }) {
             <p className="text-sm font-semibold text-slate-900">Notifications</p>
             <button
               type="button"
-              disabled={unread === 0 || markAllRead.isPending}
-              onClick={() => markAllRead.mutate({ orgId })}
+              disabled={unread === 0 || !newest || markAllRead.isPending}
+              // Up to the newest entry shown: one that arrived since stays unread.
+              onClick={() => newest && markAllRead.mutate({ orgId, upTo: newest })}
               className="text-xs font-medium text-brand-700 hover:underline disabled:cursor-not-allowed disabled:text-slate-400 disabled:no-underline"
             >
               Mark all read
@@ -77,11 +99,11 @@ export function NotificationBell({ orgId }: { orgId: string }) {
           ) : (
             <ul role="list" className="max-h-96 space-y-1 overflow-y-auto">
               {bell.data.entries.map((entry) => (
-                <li key={entry.dedupeKey} data-unread={entry.unread} className={"rounded-md px-2 py-1.5 text-sm " + (entry.unread ? "bg-brand-50" : "")}>
-                  <p className={entry.unread ? "font-medium text-slate-900" : "text-slate-700"}>
+                <li key={entry.id} data-unread={entry.unread} className={"rounded-md px-2 py-1.5 text-sm " + (entry.unread ? "bg-brand-50" : "")}>
+                  <Link href={entry.link} onClick={() => setOpen(false)} className={"block hover:underline " + (entry.unread ? "font-medium text-slate-900" : "text-slate-700")}>
                     {entry.unread && <span className="sr-only">Unread: </span>}
-                    {entry.subject}
-                  </p>
+                    {entry.title}
+                  </Link>
                   <time dateTime={entry.createdAt.toISOString()} className="text-xs text-slate-500">
                     {formatDateTime(entry.createdAt)}
                   </time>

@@ -1,67 +1,80 @@
 /**
- * The bell: the org's notifications as its members see them in the app. One entry per logical
- * notification (a dedupe key, whatever its number of recipients), newest first; emails addressed
- * to one person (an invitation, a password reset) are theirs, not the org's, and are left out.
- * Unread is per member: an entry is unread when it was created after the member last marked all
- * read (or, never having done so, after joining the org).
+ * The bell: the org's in-app notifications (in-app.ts, one row per logical notification) as a
+ * member sees them, newest first, only the kinds the member's role may see (an allowlist: an
+ * unknown kind is never shown). It does not read the email outbox, so an alert whose emails
+ * nobody receives (every admin opted out) is still listed. Unread is per member: an entry is
+ * unread when created after the member's read mark (or, never having marked, after joining).
+ * Clients get an opaque id, never the dedupe key.
  */
 import { db } from "~/server/clients/db";
+import { BELL_KINDS } from "~/server/notifications/in-app";
 import type { Actor } from "~/server/orgs/memberships";
 
-/** Kinds (template names) sent to one person rather than reporting on the org. */
-export const PERSONAL_KINDS = ["invitation", "password-reset"];
 /** Entries the bell lists: older ones are still counted as unread until marked read. */
 export const BELL_LIST_SIZE = 20;
 
 export interface BellEntry {
-  dedupeKey: string;
+  id: string;
   kind: string;
-  subject: string;
+  title: string;
+  /** An in-app path. */
+  link: string;
   createdAt: Date;
   unread: boolean;
 }
 
 async function readSince(actor: Actor): Promise<Date> {
   const membership = await db.membership.findUniqueOrThrow({
-    where: { userId_organizationId: { userId: actor.userId, organizationId: actor.organizationId } },
+    where: {
+      userId_organizationId: {
+        userId: actor.userId,
+        organizationId: actor.organizationId,
+      },
+    },
     select: { notificationsReadAt: true, createdAt: true },
   });
   return membership.notificationsReadAt ?? membership.createdAt;
 }
 
-/** The org's latest notifications and how many are unread for the actor. */
+/** The org's latest notifications and how many are unread for the actor: two range reads of (organizationId, createdAt). */
 export async function bellOf(actor: Actor): Promise<{ unread: number; entries: BellEntry[] }> {
   const since = await readSince(actor);
-  // A logical notification's rows are written in one transaction: the first row's time is its time.
-  const [entries, [counted]] = await Promise.all([
-    db.$queryRaw<{ dedupeKey: string; kind: string; subject: string; createdAt: Date }[]>`
-      SELECT * FROM (
-        SELECT DISTINCT ON ("dedupeKey") "dedupeKey", "kind", "subject", "createdAt"
-        FROM "Notification"
-        WHERE "organizationId" = ${actor.organizationId} AND NOT ("kind" = ANY(${PERSONAL_KINDS}))
-        ORDER BY "dedupeKey", "createdAt" ASC
-      ) AS logical
-      ORDER BY "createdAt" DESC, "dedupeKey" ASC
-      LIMIT ${BELL_LIST_SIZE}`,
-    db.$queryRaw<{ unread: bigint }[]>`
-      SELECT count(*) AS unread FROM (
-        SELECT min("createdAt") AS "createdAt"
-        FROM "Notification"
-        WHERE "organizationId" = ${actor.organizationId} AND NOT ("kind" = ANY(${PERSONAL_KINDS}))
-        GROUP BY "dedupeKey"
-      ) AS logical
-      WHERE "createdAt" > ${since}`,
+  const kinds = [...BELL_KINDS[actor.role]];
+  const [entries, unread] = await Promise.all([
+    db.orgNotification.findMany({
+      where: { organizationId: actor.organizationId, kind: { in: kinds } },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: BELL_LIST_SIZE,
+      select: {
+        id: true,
+        kind: true,
+        title: true,
+        link: true,
+        createdAt: true,
+      },
+    }),
+    db.orgNotification.count({
+      where: {
+        organizationId: actor.organizationId,
+        kind: { in: kinds },
+        createdAt: { gt: since },
+      },
+    }),
   ]);
   return {
-    unread: Number(counted?.unread ?? 0n),
+    unread,
     entries: entries.map((e) => ({ ...e, unread: e.createdAt > since })),
   };
 }
 
-/** Everything created up to now is read for the actor (in this org only). */
-export async function markAllRead(actor: Actor, now = new Date()) {
-  await db.membership.update({
-    where: { userId_organizationId: { userId: actor.userId, organizationId: actor.organizationId } },
-    data: { notificationsReadAt: now },
-  });
+/**
+ * Marks read what the member saw: everything created up to `upTo` (the newest entry the client
+ * displayed), never past the database's clock and never moving the mark back, so an entry that
+ * arrived after the list was shown stays unread.
+ */
+export async function markAllRead(actor: Actor, upTo: Date) {
+  await db.$executeRaw`
+    UPDATE "Membership"
+    SET "notificationsReadAt" = GREATEST(COALESCE("notificationsReadAt", "createdAt"), LEAST(${upTo}::timestamptz, now()))
+    WHERE "userId" = ${actor.userId} AND "organizationId" = ${actor.organizationId}`;
 }

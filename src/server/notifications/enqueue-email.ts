@@ -5,6 +5,7 @@
  */
 import type { Prisma } from "~/generated/prisma/client";
 import { enqueueNotification } from "./enqueue";
+import { addInAppNotifications, isDefaultInAppKind } from "./in-app";
 import { renderEmail } from "./render-email";
 import type { EmailTemplate } from "./templates/template";
 
@@ -19,10 +20,28 @@ export interface EmailToEnqueue<P> {
   sensitive?: boolean;
   /** The recipient (or an inviter) asked for it just now: see enqueue.ts `userInitiated`. */
   userInitiated?: boolean;
+  /**
+   * Also an entry in the org's bell (in-app.ts), titled with the subject, written in the same
+   * transaction even when there are no recipients. Default: on for org-scoped emails of the
+   * billing kinds, off otherwise; `{ link }` names the in-app page (default the billing page).
+   */
+  inApp?: boolean | { link: string };
 }
 
 /** Returns the rows added (0: no recipients, or enqueued before). Per-recipient content (an unsubscribe link) takes one call per recipient. */
 export async function enqueueEmail<P>(tx: Prisma.TransactionClient, email: EmailToEnqueue<P>): Promise<number> {
+  const inApp = email.inApp ?? isDefaultInAppKind(email.template.name);
+  if (inApp && email.organizationId) {
+    await addInAppNotifications(tx, [
+      {
+        organizationId: email.organizationId,
+        kind: email.template.name,
+        title: email.template.subject(email.props),
+        dedupeKey: email.dedupeKey,
+        ...(typeof inApp === "object" ? { link: inApp.link } : {}),
+      },
+    ]);
+  }
   if (email.recipients.length === 0) return 0;
   const rendered = await renderEmail(email.template, email.props);
   return enqueueNotification(tx, {

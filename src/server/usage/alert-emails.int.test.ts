@@ -3,7 +3,9 @@ import { MAX_OUTPUT_TOKENS } from "~/server/chat/token-hold";
 import { db } from "~/server/clients/db";
 import { usageAlertUnsubscribe } from "~/server/notifications/unsubscribe";
 import { sendDueNotifications } from "~/server/notifications/send";
+import { handleNotificationsDelivery } from "~/server/jobs/notifications-delivery";
 import { createProject } from "~/server/projects/projects";
+import { enqueuePendingAlertEmails } from "~/server/usage/alert-emails";
 import { sendMessageRoute, streamMessageRoute } from "~/server/rest/chat";
 import { consume } from "~/server/usage/meter";
 import { monthOf } from "~/server/usage/periods";
@@ -42,7 +44,7 @@ describe("usage-alert emails", () => {
     expect(await alertKeys(t.orgId)).toEqual(["80:plan"]);
 
     const rows = await notificationRows(t.orgId);
-    const key = `usage-alert:${t.orgId}:gemini_tokens:${monthOf(new Date())}:80`;
+    const key = `usage-alert:${t.orgId}:gemini_tokens:${monthOf(new Date())}:80:plan:${FREE_TOKENS}`;
     expect(rows.map((r) => [r.dedupeKey, r.recipient])).toEqual([
       [key, t.admin.email],
       [key, t.ownerEmail],
@@ -110,13 +112,52 @@ describe("usage-alert emails", () => {
     expect(subjects(t.admin.email)).toHaveLength(1);
   });
 
-  it("an email that cannot be enqueued rolls its alert back too (nothing half-written), and the call still succeeds", async () => {
-    const t = await team("Rollback");
-    // An address the outbox refuses: the enqueue fails after the alert row was inserted.
-    await db.user.update({ where: { id: t.admin.user.id }, data: { email: `not-an-address-${t.orgId}` } });
+  it("an email that cannot be enqueued leaves its alert recorded (and in the bell), the call succeeds, and the job enqueues the emails later, once", async () => {
+    const t = await team("Kept");
+    // An address the outbox refuses: the enqueue fails after the alert row committed.
+    await db.user.update({
+      where: { id: t.admin.user.id },
+      data: { email: `not-an-address-${t.orgId}` },
+    });
     await setTokenCounter(t.orgId, 79_999);
-    expect(await consume(t.orgId, "gemini_tokens", 1)).toEqual({ current: 80_000, limit: FREE_TOKENS });
-    expect(await alertKeys(t.orgId)).toEqual([]);
+    expect(await consume(t.orgId, "gemini_tokens", 1)).toEqual({
+      current: 80_000,
+      limit: FREE_TOKENS,
+    });
+    expect(await alertKeys(t.orgId)).toEqual(["80:plan"]);
     expect(await notificationRows(t.orgId)).toEqual([]);
+    expect(await db.orgNotification.count({ where: { organizationId: t.orgId } })).toBe(1);
+
+    const later = new Date(Date.now() + 60_000);
+    // Still refused: retried by the next run, nothing written.
+    expect(await enqueuePendingAlertEmails(later)).toEqual({
+      alerts: 0,
+      emails: 0,
+    });
+    await db.user.update({
+      where: { id: t.admin.user.id },
+      data: { email: t.admin.email },
+    });
+    const runs = await Promise.all(Array.from({ length: 3 }, () => enqueuePendingAlertEmails(later)));
+    expect(runs.reduce((n, r) => n + r.emails, 0)).toBe(2);
+    expect((await notificationRows(t.orgId)).map((r) => r.recipient).sort()).toEqual([t.admin.email, t.ownerEmail].sort());
+    expect(await enqueuePendingAlertEmails(later)).toEqual({
+      alerts: 0,
+      emails: 0,
+    });
+    await sendDueNotifications();
+    expect(subjects(t.ownerEmail)).toHaveLength(1);
+  });
+
+  it("the notifications job sends the emails of an alert whose recording call crashed after its commit", async () => {
+    const t = await team("Crashed");
+    const period = monthOf(new Date());
+    await db.usageAlert.create({
+      data: { organizationId: t.orgId, metric: "gemini_tokens", period, threshold: 80, limitType: "plan", usedAtCrossing: 80_000n, limitAtCrossing: BigInt(FREE_TOKENS), createdAt: new Date(Date.now() - 60_000) },
+    });
+    const done = await handleNotificationsDelivery({ messageId: `msg_crashed_${t.orgId}`, retried: 0, body: {} });
+    expect(done).toMatchObject({ status: "done", result: { alertsEnqueued: 1 } });
+    expect(subjects(t.ownerEmail)).toEqual([expect.stringContaining("has used 80% of its plan's monthly limit of Gemini tokens")]);
+    expect(subjects(t.optedOut.email)).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import { MAX_OUTPUT_TOKENS } from "~/server/chat/token-hold";
 import { db } from "~/server/clients/db";
 import { kv } from "~/server/clients/redis";
 import { sendMessageRoute } from "~/server/rest/chat";
+import { enqueuePendingAlertEmails } from "~/server/usage/alert-emails";
 import { crossedThresholds, recordCrossings } from "~/server/usage/alerts";
 import { limitKey, usageKey } from "~/server/usage/keys";
 import { consume, recordUsage, reserve } from "~/server/usage/meter";
@@ -115,8 +116,46 @@ describe("usage alerts where usage is recorded", () => {
     await db.organization.delete({ where: { id: orgId } });
     expect(await consume(orgId, "gemini_tokens", 1)).toEqual({ current: 80_000, limit: FREE_TOKENS });
     expect(await db.usageAlert.count({ where: { organizationId: orgId } })).toBe(0);
-    // The alert and its emails are one transaction: neither is left behind.
+    // No alert, so no emails.
     expect(await db.notification.count({ where: { dedupeKey: { startsWith: `usage-alert:${orgId}:` } } })).toBe(0);
+  });
+
+  it("an alert whose emails cannot be enqueued is kept (and is in the bell); the notifications job enqueues them later, once", async () => {
+    const owner = await makeUser("Unlucky alert");
+    const orgId = owner.organization.id;
+    // A subject longer than the outbox accepts: enqueuing the emails fails, recording the alert must not.
+    await db.organization.update({
+      where: { id: orgId },
+      data: { name: "N".repeat(1_000) },
+    });
+    await setCounter(orgId, 79_999);
+    await consume(orgId, "gemini_tokens", 1);
+    const [alert] = await alertRows(orgId);
+    expect(alert).toMatchObject({ threshold: 80, emailsEnqueuedAt: null });
+    expect(await db.orgNotification.count({ where: { organizationId: orgId } })).toBe(1);
+    const emails = () =>
+      db.notification.findMany({
+        where: { organizationId: orgId, kind: "usage-alert" },
+        select: { dedupeKey: true, recipient: true },
+      });
+    expect(await emails()).toEqual([]);
+
+    await db.organization.update({
+      where: { id: orgId },
+      data: { name: "Lucky" },
+    });
+    // The job's step, past the grace period, run by overlapping job calls.
+    const later = new Date(Date.now() + 60_000);
+    await Promise.all(Array.from({ length: 5 }, () => enqueuePendingAlertEmails(later)));
+    expect(await emails()).toEqual([
+      {
+        dedupeKey: `usage-alert:${orgId}:gemini_tokens:${monthOf(new Date())}:80:plan:${FREE_TOKENS}`,
+        recipient: owner.email,
+      },
+    ]);
+    expect((await alertRows(orgId))[0]!.emailsEnqueuedAt).not.toBeNull();
+    await enqueuePendingAlertEmails(later);
+    expect(await emails()).toHaveLength(1);
   });
 
   it("a chat message that crosses 80 % records the alert", async () => {

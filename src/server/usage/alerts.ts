@@ -3,14 +3,17 @@
  * (the plan's, or the owner's budget when that is lower: `limitType` says which). The meter
  * knows the month's total before and after each call (from the script's reply), so a crossing is
  * detected with no extra read; only a call that crossed (rare: a few times a month per metric)
- * writes, in one transaction: `INSERT … ON CONFLICT DO NOTHING RETURNING` on (org, metric,
- * period, threshold, limitType), then the emails of the rows actually inserted, so concurrent
- * calls, retries and the fallback's replay record and email each alert once. Recording never
- * fails the caller's request: a failed transaction is logged (and leaves neither row nor email).
+ * writes. An alert is identified by (org, metric, period, threshold, limitType, limit at
+ * crossing): a budget raised or lowered mid-month alerts again at its new thresholds, and the
+ * same limit alerts once, however many calls cross it at once (`INSERT … ON CONFLICT DO NOTHING
+ * RETURNING`). The alert row and its bell entry commit on their own; its emails are enqueued
+ * after, in a step that may fail without losing them (alert-emails.ts: the notifications job
+ * enqueues what is left). Recording never fails the caller's request: a failure is logged.
  */
 import { db } from "~/server/clients/db";
 import { logger } from "~/server/logger";
-import { enqueueUsageAlertEmails } from "~/server/usage/alert-emails";
+import { addInAppNotifications, BILLING_PAGE, USAGE_ALERT_KIND } from "~/server/notifications/in-app";
+import { enqueueAlertEmails, usageAlertDedupeKey, usageAlertTitle, type AlertIdentity } from "~/server/usage/alert-emails";
 import { monthOf } from "~/server/usage/periods";
 import type { LimitType } from "~/server/usage/quota";
 
@@ -37,10 +40,11 @@ export async function recordCrossings(
   const crossed = crossedThresholds(usage.before, usage.after, usage.limit);
   if (crossed.length === 0 || usage.limit === null) return;
   const { limit, limitType } = usage;
+  let recorded: string[];
   try {
-    await db.$transaction(async (tx) => {
+    recorded = await db.$transaction(async (tx) => {
       // createManyAndReturn with skipDuplicates is one INSERT … ON CONFLICT DO NOTHING RETURNING:
-      // only the rows this call inserted come back, so a concurrent crossing emails nothing more.
+      // only the rows this call inserted come back, so a concurrent crossing adds nothing more.
       const inserted = await tx.usageAlert.createManyAndReturn({
         data: crossed.map((threshold) => ({
           organizationId,
@@ -52,13 +56,21 @@ export async function recordCrossings(
           limitAtCrossing: BigInt(limit),
         })),
         skipDuplicates: true,
-        select: { threshold: true },
+        select: { id: true, threshold: true },
       });
-      const thresholds = inserted.map((row) => row.threshold as AlertThreshold);
-      await enqueueUsageAlertEmails(tx, { organizationId, metric, period, thresholds, limitType, used: usage.after, limit });
+      const identities = inserted.map((row): AlertIdentity => ({ organizationId, metric, period, threshold: row.threshold as AlertThreshold, limitType, limit }));
+      const entries = identities.map((a) => ({ organizationId, kind: USAGE_ALERT_KIND, title: usageAlertTitle(a), link: BILLING_PAGE, dedupeKey: usageAlertDedupeKey(a) }));
+      await addInAppNotifications(tx, entries);
+      return inserted.map((row) => row.id);
     });
   } catch (error) {
     logger.error("usage: could not record a usage alert", { organizationId, metric, period, thresholds: crossed, error });
+    return;
+  }
+  try {
+    await enqueueAlertEmails(recorded);
+  } catch (error) {
+    logger.warn("usage: could not enqueue a usage alert's emails now; the notifications job will", { organizationId, metric, period, error });
   }
 }
 

@@ -2,14 +2,22 @@
  * Monthly budgets: an owner caps a monthly metric below the plan's limit. The meter enforces the
  * lower of the two (limits.ts), refuses with the 402 naming the budget, and alerts at 80 % and
  * 100 % of it. A budget must be a positive integer below the plan's limit in force (with credits),
- * when the plan has one; setting or clearing it drops the org's cached limits, so it applies at
- * the next request. Everyone in the org may read the budgets; only owners change them.
+ * when the plan has one. Setting or clearing it drops the org's cached limits (limits.ts: a
+ * computation in flight cannot write the old one back), so it applies at the next request; if
+ * the cache cannot be dropped the change is saved but the call fails (503) rather than claim it
+ * applies, and repeating it is harmless. A change also records the alerts the new limit's
+ * thresholds already reached (usage at 90 % of a new budget alerts at 80 % once, now: no later
+ * call would cross it). Everyone in the org may read the budgets; only owners change them.
  */
 import { db } from "~/server/clients/db";
 import { AppError } from "~/server/errors";
 import { requireRole, type Actor } from "~/server/orgs/memberships";
-import { forgetLimits, planLimitInForce } from "~/server/usage/limits";
+import { logger } from "~/server/logger";
+import { recordCrossings } from "~/server/usage/alerts";
+import { forgetLimits, limitAndType, planLimitInForce } from "~/server/usage/limits";
+import { monthOf } from "~/server/usage/periods";
 import { MONTHLY_METRICS } from "~/server/usage/quota";
+import { meteredUsage } from "~/server/usage/read-usage";
 
 export const BUDGET_METRICS = MONTHLY_METRICS;
 export type BudgetMetric = (typeof BUDGET_METRICS)[number];
@@ -47,7 +55,7 @@ export async function setBudget(actor: Actor, metric: BudgetMetric, limit: numbe
     create: { organizationId: actor.organizationId, metric, limit: BigInt(limit), setBy: actor.userId },
     update: { limit: BigInt(limit), setBy: actor.userId },
   });
-  await forgetLimits(actor.organizationId, now);
+  await applyBudgetChange(actor.organizationId, metric, now);
   return { metric, budget: limit, planLimit };
 }
 
@@ -55,7 +63,24 @@ export async function setBudget(actor: Actor, metric: BudgetMetric, limit: numbe
 export async function clearBudget(actor: Actor, metric: BudgetMetric, now = new Date()) {
   requireRole(actor, ["OWNER"]);
   await db.usageBudget.deleteMany({ where: { organizationId: actor.organizationId, metric } });
-  await forgetLimits(actor.organizationId, now);
+  await applyBudgetChange(actor.organizationId, metric, now);
+}
+
+/** After a budget's row changed: the cache dropped (or a 503), then the thresholds the new limit's usage already reached recorded. */
+async function applyBudgetChange(organizationId: string, metric: BudgetMetric, now: Date) {
+  try {
+    await forgetLimits(organizationId, now, { strict: true });
+  } catch (error) {
+    logger.error("usage: a budget change was saved but the cached limits could not be dropped", { organizationId, metric, error });
+    throw new AppError("UNAVAILABLE", "The budget was saved but could not be applied yet. Please retry in a moment.");
+  }
+  // Never fails the change (recordCrossings logs its own failures); a usage read that fails only skips it.
+  try {
+    const [{ limit, limitType }, usage] = await Promise.all([limitAndType(organizationId, metric, now), meteredUsage(organizationId, metric, now)]);
+    await recordCrossings(organizationId, metric, monthOf(now), { before: 0, after: usage.current, limit, limitType });
+  } catch (error) {
+    logger.warn("usage: could not check the thresholds a new budget already reached", { organizationId, metric, error });
+  }
 }
 
 const budgetError = (message: string, details: Record<string, unknown> = {}) =>

@@ -2,7 +2,12 @@
  * The one usage key format (the guide's): `usage:org:{orgId}:metric:{metric}:{YYYY-MM}` holds the
  * month's total as a plain integer, so `redis-cli SET` of it takes effect at once. Beside it,
  * `…:daily` is a hash of the month's usage per UTC day ("DD" → amount), written in the same
- * atomic step. `usage:org:{orgId}:limit:{metric}:{YYYY-MM}` caches the limit in force.
+ * atomic step. `usage:org:{orgId}:limitv2:{metric}:{YYYY-MM}` caches the limit in force, encoded
+ * for the meter script (a budget carries a "b" suffix). The name is not the older `…:limit:…`,
+ * which held a bare number: during a rolling deploy an older instance's script reads only that
+ * one (tonumber("500b") would be nil there and fail its call), so the two never share a key.
+ * `usage:org:{orgId}:limitgen` counts the org's limit changes (limits.ts: a computed limit is
+ * cached only if no change happened while it was computed).
  */
 import type { Metric } from "~/server/billing/plans";
 
@@ -11,7 +16,10 @@ export const USAGE_TTL_SECONDS = 45 * 86_400;
 
 export const usageKey = (organizationId: string, metric: string, period: string) => `usage:org:${organizationId}:metric:${metric}:${period}`;
 export const dailyKey = (organizationId: string, metric: string, period: string) => `${usageKey(organizationId, metric, period)}:daily`;
-export const limitKey = (organizationId: string, metric: string, period: string) => `usage:org:${organizationId}:limit:${metric}:${period}`;
+export const limitKey = (organizationId: string, metric: string, period: string) => `usage:org:${organizationId}:limitv2:${metric}:${period}`;
+/** The plain-number cache older instances read and write; only ever deleted by this code (a limit change). */
+export const legacyLimitKey = (organizationId: string, metric: string, period: string) => `usage:org:${organizationId}:limit:${metric}:${period}`;
+export const limitGenerationKey = (organizationId: string) => `usage:org:${organizationId}:limitgen`;
 /**
  * Marks one metering call as applied. A call that timed out may still be applied by Redis later;
  * its fallback row carries the same id, so the replay then finds the mark and adds nothing.

@@ -3,7 +3,8 @@
  * "quota":{metric, current, limit, percentage, limitType}, "upgradeUrl":"/billing/upgrade"}`, plus,
  * for a monthly metric, `resetsAt` (the next UTC month) and a `Retry-After` header. `limitType`
  * (beyond the guide, which clients may ignore) says which limit was hit: the plan's, or the
- * owner's monthly budget (then the message names the budget). Route handlers get it through
+ * owner's monthly budget (then the message names the budget, and `budgetUrl` says where an owner
+ * raises or clears it; `upgradeUrl` stays, as the contract has it). Route handlers get it through
  * jsonRoute; tRPC callers get it in `error.data.quota`.
  */
 import { getEntitlements } from "~/server/billing/entitlements";
@@ -13,6 +14,8 @@ import { nextMonthStart } from "~/server/usage/periods";
 
 /** Where a blocked user goes to raise a limit (the guide's path; it redirects into the dashboard). */
 export const UPGRADE_URL = "/billing/upgrade";
+/** Where an owner raises or clears a monthly budget. */
+export const BUDGET_URL = "/dashboard/billing";
 
 const MESSAGES: Record<Metric, (limit: number) => string> = {
   gemini_tokens: () =>
@@ -44,6 +47,7 @@ export function quotaExceeded(metric: Metric, current: number, limit: number, no
     details: {
       quota: { metric, current, limit, percentage: percentageOf(current, limit), limitType },
       upgradeUrl: UPGRADE_URL,
+      ...(limitType === "budget" ? { budgetUrl: BUDGET_URL } : {}),
       ...(resetsAt ? { resetsAt: resetsAt.toISOString() } : {}),
     },
     headers: resetsAt ? { "Retry-After": String(Math.max(1, Math.ceil((resetsAt.getTime() - now.getTime()) / 1000))) } : {},

@@ -1,4 +1,4 @@
-/** The bell: the org's notifications and the member's unread count; open to every member, each member's own read state. */
+/** The bell: the org's notifications and the member's unread count; open to every member (each sees its role's kinds), each member's own read state. */
 import { z } from "zod";
 import { createTRPCRouter, orgProcedure } from "~/server/api/trpc";
 import { bellOf, markAllRead } from "~/server/notifications/bell";
@@ -8,10 +8,20 @@ export const notificationsRouter = createTRPCRouter({
     .output(
       z.object({
         unread: z.number().int().nonnegative(),
-        entries: z.array(z.object({ dedupeKey: z.string(), kind: z.string(), subject: z.string(), createdAt: z.date(), unread: z.boolean() })),
+        entries: z.array(
+          z.object({
+            id: z.string(),
+            kind: z.string(),
+            title: z.string(),
+            link: z.string(),
+            createdAt: z.date(),
+            unread: z.boolean(),
+          }),
+        ),
       }),
     )
     .query(({ ctx }) => bellOf(ctx.actor)),
 
-  markAllRead: orgProcedure.mutation(({ ctx }) => markAllRead(ctx.actor)),
+  /** `upTo`: the newest entry's createdAt the client displayed (what the member actually saw). */
+  markAllRead: orgProcedure.input(z.object({ upTo: z.date() })).mutation(({ ctx, input }) => markAllRead(ctx.actor, input.upTo)),
 });

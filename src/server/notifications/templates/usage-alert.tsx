@@ -47,9 +47,15 @@ export const usageAlert = defineTemplate<UsageAlertProps>({
           <Link href={p.billingUrl}>billing page</Link>.
         </Text>
       ) : null}
-      <Button href={p.upgradeUrl} style={button}>
-        Upgrade your plan
-      </Button>
+      {p.limitType === "budget" ? (
+        <Button href={p.billingUrl} style={button}>
+          Review the budget
+        </Button>
+      ) : (
+        <Button href={p.upgradeUrl} style={button}>
+          Upgrade your plan
+        </Button>
+      )}
       <Text style={muted}>The monthly quota starts again on {formatUtc(p.resetsAt)}.</Text>
     </EmailLayout>
   ),

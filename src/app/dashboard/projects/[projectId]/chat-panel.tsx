@@ -31,7 +31,7 @@ export function ChatPanel({ projectId }: { projectId: string }) {
       },
     }),
   );
-  const quota = send.error?.data?.quota as { upgradeUrl: string; quota: { current: number; limit: number } } | null | undefined;
+  const quota = send.error?.data?.quota as { upgradeUrl: string; budgetUrl?: string; quota: { current: number; limit: number } } | null | undefined;
   const fieldError = send.error?.data?.fieldErrors?.content?.[0];
 
   return (
@@ -89,8 +89,8 @@ export function ChatPanel({ projectId }: { projectId: string }) {
                 <>
                   {" "}
                   ({count(quota.quota.current)} of {count(quota.quota.limit)} tokens used this month.){" "}
-                  <Link className="font-medium underline" href={quota.upgradeUrl}>
-                    Upgrade your plan
+                  <Link className="font-medium underline" href={quota.budgetUrl ?? quota.upgradeUrl}>
+                    {quota.budgetUrl ? "Review the budget" : "Upgrade your plan"}
                   </Link>
                 </>
               )}
