@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
-import { sendGridPort } from "../playwright.config";
 import { advanceClockOf, query, register, startProTrial } from "./support/app";
+import { mailbox } from "./support/mailbox";
 
 const subscriptionStatus = async (email: string) =>
   (
@@ -72,9 +72,7 @@ test("card 0341: past_due after the trial, the dashboard warns and keeps Pro for
   expect(payUrl).toMatch(/\/invoice\/in_/);
   const grace = (await banner.getByTestId("grace-ends-at").textContent())!;
   await expect(async () => {
-    const res = await fetch(`http://127.0.0.1:${sendGridPort}/__stand-in/messages?to=${encodeURIComponent(email)}`);
-    const { messages } = (await res.json()) as { messages: { subject: string; html: string; text: string }[] };
-    const failed = messages.find((m) => m.subject.startsWith("Payment failed"));
+    const failed = (await mailbox(email)).find((m) => m.subject.startsWith("Payment failed"));
     expect(failed?.html).toContain(`href="${payUrl}"`);
     expect(failed?.text).toContain(grace.replace(/^(\w+) (\d+), (\d+)$/, "$2 $1 $3"));
   }).toPass({ timeout: 20_000 });

@@ -1,9 +1,9 @@
 import { expect, test } from "@playwright/test";
 import IORedis from "ioredis";
-import { sendGridPort } from "../playwright.config";
 import { usageKey } from "../src/server/usage/keys";
 import { monthOf } from "../src/server/usage/periods";
 import { query, register } from "./support/app";
+import { mailbox } from "./support/mailbox";
 
 /** The Redis the app under test counts in. */
 const redis = new IORedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { lazyConnect: true });
@@ -31,10 +31,7 @@ test("an 80 % usage alert reached through the chat endpoint is emailed and light
   // Sent after the chat's response: the stand-in's mailbox has it, with the one-click unsubscribe headers.
   await expect
     .poll(async () => {
-      const box = (await (await request.get(`http://127.0.0.1:${sendGridPort}/__stand-in/messages?to=${encodeURIComponent(email)}`)).json()) as {
-        messages: { subject: string; headers: Record<string, string> }[];
-      };
-      return box.messages.map((m) => [m.subject, Boolean(m.headers["List-Unsubscribe"])]);
+      return (await mailbox(email)).map((m) => [m.subject, Boolean(m.headers["List-Unsubscribe"])]);
     })
     .toEqual([[expect.stringContaining("has used 80% of its plan's monthly limit of Gemini tokens"), true]]);
 

@@ -1,27 +1,12 @@
 import { expect, test } from "@playwright/test";
-import { sendGridPort } from "../playwright.config";
 import { register, signInAt } from "./support/app";
-
-interface MailboxMessage {
-  subject: string | null;
-  text: string | null;
-}
+import { waitForEmail } from "./support/mailbox";
 
 /** Waits for the app's email to `to` in the SendGrid stand-in's mailbox (the outbox sends after the response). */
 async function resetLinkFor(to: string): Promise<string> {
-  let link: string | undefined;
-  await expect
-    .poll(
-      async () => {
-        const res = await fetch(`http://127.0.0.1:${sendGridPort}/__stand-in/messages?to=${encodeURIComponent(to)}`);
-        const { messages } = (await res.json()) as { messages: MailboxMessage[] };
-        const reset = messages.find((m) => m.subject === "Reset your VantFlow password");
-        link = /https?:\/\/\S+\/reset-password\/[A-Za-z0-9_-]+/.exec(reset?.text ?? "")?.[0];
-        return link;
-      },
-      { timeout: 20_000 },
-    )
-    .toBeTruthy();
+  const reset = await waitForEmail(to, (m) => m.subject === "Reset your VantFlow password");
+  const link = /https?:\/\/\S+\/reset-password\/[A-Za-z0-9_-]+/.exec(reset.text ?? "")?.[0];
+  expect(link, "the email links to the reset page").toBeTruthy();
   return link!;
 }
 

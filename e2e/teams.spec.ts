@@ -1,28 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
-import { sendGridPort } from "../playwright.config";
 import { query, register, startProTrial } from "./support/app";
-
-interface MailboxMessage {
-  subject: string | null;
-  html: string | null;
-  text: string | null;
-}
-
-/** Polls the SendGrid stand-in's mailbox until an email to `to` arrives (the after-response sender sends it). */
-async function waitForEmail(to: string): Promise<MailboxMessage> {
-  let found: MailboxMessage | undefined;
-  await expect
-    .poll(
-      async () => {
-        const res = await fetch(`http://127.0.0.1:${sendGridPort}/__stand-in/messages?to=${encodeURIComponent(to)}`);
-        found = ((await res.json()) as { messages: MailboxMessage[] }).messages[0];
-        return found !== undefined;
-      },
-      { timeout: 30_000, intervals: [250, 500, 1000] },
-    )
-    .toBe(true);
-  return found!;
-}
+import { waitForEmail } from "./support/mailbox";
 
 /** The invitation link in the newest email to `to`. */
 async function invitationLink(to: string) {
