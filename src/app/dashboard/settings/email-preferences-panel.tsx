@@ -1,6 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
 import { Alert, Card } from "~/components/ui";
 import { useHydrated } from "~/components/use-hydrated";
 import { useTRPC } from "~/trpc/react";
@@ -11,12 +12,16 @@ export function EmailPreferencesPanel() {
   const queryClient = useQueryClient();
   const hydrated = useHydrated();
   const preferences = useQuery(trpc.account.emailPreferences.queryOptions());
+  // Set in the click's own render: the mutation's pending state arrives a tick later, and a
+  // controlled checkbox would flick back to the stored value in between.
+  const [choice, setChoice] = useState<boolean | null>(null);
   const set = useMutation(
     trpc.account.setUsageAlertEmails.mutationOptions({
       onSuccess: (data) => queryClient.setQueryData(trpc.account.emailPreferences.queryKey(), data),
+      onSettled: () => setChoice(null),
     }),
   );
-  const checked = set.isPending ? set.variables.enabled : (preferences.data?.usageAlertEmails ?? true);
+  const checked = choice ?? preferences.data?.usageAlertEmails ?? true;
 
   return (
     <Card title="Email notifications">
@@ -31,7 +36,10 @@ export function EmailPreferencesPanel() {
           className="mt-1 h-4 w-4"
           checked={checked}
           disabled={!hydrated || !preferences.data || set.isPending}
-          onChange={(e) => set.mutate({ enabled: e.target.checked })}
+          onChange={(e) => {
+            setChoice(e.target.checked);
+            set.mutate({ enabled: e.target.checked });
+          }}
         />
         <span>
           <span className="font-medium text-slate-900">Usage alerts</span>
