@@ -165,8 +165,9 @@ async function recipientBatches(tx: Prisma.TransactionClient, organizationId: st
     if (parsed.success) valid.push(parsed.data);
     else logger.warn("billing emails: a recipient's stored address is not valid; skipped", { organizationId, audience, address: email.slice(0, 320) });
   }
-  const batches: string[][] = [];
-  for (let i = 0; i < valid.length; i += NOTIFICATION_MAX_RECIPIENTS) batches.push(valid.slice(i, i + NOTIFICATION_MAX_RECIPIENTS));
+  // At least one call, even with nobody to email: enqueueEmail may write more than email rows.
+  const batches: string[][] = [valid.slice(0, NOTIFICATION_MAX_RECIPIENTS)];
+  for (let i = NOTIFICATION_MAX_RECIPIENTS; i < valid.length; i += NOTIFICATION_MAX_RECIPIENTS) batches.push(valid.slice(i, i + NOTIFICATION_MAX_RECIPIENTS));
   return batches;
 }
 
