@@ -31,14 +31,15 @@ interface Snapshot extends BillingSnapshot {
   subscriptions: (SubscriptionSnapshot & SubscriptionFacts)[];
 }
 
-async function billingSnapshot(tx: Prisma.TransactionClient, organizationId: string): Promise<Snapshot> {
+/** `invoiceIds`: the invoices the write touches (only they can cause an invoice email); all of the org's when absent. */
+async function billingSnapshot(tx: Prisma.TransactionClient, organizationId: string, invoiceIds?: string[]): Promise<Snapshot> {
   // One after the other: a transaction is one connection.
   const subscriptions = await tx.subscription.findMany({
     where: { organizationId },
     select: { ...SUBSCRIPTION_FACTS, trialStart: true, stripePriceId: true, currentPeriodStart: true },
   });
   const invoices = await tx.invoiceRecord.findMany({
-    where: { organizationId },
+    where: { organizationId, ...(invoiceIds ? { stripeInvoiceId: { in: invoiceIds } } : {}) },
     select: {
       stripeInvoiceId: true,
       stripeSubscriptionId: true,
@@ -233,11 +234,11 @@ export async function writeWithBillingNotifications<T>(
   organizationId: string,
   ctx: TransitionContext,
   write: () => Promise<T>,
-  opts: { refusedTrials?: (written: T) => string[] } = {},
+  opts: { refusedTrials?: (written: T) => string[]; invoiceIds?: string[] } = {},
 ): Promise<{ written: T; emailsAdded: number }> {
-  const before = await billingSnapshot(tx, organizationId);
+  const before = await billingSnapshot(tx, organizationId, opts.invoiceIds);
   const written = await write();
-  const after = await billingSnapshot(tx, organizationId);
+  const after = await billingSnapshot(tx, organizationId, opts.invoiceIds);
   const refused = new Set(opts.refusedTrials?.(written) ?? []);
   const transitions = detectBillingTransitions(before, after, ctx).filter(
     (t) => !(TRIAL_NOTICES.includes(t.kind) && "subscription" in t && refused.has(t.subscription.stripeSubscriptionId)),

@@ -108,6 +108,7 @@ function subscriptionTransitions(
     // a scheduled one starts a new period). A flap in what syncs read (A→B→A→B within one state of
     // Stripe) meets the keys it already used and adds nothing; a genuine change back and forth
     // over time carries a new invoice or period each time, so each is sent.
+    // (The newest among the invoices the write touched: the reconcile touches the recent ones.)
     const fact = [after.stripePriceId ?? after.plan, after.interval, after.currentPeriodStart?.toISOString() ?? "", facts.latestInvoice ?? ""].join(":");
     out.push({ kind: "plan_changed", dedupeKey: `sub:${id}:plan_changed:${fact}`, from: before, to: after });
   }

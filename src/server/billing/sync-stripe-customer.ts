@@ -193,6 +193,9 @@ export async function writeStripeState(organizationId: string, ticket: bigint, s
       // trial refused here is ended at once, so it is announced neither as started nor as ending.
       return writeWithBillingNotifications(tx, organizationId, { now }, () => applyAndClaim(tx, organizationId, state), {
         refusedTrials: (written) => written.refusals.map((r) => r.subscriptionId),
+        // Only invoices the write upserts can become emails (a deleted one causes none): the
+        // reads inside this 30 s transaction skip the rest of the org's history.
+        invoiceIds: state.invoices.flatMap((i) => (i.id && i.status !== "draft" ? [i.id] : [])),
       });
     },
     { timeout: 30_000, maxWait: 10_000 },
