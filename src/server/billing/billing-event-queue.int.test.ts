@@ -275,14 +275,18 @@ describe("the drain", () => {
     await processCustomer(customer, { due: now });
     const [givenUp] = await rowsOf(customer);
     expect(givenUp).toMatchObject({ status: "FAILED", attempts: 32, nextAttemptAt: null });
-    // The operators are told once, in the transaction that gave it up, with the ids and the error.
-    const alerts = await db.notification.findMany({ where: { dedupeKey: `billing-event:${givenUp!.stripeEventId}:given_up` }, orderBy: { recipient: "asc" } });
+    // The operators are told once per customer and UTC day, in the transaction that gave it up,
+    // with the org's name, the events and the error.
+    const day = new Date().toISOString().slice(0, 10);
+    const alerts = await db.notification.findMany({ where: { dedupeKey: `billing-customer:${customer}:given_up:${day}` }, orderBy: { recipient: "asc" } });
     expect(alerts.map((a) => [a.kind, a.recipient])).toEqual([
       ["operator-alert", "finance@vantflow.test"],
       ["operator-alert", "ops@vantflow.test"],
     ]);
-    expect(alerts[0]!.subject).toBe("[VantFlow ops] A Stripe webhook event was given up (customer.updated)");
+    const org = await db.organization.findUniqueOrThrow({ where: { id: orgId } });
+    expect(alerts[0]!.subject).toBe(`[VantFlow ops] Stripe webhook events were given up for ${org.name} (1)`);
     expect(alerts[0]!.text).toContain(customer);
+    expect(alerts[0]!.text).toContain(`${givenUp!.stripeEventId} (customer.updated)`);
     expect(alerts[0]!.text).toContain("Last error: An injected stand-in fault");
     await drainBillingEvents({ budgetMs: 10_000, only: [customer] });
     expect(syncs()).toBe(2); // a given-up event alone is never due

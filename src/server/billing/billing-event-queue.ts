@@ -60,10 +60,45 @@ interface Claim {
   ids: string[];
 }
 
+/** Event ids named in one operator alert; the rest are counted (the rows hold them all). */
+const ALERT_EVENTS_MAX = 20;
+
+/**
+ * One operator alert per customer per UTC day, listing the events given up (a customer failing
+ * for days gives up many at once, and again on later days): `billing-customer:<id>:given_up:<day>`.
+ * Events given up later that same day are on their rows and in the error log, not in a second email.
+ */
+async function alertGivenUp(client: Prisma.TransactionClient, customerId: string, givenUp: { stripeEventId: string; type: string; organizationId: string | null }[], message: string) {
+  const org = await client.organization.findFirst({
+    where: { OR: [{ stripeCustomerId: customerId }, { lostStripeCustomerId: customerId }] },
+    select: { id: true, name: true },
+  });
+  const organizationId = org?.id ?? givenUp.find((row) => row.organizationId)?.organizationId ?? null;
+  const listed = givenUp.slice(0, ALERT_EVENTS_MAX).map((row) => `${row.stripeEventId} (${row.type})`);
+  if (givenUp.length > ALERT_EVENTS_MAX) listed.push(`and ${givenUp.length - ALERT_EVENTS_MAX} more`);
+  const now = new Date();
+  await alertOperators(
+    client,
+    {
+      dedupeKey: `billing-customer:${customerId}:given_up:${now.toISOString().slice(0, 10)}`,
+      organizationId,
+      summary: `Stripe webhook events were given up for ${org ? org.name : customerId} (${givenUp.length})`,
+      ids: {
+        customer: customerId,
+        ...(organizationId ? { organization: organizationId } : {}),
+        ...(org ? { "organization name": org.name } : {}),
+        events: listed.join(", "),
+      },
+      lastError: message,
+    },
+    now,
+  );
+}
+
 /**
  * FAILED with `message`, for the customer's rows matching `which`. One nextAttemptAt for all of
  * them (the customer's backoff, from its most-tried row); a row older than the give-up horizon gets
- * none, and the operators' email about it is enqueued in `client`'s transaction.
+ * none, and the operators' email about it (one per customer and day) is enqueued in `client`'s transaction.
  */
 async function failRows(client: Prisma.TransactionClient, customerId: string, which: Prisma.Sql, message: string) {
   const rows = await client.$queryRaw<{ stripeEventId: string; type: string; organizationId: string | null; nextAttemptAt: Date | null }[]>`
@@ -81,15 +116,7 @@ async function failRows(client: Prisma.TransactionClient, customerId: string, wh
       events: givenUp.map((row) => row.stripeEventId),
       error: message,
     });
-    for (const row of givenUp) {
-      await alertOperators(client, {
-        dedupeKey: `billing-event:${row.stripeEventId}:given_up`,
-        organizationId: row.organizationId,
-        summary: `A Stripe webhook event was given up (${row.type})`,
-        ids: { event: row.stripeEventId, type: row.type, customer: customerId, ...(row.organizationId ? { organization: row.organizationId } : {}) },
-        lastError: message,
-      });
-    }
+    await alertGivenUp(client, customerId, givenUp, message);
   } else if (rows.length) {
     logger.warn("billing events: syncing the customer failed; retried with backoff", { customerId, events: rows.length, error: message });
   }

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type Stripe from "stripe";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { env } from "~/env";
@@ -131,11 +132,11 @@ describe("billing emails on the Stripe stand-in's test clock", () => {
 });
 
 describe("the billing page's limit banner data", () => {
-  it("names the counted metrics at or over their limit: a Free org with 3 members is over its 1 seat", async () => {
+  it("names the counted metrics over their limit (a Free org with 3 members is over its 1 seat), never a solo org's one seat", async () => {
     const { owner } = await team();
     expect((await owner.caller.billing.overview({ orgId: owner.orgId })).overLimits).toEqual([{ metric: "team_members", current: 3, limit: 1 }]);
     const alone = await makeOwner("Alone");
-    expect((await alone.caller.billing.overview({ orgId: alone.orgId })).overLimits).toEqual([{ metric: "team_members", current: 1, limit: 1 }]);
+    expect((await alone.caller.billing.overview({ orgId: alone.orgId })).overLimits).toEqual([]);
   });
 });
 
@@ -243,6 +244,105 @@ describe("one email per transition, whatever the deliveries", () => {
       expect(row).toMatchObject({ status: "SENT" });
       expect(mailbox.messages(row.recipient)).toHaveLength(1);
       expect(row.providerMessageId).toBe(mailbox.messages(row.recipient)[0]!.messageId);
+    }
+  });
+});
+
+describe("an email never rolls back the billing state it reports", () => {
+  /** `n` more ADMINs of the org, written directly (registering 50 users takes long). */
+  async function admins(orgId: string, n: number) {
+    const emails = Array.from({ length: n }, (_, i) => `admin-${i}-${randomUUID()}@example.test`);
+    await db.user.createMany({ data: emails.map((email) => ({ email, name: "Admin", passwordHash: "x" })) });
+    const users = await db.user.findMany({ where: { email: { in: emails } }, select: { id: true } });
+    await db.membership.createMany({ data: users.map((u) => ({ organizationId: orgId, userId: u.id, role: "ADMIN" as const })) });
+    return emails;
+  }
+
+  it("51 owners and admins (Business has unlimited seats): the state is written and each gets the email once, in batches", async () => {
+    const { owner, admin, customer } = await trialAtStripe();
+    const more = await admins(owner.orgId, 50);
+    await syncStripeCustomer(customer);
+    expect(await db.subscription.count({ where: { organizationId: owner.orgId } })).toBe(1);
+    expect((await trialRows(owner.orgId)).map((r) => r.recipient).sort()).toEqual([owner.email, admin.email, ...more].sort());
+    // Again, and concurrently: nothing new.
+    await Promise.all([syncStripeCustomer(customer), syncStripeCustomer(customer)]);
+    expect(await trialRows(owner.orgId)).toHaveLength(52);
+  });
+
+  it("a stored address the outbox refuses is skipped with a warning; the others get the email and the state is written", async () => {
+    const { owner, admin, customer } = await trialAtStripe();
+    await db.user.update({ where: { id: admin.user.id }, data: { email: `not an address ${randomUUID()}` } });
+    const warn = vi.spyOn(console, "warn");
+    try {
+      await syncStripeCustomer(customer);
+      expect(warn.mock.calls.some(([line]) => String(line).includes("not valid; skipped"))).toBe(true);
+    } finally {
+      warn.mockRestore();
+    }
+    expect(await db.subscription.count({ where: { organizationId: owner.orgId } })).toBe(1);
+    expect((await trialRows(owner.orgId)).map((r) => r.recipient)).toEqual([owner.email]);
+  });
+
+  it("any other enqueue failure is rolled back to a savepoint: the state is written without the email", async () => {
+    const { owner, customer } = await trialAtStripe();
+    await db.$executeRawUnsafe(`
+      CREATE OR REPLACE FUNCTION refuse_notification() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'outbox is down'; END $$ LANGUAGE plpgsql;
+      CREATE TRIGGER refuse_notification BEFORE INSERT ON "Notification" FOR EACH ROW EXECUTE FUNCTION refuse_notification();`);
+    try {
+      await syncStripeCustomer(customer);
+    } finally {
+      await db.$executeRawUnsafe(`DROP TRIGGER refuse_notification ON "Notification"`);
+    }
+    expect(await db.subscription.count({ where: { organizationId: owner.orgId } })).toBe(1);
+    expect(await trialRows(owner.orgId)).toEqual([]);
+  });
+});
+
+describe("a Stripe customer deleted puts the org on Free", () => {
+  it("enqueues back on Free for its live subscription in the unlinking transaction, once", async () => {
+    const { owner, admin, member, customer } = await trialAtStripe();
+    await syncStripeCustomer(customer);
+    await sdk.customers.del(customer);
+    expect(await syncStripeCustomer(customer)).toMatchObject({ status: "customer_lost", reason: "deleted" });
+    await syncStripeCustomer(customer);
+    const rows = await db.notification.findMany({ where: { organizationId: owner.orgId, kind: "subscription-canceled" } });
+    expect(rows.map((r) => r.recipient).sort()).toEqual([owner.email, admin.email].sort());
+    expect(rows[0]!.subject).toBe(`${owner.organization.name} is back on the Free plan`);
+    expect(rows.some((r) => r.recipient === member.email)).toBe(false);
+  });
+});
+
+describe("payment failed past the grace period (Stripe's now: the customer's test clock, trialing or not)", () => {
+  it("a retry that fails after the grace end says the paid limits are suspended, with no grace date", async () => {
+    // The stand-in retries 3, 5 and 7 days after the invoice and cancels after the last: a grace of
+    // 4 days ends between the second and the third attempt.
+    const grace = env.BILLING_GRACE_DAYS;
+    (env as { BILLING_GRACE_DAYS: number }).BILLING_GRACE_DAYS = 4;
+    try {
+      // The first test's card already had its trial: forget it, so this one trials too (and fails at its end).
+      await db.trialClaim.deleteMany({});
+      const { owner } = await team();
+      await subscribe(owner, "4000000000000341");
+      const customer = await customerOf(owner.orgId);
+      await advance(customer, 14 * DAY + 60);
+      await deliverNew(customer);
+      const failed = () => db.notification.findMany({ where: { organizationId: owner.orgId, kind: "payment-failed", recipient: owner.email }, orderBy: { createdAt: "asc" } });
+      const [first] = await failed();
+      expect(first!.text).toContain("stay on until");
+      expect(first!.text).not.toContain("suspended");
+      // Day 3 of the invoice by the customer's clock (days ahead of the wall clock): still in grace.
+      await advance(customer, 3 * DAY);
+      await deliverNew(customer);
+      expect((await failed()).at(-1)!.text).toContain("stay on until");
+      // Day 5: past the grace end, still past_due.
+      await advance(customer, 2 * DAY);
+      await deliverNew(customer);
+      const later = await failed();
+      expect(later).toHaveLength(3);
+      expect(later.at(-1)!.text).toContain("limits are suspended");
+      expect(later.at(-1)!.text).not.toContain("stay on until");
+    } finally {
+      (env as { BILLING_GRACE_DAYS: number }).BILLING_GRACE_DAYS = grace;
     }
   });
 });

@@ -3,13 +3,20 @@
  * before and after the write, the transitions between them (billing-transitions.ts) become
  * outbox rows to the org's recipients. A write that rolls back leaves no email; a write that
  * changes nothing causes none; a transition met again enqueues nothing (its dedupe key).
+ *
+ * Invariant: an email can never roll back the billing state it reports. The email part runs
+ * under a SAVEPOINT: recipients are validated (an invalid stored address is dropped with a warn)
+ * and batched to the outbox's per-call limit, and any error left is logged and rolled back to the
+ * savepoint, so the sync's write commits without its emails rather than failing on every retry.
  */
 import { env } from "~/env";
 import type { Prisma } from "~/generated/prisma/client";
-import { detectBillingTransitions, type BillingSnapshot, type BillingTransition, type TransitionContext } from "~/server/billing/billing-transitions";
+import { daysLeft, detectBillingTransitions, type BillingSnapshot, type BillingTransition, type SubscriptionSnapshot, type TransitionContext } from "~/server/billing/billing-transitions";
 import { entitlementsOf, SUBSCRIPTION_FACTS, type SubscriptionFacts } from "~/server/billing/entitlements";
 import { PLANS, type PlanId } from "~/server/billing/plans";
+import { logger } from "~/server/logger";
 import { enqueueEmail } from "~/server/notifications/enqueue-email";
+import { NOTIFICATION_MAX_RECIPIENTS } from "~/server/notifications/enqueue";
 import { orgRecipients, type RecipientAudience } from "~/server/notifications/recipients";
 import { paymentFailed } from "~/server/notifications/templates/payment-failed";
 import { paymentSucceeded } from "~/server/notifications/templates/payment-succeeded";
@@ -18,17 +25,21 @@ import { subscriptionCanceled } from "~/server/notifications/templates/subscript
 import type { EmailTemplate } from "~/server/notifications/templates/template";
 import { trialEnding } from "~/server/notifications/templates/trial-ending";
 import { trialStarted } from "~/server/notifications/templates/trial-started";
+import { emailInput } from "~/server/validation";
 
-type Snapshot = BillingSnapshot & { subscriptions: SubscriptionFacts[] };
+interface Snapshot extends BillingSnapshot {
+  subscriptions: (SubscriptionSnapshot & SubscriptionFacts)[];
+}
 
-async function billingSnapshot(tx: Prisma.TransactionClient, organizationId: string): Promise<Snapshot> {
+/** `invoiceIds`: the invoices the write touches (only they can cause an invoice email); all of the org's when absent. */
+async function billingSnapshot(tx: Prisma.TransactionClient, organizationId: string, invoiceIds?: string[]): Promise<Snapshot> {
   // One after the other: a transaction is one connection.
   const subscriptions = await tx.subscription.findMany({
     where: { organizationId },
-    select: SUBSCRIPTION_FACTS,
+    select: { ...SUBSCRIPTION_FACTS, trialStart: true, stripePriceId: true, currentPeriodStart: true },
   });
   const invoices = await tx.invoiceRecord.findMany({
-    where: { organizationId },
+    where: { organizationId, ...(invoiceIds ? { stripeInvoiceId: { in: invoiceIds } } : {}) },
     select: {
       stripeInvoiceId: true,
       stripeSubscriptionId: true,
@@ -41,6 +52,8 @@ async function billingSnapshot(tx: Prisma.TransactionClient, organizationId: str
       hostedInvoiceUrl: true,
       number: true,
       paidAt: true,
+      stripeCreatedAt: true,
+      nextPaymentAttempt: true,
     },
   });
   return { subscriptions, invoices };
@@ -61,23 +74,36 @@ interface Email {
   enqueue: (tx: Prisma.TransactionClient, to: Addressed) => Promise<number>;
 }
 
+const emailFor = <P>(template: EmailTemplate<P>, props: P, audience: RecipientAudience = "billing"): Email => ({
+  audience,
+  enqueue: (tx, to) => enqueueEmail(tx, { ...to, template, props }),
+});
+
+const canceledEmail = (organizationName: string, plan: string) =>
+  emailFor(subscriptionCanceled, { organizationName, planName: planName(plan), upgradeUrl: billingUrl("/upgrade") });
+
+/**
+ * The grace of the failing invoice's own subscription (not whichever one speaks for the org): its
+ * end while it is still ahead of Stripe's now, else whether the paid limits are already suspended.
+ */
+function graceOf(subscriptionId: string | null, after: Snapshot, now: Date) {
+  const sub = after.subscriptions.find((s) => s.stripeSubscriptionId === subscriptionId);
+  if (!sub || !["past_due", "unpaid"].includes(sub.status)) return { graceEndsAt: null, limitsSuspended: false };
+  const graceEndsAt = entitlementsOf([sub], now).graceEndsAt;
+  return graceEndsAt && graceEndsAt > now ? { graceEndsAt: graceEndsAt.toISOString(), limitsSuspended: false } : { graceEndsAt: null, limitsSuspended: true };
+}
+
 /** The email of one transition, with what it needs from the state after the write. */
 function emailOf(t: BillingTransition, organizationName: string, after: Snapshot, ctx: TransitionContext): Email {
-  const email = <P>(template: EmailTemplate<P>, props: P, audience: RecipientAudience = "billing"): Email => ({
-    audience,
-    enqueue: (tx, to) => enqueueEmail(tx, { ...to, template, props }),
-  });
   switch (t.kind) {
     case "trial_started":
-    case "trial_will_end":
-      return email(t.kind === "trial_started" ? trialStarted : trialEnding, {
-        organizationName,
-        planName: planName(t.subscription.plan),
-        trialEndsAt: (t.subscription.trialEnd ?? ctx.now).toISOString(),
-        billingUrl: billingUrl(),
-      });
+    case "trial_will_end": {
+      const trialEnd = t.subscription.trialEnd ?? ctx.now;
+      const props = { organizationName, planName: planName(t.subscription.plan), trialEndsAt: trialEnd.toISOString(), billingUrl: billingUrl() };
+      return t.kind === "trial_started" ? emailFor(trialStarted, props) : emailFor(trialEnding, { ...props, daysLeft: daysLeft(trialEnd, ctx.now) });
+    }
     case "payment_failed":
-      return email(
+      return emailFor(
         paymentFailed,
         {
           organizationName,
@@ -85,13 +111,13 @@ function emailOf(t: BillingTransition, organizationName: string, after: Snapshot
           currency: t.invoice.currency,
           invoiceNumber: t.invoice.number,
           payUrl: t.invoice.hostedInvoiceUrl ?? billingUrl("/invoices"),
-          graceEndsAt: entitlementsOf(after.subscriptions, ctx.now).graceEndsAt?.toISOString() ?? null,
+          ...graceOf(t.invoice.stripeSubscriptionId, after, ctx.now),
           paymentMethodsUrl: billingUrl("/payment-methods"),
         },
         "payment_failure",
       );
     case "payment_succeeded":
-      return email(paymentSucceeded, {
+      return emailFor(paymentSucceeded, {
         organizationName,
         amountPaid: t.invoice.amountPaid,
         currency: t.invoice.currency,
@@ -101,13 +127,9 @@ function emailOf(t: BillingTransition, organizationName: string, after: Snapshot
         recovered: t.recovered,
       });
     case "subscription_canceled":
-      return email(subscriptionCanceled, {
-        organizationName,
-        planName: planName(t.subscription.plan),
-        upgradeUrl: billingUrl("/upgrade"),
-      });
+      return canceledEmail(organizationName, t.subscription.plan);
     case "plan_changed":
-      return email(planChanged, {
+      return emailFor(planChanged, {
         organizationName,
         fromPlan: planName(t.from.plan),
         fromInterval: t.from.interval,
@@ -118,6 +140,49 @@ function emailOf(t: BillingTransition, organizationName: string, after: Snapshot
   }
 }
 
+/**
+ * Runs `emails` under a savepoint: whatever it throws is logged and rolled back to the savepoint,
+ * never to the caller's transaction (the billing state it reports still commits). Returns the
+ * rows added, 0 when it failed.
+ */
+export async function enqueueWithoutRisk(tx: Prisma.TransactionClient, organizationId: string, emails: () => Promise<number>): Promise<number> {
+  await tx.$executeRawUnsafe("SAVEPOINT billing_emails");
+  try {
+    const added = await emails();
+    await tx.$executeRawUnsafe("RELEASE SAVEPOINT billing_emails");
+    return added;
+  } catch (error) {
+    await tx.$executeRawUnsafe("ROLLBACK TO SAVEPOINT billing_emails");
+    logger.error("billing emails: could not be enqueued; the billing state is written without them", { organizationId, error });
+    return 0;
+  }
+}
+
+/** The audience's valid addresses (an invalid stored one is dropped and logged), in batches the outbox takes in one call. */
+async function recipientBatches(tx: Prisma.TransactionClient, organizationId: string, audience: RecipientAudience) {
+  const valid: string[] = [];
+  for (const { email } of await orgRecipients(tx, organizationId, audience)) {
+    const parsed = emailInput.safeParse(email);
+    if (parsed.success) valid.push(parsed.data);
+    else logger.warn("billing emails: a recipient's stored address is not valid; skipped", { organizationId, audience, address: email.slice(0, 320) });
+  }
+  // At least one call, even with nobody to email: enqueueEmail may write more than email rows.
+  const batches: string[][] = [valid.slice(0, NOTIFICATION_MAX_RECIPIENTS)];
+  for (let i = NOTIFICATION_MAX_RECIPIENTS; i < valid.length; i += NOTIFICATION_MAX_RECIPIENTS) batches.push(valid.slice(i, i + NOTIFICATION_MAX_RECIPIENTS));
+  return batches;
+}
+
+/** Enqueues each email to its audience, batch by batch: the dedupe is per recipient, so batches of one key add up to one email each. */
+async function enqueueAll(tx: Prisma.TransactionClient, organizationId: string, emails: { email: Email; dedupeKey: string }[]) {
+  const batches = new Map<RecipientAudience, string[][]>();
+  let added = 0;
+  for (const { email, dedupeKey } of emails) {
+    if (!batches.has(email.audience)) batches.set(email.audience, await recipientBatches(tx, organizationId, email.audience));
+    for (const recipients of batches.get(email.audience)!) added += await email.enqueue(tx, { organizationId, dedupeKey, recipients });
+  }
+  return added;
+}
+
 async function enqueueTransitions(
   tx: Prisma.TransactionClient,
   organizationId: string,
@@ -126,27 +191,34 @@ async function enqueueTransitions(
   ctx: TransitionContext,
 ) {
   if (!transitions.length) return 0;
-  const org = await tx.organization.findUniqueOrThrow({
-    where: { id: organizationId },
-    select: { name: true },
-  });
-  const recipients = new Map<RecipientAudience, string[]>();
-  let added = 0;
-  for (const t of transitions) {
-    const email = emailOf(t, org.name, after, ctx);
-    const audience = email.audience;
-    if (!recipients.has(audience))
-      recipients.set(
-        audience,
-        (await orgRecipients(tx, organizationId, audience)).map((r) => r.email),
-      );
-    added += await email.enqueue(tx, {
+  return enqueueWithoutRisk(tx, organizationId, async () => {
+    const org = await tx.organization.findUniqueOrThrow({ where: { id: organizationId }, select: { name: true } });
+    return enqueueAll(
+      tx,
       organizationId,
-      dedupeKey: t.dedupeKey,
-      recipients: recipients.get(audience)!,
-    });
-  }
-  return added;
+      transitions.map((t) => ({ email: emailOf(t, org.name, after, ctx), dedupeKey: t.dedupeKey })),
+    );
+  });
+}
+
+/**
+ * "Back on Free" for subscriptions that end with no sync to see them end (the customer was
+ * deleted at Stripe, customer-link.ts): the same email and dedupe key as a sync's cancellation,
+ * in the caller's transaction, never able to roll it back.
+ */
+export function enqueueBackOnFree(tx: Prisma.TransactionClient, organizationId: string, subscriptions: { stripeSubscriptionId: string; plan: string }[]) {
+  if (!subscriptions.length) return Promise.resolve(0);
+  return enqueueWithoutRisk(tx, organizationId, async () => {
+    const org = await tx.organization.findUniqueOrThrow({ where: { id: organizationId }, select: { name: true } });
+    return enqueueAll(
+      tx,
+      organizationId,
+      subscriptions.map((s) => ({
+        email: canceledEmail(org.name, s.plan),
+        dedupeKey: `sub:${s.stripeSubscriptionId}:canceled`,
+      })),
+    );
+  });
 }
 
 const TRIAL_NOTICES: BillingTransition["kind"][] = ["trial_started", "trial_will_end"];
@@ -162,11 +234,11 @@ export async function writeWithBillingNotifications<T>(
   organizationId: string,
   ctx: TransitionContext,
   write: () => Promise<T>,
-  opts: { refusedTrials?: (written: T) => string[] } = {},
+  opts: { refusedTrials?: (written: T) => string[]; invoiceIds?: string[] } = {},
 ): Promise<{ written: T; emailsAdded: number }> {
-  const before = await billingSnapshot(tx, organizationId);
+  const before = await billingSnapshot(tx, organizationId, opts.invoiceIds);
   const written = await write();
-  const after = await billingSnapshot(tx, organizationId);
+  const after = await billingSnapshot(tx, organizationId, opts.invoiceIds);
   const refused = new Set(opts.refusedTrials?.(written) ?? []);
   const transitions = detectBillingTransitions(before, after, ctx).filter(
     (t) => !(TRIAL_NOTICES.includes(t.kind) && "subscription" in t && refused.has(t.subscription.stripeSubscriptionId)),

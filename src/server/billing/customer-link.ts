@@ -6,6 +6,8 @@
  * unlinked: the org falls back to Free and its next checkout creates a new customer.
  */
 import type Stripe from "stripe";
+import { enqueueBackOnFree } from "~/server/billing/billing-notifications";
+import { isLive } from "~/server/billing/subscription-status";
 import { db } from "~/server/clients/db";
 import { logger } from "~/server/logger";
 import { forgetLimits } from "~/server/usage/limits";
@@ -34,8 +36,9 @@ export async function organizationFor(customer: Stripe.Customer): Promise<string
 
 /**
  * Unlinks a customer Stripe deleted or does not know, records which and when, and drops the rows
- * mirrored from it (subscriptions, cards; invoices stay as history). Returns the org, or null
- * when no org holds this customer any more.
+ * mirrored from it (subscriptions, cards; invoices stay as history). Its live subscriptions end
+ * with it, so "back on Free" is enqueued for them in the same transaction. Returns the org, or
+ * null when no org holds this customer any more.
  */
 export async function unlinkLostCustomer(customerId: string, reason: LostReason, now = new Date()): Promise<string | null> {
   const organizationId = await db.$transaction(async (tx) => {
@@ -52,6 +55,8 @@ export async function unlinkLostCustomer(customerId: string, reason: LostReason,
         subscriptionDriftIds: [],
       },
     });
+    const subscriptions = await tx.subscription.findMany({ where: { organizationId: org.id }, select: { stripeSubscriptionId: true, plan: true, status: true } });
+    await enqueueBackOnFree(tx, org.id, subscriptions.filter((s) => isLive(s.status) && s.status !== "incomplete"));
     await tx.subscription.deleteMany({ where: { organizationId: org.id } });
     await tx.paymentMethod.deleteMany({ where: { organizationId: org.id } });
     return org.id;

@@ -86,11 +86,18 @@ export async function getBillingOverview(actor: Actor, now = new Date()) {
         ? { amountDue: owed.amountRemaining, currency: owed.currency, payUrl: owed.hostedInvoiceUrl, graceEndsAt: entitlements.graceEndsAt }
         : null,
     /**
-     * Counted metrics (projects, seats) at or over their limit: the next one is refused with 402.
-     * The monthly quotas have their own banner, from 80 %, in the usage section.
+     * Counted metrics worth a banner: over their limit (after a downgrade), or projects at it (the
+     * next one is refused with 402). Seats at their limit are not: every solo Free org uses its
+     * one seat, and the invite form says so when it matters. The monthly quotas have their own
+     * banner, from 80 %, in the usage section.
      */
     overLimits: usage
-      .filter((line) => !(METERED_METRICS as readonly string[]).includes(line.metric) && line.limit !== null && line.current >= line.limit)
+      .filter(
+        (line) =>
+          !(METERED_METRICS as readonly string[]).includes(line.metric) &&
+          line.limit !== null &&
+          (line.current > line.limit || (line.metric === "projects" && line.current === line.limit)),
+      )
       .map(({ metric, current, limit }) => ({ metric, current, limit: limit! })),
     defaultCard: card,
     hasCustomer: Boolean(org.stripeCustomerId),

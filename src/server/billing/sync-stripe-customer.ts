@@ -15,7 +15,7 @@ import { type Prisma } from "~/generated/prisma/client";
 import { writeWithBillingNotifications } from "~/server/billing/billing-notifications";
 import { organizationFor, unlinkLostCustomer, type LostReason } from "~/server/billing/customer-link";
 import { pendingChange, type PendingChange } from "~/server/billing/pending-change";
-import { stripeNow } from "~/server/billing/stripe-clock";
+import { stripeNow, type TestClockRef } from "~/server/billing/stripe-clock";
 import { invoiceRow, paymentMethodRow, subscriptionRow } from "~/server/billing/stripe-rows";
 import { at, idOf, orNull } from "~/server/billing/stripe-values";
 import { isLive } from "~/server/billing/subscription-status";
@@ -57,6 +57,8 @@ export interface StripeState {
   /** The card that will be charged: the customer's default, else the one a live subscription carries. */
   defaultPm: string | null;
   customerDefaultPm: string | null;
+  /** The customer's test clock, if it has one: Stripe's now for every comparison the write makes. */
+  testClock: TestClockRef;
 }
 
 /** The card that will be charged, as the state and the reconcile's change check both need it. */
@@ -77,7 +79,16 @@ async function readStripeState(client: Stripe, customer: Stripe.Customer): Promi
     client.customers.listPaymentMethods(customerId, { limit: 100 }).autoPagingToArray({ limit: 1_000 }),
   ]);
   const pending = await Promise.all(subscriptions.map((sub) => pendingChange(client, sub)));
-  return { customerId, subscriptions, pending, invoiceScope: "all", invoices, paymentMethods, ...chargingCard(customer, subscriptions) };
+  return {
+    customerId,
+    subscriptions,
+    pending,
+    invoiceScope: "all",
+    invoices,
+    paymentMethods,
+    ...chargingCard(customer, subscriptions),
+    testClock: customer.test_clock ?? null,
+  };
 }
 
 /** Writes the state as it is: upserts what Stripe has, deletes what it does not. */
@@ -163,9 +174,9 @@ const SYNC_ROW_WAIT_MS = 20_000;
  */
 export async function writeStripeState(organizationId: string, ticket: bigint, state: StripeState, opts: { afterRefusal?: boolean } = {}): Promise<boolean> {
   const { customerId } = state;
-  // Stripe's now (a test clock's when the customer has one), read before the transaction opens;
-  // only a trial's warning needs it to the day, so a customer with no trial costs no extra call.
-  const now = new Date((await stripeNow(state.subscriptions.find((s) => s.status === "trialing"))) * 1000);
+  // Stripe's now (the customer's test clock whenever it has one: trials, grace ends and the
+  // recency of first-seen rows are all measured with it), read before the transaction opens.
+  const now = new Date((await stripeNow({ test_clock: state.testClock })) * 1000);
   const applied = await db.$transaction(
     async (tx) => {
       // Waiting for this row is the design (the ticket compare below), and another sync's write
@@ -180,8 +191,11 @@ export async function writeStripeState(organizationId: string, ticket: bigint, s
       if (!current) return null;
       // Only an applied write tells of transitions: its emails commit or roll back with it. A
       // trial refused here is ended at once, so it is announced neither as started nor as ending.
-      return writeWithBillingNotifications(tx, organizationId, { now, ticket }, () => applyAndClaim(tx, organizationId, state), {
+      return writeWithBillingNotifications(tx, organizationId, { now }, () => applyAndClaim(tx, organizationId, state), {
         refusedTrials: (written) => written.refusals.map((r) => r.subscriptionId),
+        // Only invoices the write upserts can become emails (a deleted one causes none): the
+        // reads inside this 30 s transaction skip the rest of the org's history.
+        invoiceIds: state.invoices.flatMap((i) => (i.id && i.status !== "draft" ? [i.id] : [])),
       });
     },
     { timeout: 30_000, maxWait: 10_000 },

@@ -123,6 +123,7 @@ async function applyOrg(client: Stripe, run: BillingReconcileRun, org: Org, stag
     window: { since: run.invoicesSince, until: run.invoicesListedAt, gone },
     paymentMethods,
     ...chargingCard(staged.customer, staged.subscriptions),
+    testClock: staged.customer.test_clock ?? null,
   });
 }
 

@@ -12,8 +12,10 @@ export interface PaymentFailedProps {
   invoiceNumber: string | null;
   /** Stripe's hosted invoice page: pay it there with any card. */
   payUrl: string;
-  /** ISO-8601, UTC: when the paid limits stop applying; null when the subscription is not past_due. */
+  /** ISO-8601, UTC: when the paid limits stop applying, if that is still ahead; else null. */
   graceEndsAt: string | null;
+  /** The grace period is over: the paid limits are suspended until the invoice is paid. */
+  limitsSuspended: boolean;
   paymentMethodsUrl: string;
 }
 
@@ -27,6 +29,7 @@ export const paymentFailed = defineTemplate<PaymentFailedProps>({
         We could not charge the card of {p.organizationName} for {formatMoney(p.amountDue, p.currency)}
         {p.invoiceNumber ? ` (invoice ${p.invoiceNumber})` : ""}.
         {p.graceEndsAt ? ` Your plan's limits stay on until ${formatUtc(p.graceEndsAt)}; after that the organization falls back to Free until the invoice is paid.` : ""}
+        {p.limitsSuspended ? " The grace period is over: your plan's limits are suspended, and the organization has Free's limits until the invoice is paid." : ""}
       </Text>
       <Button href={p.payUrl} style={button}>
         Pay the invoice
@@ -43,6 +46,7 @@ export const paymentFailed = defineTemplate<PaymentFailedProps>({
     invoiceNumber: "ACME-0002",
     payUrl: "https://invoice.stripe.com/i/acct_preview/in_preview",
     graceEndsAt: "2026-12-21T10:00:00.000Z",
+    limitsSuspended: false,
     paymentMethodsUrl: "http://localhost:3000/dashboard/billing/payment-methods",
   },
 });

@@ -4,13 +4,13 @@ import { button, EmailLayout, heading, muted, paragraph } from "./layout";
 import { defineTemplate } from "./template";
 import { trialStarted, type TrialStartedProps } from "./trial-started";
 
-/** The same facts as the trial's start: the plan, when the trial ends, where billing is managed. */
-export type TrialEndingProps = TrialStartedProps;
+/** The same facts as the trial's start (the plan, when the trial ends, where billing is managed), and the whole days left by Stripe's clock. */
+export type TrialEndingProps = TrialStartedProps & { daysLeft: number };
 
-/** Stripe's `customer.subscription.trial_will_end`, three days before the trial's end. */
+/** Stripe's `customer.subscription.trial_will_end`: within three days of the trial's end. */
 export const trialEnding = defineTemplate<TrialEndingProps>({
   name: "trial-ending",
-  subject: (p) => `Your ${p.planName} trial for ${p.organizationName} ends in 3 days`,
+  subject: (p) => `Your ${p.planName} trial for ${p.organizationName} ends in ${p.daysLeft} ${p.daysLeft === 1 ? "day" : "days"}`,
   Body: (p) => (
     <EmailLayout preview={`The trial ends on ${formatUtc(p.trialEndsAt)}: check your card or change plans`}>
       <Heading style={heading}>Your trial ends soon</Heading>
@@ -24,5 +24,5 @@ export const trialEnding = defineTemplate<TrialEndingProps>({
       <Text style={muted}>To stay on Free instead, cancel the subscription before the trial ends.</Text>
     </EmailLayout>
   ),
-  preview: trialStarted.preview,
+  preview: { ...trialStarted.preview, daysLeft: 3 },
 });
