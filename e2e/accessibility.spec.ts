@@ -34,8 +34,8 @@ async function createProject(page: Page, name: string) {
   return new URL(page.url()).pathname;
 }
 
-/** The checks for the page at `path` at every width; returns the failures instead of throwing, so one run reports them all. */
-async function checkPage(page: Page, path: string, testInfo: TestInfo) {
+/** The checks for the page at `path` at every width (screenshots named after `name`); returns the failures instead of throwing, so one run reports them all. */
+async function checkPage(page: Page, path: string, name: string, testInfo: TestInfo) {
   const failures: string[] = [];
   for (const size of WIDTHS) {
     await page.setViewportSize({ width: size.width, height: size.height });
@@ -50,10 +50,10 @@ async function checkPage(page: Page, path: string, testInfo: TestInfo) {
     for (const v of violations.filter((v) => v.impact === "serious" || v.impact === "critical")) {
       failures.push(`${path} @${size.name}: ${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
     }
-    await testInfo.attach(`${path.replaceAll("/", "_")}@${size.name}.png`, {
-      body: await page.screenshot({ fullPage: true }),
-      contentType: "image/png",
-    });
+    // A file in the test's output folder (test-results/…), listed as an attachment in the report.
+    const shot = testInfo.outputPath(`${name}@${size.name}.png`);
+    await page.screenshot({ path: shot, fullPage: true });
+    await testInfo.attach(`${name}@${size.name}`, { path: shot, contentType: "image/png" });
   }
   return failures;
 }
@@ -65,6 +65,7 @@ test("every dashboard page at 1280 and 390 px: no horizontal scroll and no serio
   const chat = await createProject(page, "Reachable");
 
   const failures: string[] = [];
-  for (const path of [...STATIC_PAGES, chat]) failures.push(...(await checkPage(page, path, testInfo)));
+  const pages = [...STATIC_PAGES.map((path) => ({ path, name: path.slice(1).replaceAll("/", "-") })), { path: chat, name: "dashboard-project-chat" }];
+  for (const { path, name } of pages) failures.push(...(await checkPage(page, path, name, testInfo)));
   expect(failures, failures.join("\n")).toEqual([]);
 });

@@ -26,7 +26,7 @@ export function InvoiceList({ orgId, pageSize }: { orgId: string; pageSize: numb
   return (
     <Card>
       <TableScroll label="Invoices table">
-        <table className="w-full text-left text-sm">
+        <table className="w-full whitespace-nowrap text-left text-sm [&_td]:pr-4 [&_th]:pr-4">
           <thead className="text-xs uppercase tracking-wide text-slate-500">
             <tr>
               <th className="py-2 font-medium">Date</th>
