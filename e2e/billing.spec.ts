@@ -32,7 +32,7 @@ test("register → Upgrade → Pro → Start 14-Day Trial → card 4242 → Pro,
   expect(await subscriptionStatus(email)).toEqual(["active"]);
   await expect(page.getByTestId("next-invoice")).toContainText("$29.00");
 
-  await page.getByRole("button", { name: "Invoices" }).click();
+  await page.getByRole("link", { name: "Invoices" }).click();
   await expect(page).toHaveURL(/\/dashboard\/billing\/invoices$/);
   const rows = page.getByTestId("invoice-row");
   await expect(rows).toHaveCount(2);
@@ -88,7 +88,7 @@ test("an active Pro org previews and makes an upgrade to Business, then cancels 
     await expect(page.locator("[data-status]").first()).toHaveText("active", { timeout: 1_000 });
   }).toPass({ timeout: 20_000 });
 
-  await page.getByRole("button", { name: "Change plan" }).click();
+  await page.getByRole("link", { name: "Change plan" }).click();
   await expect(page.getByRole("region", { name: "Pro" })).toContainText("Current plan");
   await page.getByRole("region", { name: "Business" }).getByRole("button", { name: "Upgrade to Business" }).click();
   const preview = page.getByRole("region", { name: "Plan change" });

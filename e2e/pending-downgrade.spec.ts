@@ -10,7 +10,7 @@ test("a scheduled Business → Pro downgrade: the plans page shows it instead of
   await page.getByRole("button", { name: "Start 14-day trial" }).click();
   await expect(page.getByTestId("plan-name")).toHaveText("Business");
 
-  await page.getByRole("button", { name: "Change plan" }).click();
+  await page.getByRole("link", { name: "Change plan" }).click();
   await page.getByRole("region", { name: "Pro" }).getByRole("button", { name: "Switch to Pro" }).click();
   const preview = page.getByRole("region", { name: "Plan change" });
   await expect(preview.getByTestId("due-now")).toContainText("Nothing is charged now");
@@ -20,7 +20,7 @@ test("a scheduled Business → Pro downgrade: the plans page shows it instead of
   await expect(page.getByTestId("next-invoice")).toContainText("$29.00");
 
   // The plans page knows: Pro is scheduled, not offered again; Business can be kept.
-  await page.getByRole("button", { name: "Change plan" }).click();
+  await page.getByRole("link", { name: "Change plan" }).click();
   const pro = page.getByRole("region", { name: "Pro" });
   await expect(pro.getByTestId("scheduled-change")).toContainText("Starts on");
   await expect(pro.getByRole("button", { name: /Switch to Pro/ })).toHaveCount(0);

@@ -41,7 +41,7 @@ export async function fillCard(page: Page, number: string) {
 export async function startProTrial(page: Page, card: string) {
   await page.goto("/dashboard/billing");
   await expect(page.getByTestId("plan-name")).toHaveText("Free");
-  await page.getByRole("button", { name: "Upgrade" }).click();
+  await page.getByRole("link", { name: "Upgrade", exact: true }).click();
   await expect(page).toHaveURL(/\/dashboard\/billing\/upgrade$/);
   const pro = page.getByRole("region", { name: "Pro" });
   await expect(pro.getByText("$29")).toBeVisible();

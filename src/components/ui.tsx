@@ -1,25 +1,41 @@
-import type { ButtonHTMLAttributes, InputHTMLAttributes, ReactNode } from "react";
+import Link from "next/link";
+import type { ButtonHTMLAttributes, ComponentProps, InputHTMLAttributes, ReactNode } from "react";
 
 const cx = (...parts: (string | false | null | undefined)[]) => parts.filter(Boolean).join(" ");
 
-export function Button({
-  variant = "primary",
-  className,
-  ...props
-}: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: "primary" | "secondary" | "danger" }) {
+type Variant = "primary" | "secondary" | "danger";
+
+/** The look of a button, shared by real buttons and by links styled as buttons (never a button inside a link). */
+const buttonClass = (variant: Variant, className?: string) =>
+  cx(
+    "inline-flex items-center justify-center gap-2 rounded-lg px-4 py-2 text-sm font-medium shadow-sm transition",
+    "focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-500 focus-visible:ring-offset-2",
+    "disabled:cursor-not-allowed disabled:opacity-60",
+    variant === "primary" && "bg-brand-600 text-white hover:bg-brand-700",
+    variant === "secondary" && "border border-slate-300 bg-white text-slate-700 hover:bg-slate-50",
+    variant === "danger" && "border border-red-200 bg-white text-red-700 hover:bg-red-50",
+    className,
+  );
+
+export function Button({ variant = "primary", className, ...props }: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant }) {
+  return <button className={buttonClass(variant, className)} {...props} />;
+}
+
+/** A navigation that looks like a button: one element, one tab stop (issue 14, point 6). */
+export function ButtonLink({ variant = "primary", className, ...props }: ComponentProps<typeof Link> & { variant?: Variant }) {
+  return <Link className={buttonClass(variant, className)} {...props} />;
+}
+
+/**
+ * A wide table scrolls inside its own box on a narrow screen instead of widening the page; the box
+ * is focusable and named so a keyboard user can scroll it too. It is `relative` so that absolutely
+ * positioned cell content (`sr-only` headers) is clipped by it too instead of widening the page.
+ */
+export function TableScroll({ label, children }: { label: string; children: ReactNode }) {
   return (
-    <button
-      className={cx(
-        "inline-flex items-center justify-center gap-2 rounded-lg px-4 py-2 text-sm font-medium shadow-sm transition",
-        "focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-500 focus-visible:ring-offset-2",
-        "disabled:cursor-not-allowed disabled:opacity-60",
-        variant === "primary" && "bg-brand-600 text-white hover:bg-brand-700",
-        variant === "secondary" && "border border-slate-300 bg-white text-slate-700 hover:bg-slate-50",
-        variant === "danger" && "border border-red-200 bg-white text-red-700 hover:bg-red-50",
-        className,
-      )}
-      {...props}
-    />
+    <div role="region" aria-label={label} tabIndex={0} className="relative -mx-2 overflow-x-auto px-2 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-500">
+      {children}
+    </div>
   );
 }
 

@@ -11,11 +11,11 @@ export default async function DashboardLayout({ children }: { children: React.Re
   return (
     <div className="min-h-screen md:flex">
       <aside className="border-b border-slate-200 bg-white p-4 md:min-h-screen md:w-60 md:border-r md:border-b-0">
-        <Link href="/dashboard" className="mb-6 block text-lg font-semibold tracking-tight text-brand-700">
+        <Link href="/dashboard" className="mb-3 block text-lg font-semibold tracking-tight text-brand-700 md:mb-6">
           VantFlow
         </Link>
-        <div className="mb-6 space-y-1">
-          <p className="text-xs font-medium uppercase tracking-wide text-slate-400">Organization</p>
+        <div className="mb-3 space-y-1 md:mb-6">
+          <p className="text-xs font-medium uppercase tracking-wide text-slate-500">Organization</p>
           {memberships.length > 1 && active ? (
             <OrgSwitcher
               organizations={memberships.map((m) => m.organization)}
@@ -34,13 +34,13 @@ export default async function DashboardLayout({ children }: { children: React.Re
           </div>
         )}
         <DashboardNav />
-        <div className="mt-8 border-t border-slate-100 pt-4 text-sm">
+        <div className="mt-4 border-t border-slate-100 pt-3 text-sm md:mt-8 md:pt-4">
           <p className="truncate font-medium text-slate-900">{user.name}</p>
           <p className="truncate text-slate-500">{user.email}</p>
           <SignOutButton />
         </div>
       </aside>
-      <main className="flex-1 p-6 md:p-10">
+      <main className="min-w-0 flex-1 p-4 sm:p-6 md:p-10">
         <div className="mx-auto max-w-4xl">{children}</div>
       </main>
     </div>

@@ -1,12 +1,11 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
 import { useState } from "react";
 import { toast } from "sonner";
 import { formatDate, formatMoney } from "~/components/format";
 import { StatusBadge } from "~/components/status-badge";
-import { Alert, Button, Card } from "~/components/ui";
+import { Alert, Button, ButtonLink, Card } from "~/components/ui";
 import { PLANS, type PlanId } from "~/server/billing/plans";
 import { useTRPC } from "~/trpc/react";
 import { BillingNotices } from "./billing-notices";
@@ -64,9 +63,9 @@ export function BillingOverview({ orgId, canManage }: { orgId: string; canManage
       <Card
         title="Current plan"
         action={
-          <Link href="/dashboard/billing/upgrade">
-            <Button variant={sub ? "secondary" : "primary"}>{sub ? "Change plan" : "Upgrade"}</Button>
-          </Link>
+          <ButtonLink href="/dashboard/billing/upgrade" variant={sub ? "secondary" : "primary"}>
+            {sub ? "Change plan" : "Upgrade"}
+          </ButtonLink>
         }
       >
         <div className="flex flex-wrap items-center gap-3">
@@ -83,7 +82,7 @@ export function BillingOverview({ orgId, canManage }: { orgId: string; canManage
               <dd data-testid="trial-days" className="font-medium">
                 {o.trialDaysLeft} {o.trialDaysLeft === 1 ? "day" : "days"} left
               </dd>
-              <dd className="text-slate-400">ends {formatDate(sub?.trialEnd)}</dd>
+              <dd className="text-slate-500">ends {formatDate(sub?.trialEnd)}</dd>
             </div>
           )}
           <div>
@@ -114,12 +113,12 @@ export function BillingOverview({ orgId, canManage }: { orgId: string; canManage
 
       <Card title="Manage">
         <div className="flex flex-wrap gap-3">
-          <Link href="/dashboard/billing/invoices">
-            <Button variant="secondary">Invoices</Button>
-          </Link>
-          <Link href="/dashboard/billing/payment-methods">
-            <Button variant="secondary">Payment methods</Button>
-          </Link>
+          <ButtonLink href="/dashboard/billing/invoices" variant="secondary">
+            Invoices
+          </ButtonLink>
+          <ButtonLink href="/dashboard/billing/payment-methods" variant="secondary">
+            Payment methods
+          </ButtonLink>
           {canManage && o.hasCustomer && (
             <Button variant="secondary" disabled={busy} onClick={() => portal.mutate({ orgId })}>
               {portal.isPending ? "Opening…" : "Customer portal"}

@@ -40,7 +40,7 @@ export function ProjectsPanel({ orgId }: { orgId: string }) {
                   <Link className="font-medium text-brand-700 hover:underline" href={`/dashboard/projects/${p.id}`}>
                     {p.name}
                   </Link>
-                  <span className="text-slate-400">{p.createdAt.toISOString().slice(0, 10)}</span>
+                  <span className="text-slate-500">{p.createdAt.toISOString().slice(0, 10)}</span>
                 </li>
               ))}
             </ul>

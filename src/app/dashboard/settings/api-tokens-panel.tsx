@@ -5,7 +5,7 @@ import { useState } from "react";
 import { formatDate, formatDateTime } from "~/components/format";
 import { ListState } from "~/components/list-state";
 import { NameForm } from "~/components/name-form";
-import { Alert, Button, Card } from "~/components/ui";
+import { Alert, Button, Card, TableScroll } from "~/components/ui";
 import { useTRPC } from "~/trpc/react";
 
 
@@ -41,7 +41,7 @@ export function ApiTokensPanel({ orgId }: { orgId: string }) {
     <div className="space-y-6">
       <Card title="Create an API token">
         <p className="mb-4 text-sm text-slate-500">
-          Send it as <code className="rounded bg-slate-100 px-1">Authorization: Bearer &lt;token&gt;</code> to the
+          Send it as <code className="rounded bg-slate-100 px-1 text-slate-800">Authorization: Bearer &lt;token&gt;</code> to the
           REST API. It is shown once; only a hash is stored.
         </p>
         <NameForm
@@ -85,51 +85,53 @@ export function ApiTokensPanel({ orgId }: { orgId: string }) {
       <Card title="Tokens">
         <ListState query={tokens} noun="tokens" empty="No tokens yet.">
           {(rows) => (
-            <table className="w-full text-left text-sm">
-              <thead className="text-xs uppercase text-slate-400">
-                <tr>
-                  <th className="py-2">Name</th>
-                  <th>Prefix</th>
-                  <th>Last used</th>
-                  <th>Expiry</th>
-                  <th>Status</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {rows.map((t) => (
-                  <tr key={t.id} data-testid="token-row">
-                    <td className="py-3 font-medium">{t.name}</td>
-                    <td className="font-mono text-xs">{t.prefix}…</td>
-                    <td className="text-slate-500">{t.lastUsedAt ? formatDateTime(t.lastUsedAt) : "never"}</td>
-                    <td className="text-slate-500">
-                      {!t.expiresAt ? "Never expires" : expired(t.expiresAt, tokens.dataUpdatedAt) ? `Expired ${formatDate(t.expiresAt)}` : `Expires ${formatDate(t.expiresAt)}`}
-                    </td>
-                    <td>
-                      {t.revokedAt ? (
-                        <span className="text-slate-400">revoked</span>
-                      ) : expired(t.expiresAt, tokens.dataUpdatedAt) ? (
-                        <span className="text-slate-400">expired</span>
-                      ) : (
-                        "active"
-                      )}
-                    </td>
-                    <td className="text-right">
-                      {!t.revokedAt && (
-                        <Button
-                          variant="danger"
-                          className="px-3 py-1"
-                          disabled={revoke.isPending}
-                          onClick={() => revoke.mutate({ orgId, tokenId: t.id })}
-                        >
-                          Revoke
-                        </Button>
-                      )}
-                    </td>
+            <TableScroll label="API tokens table">
+              <table className="w-full text-left text-sm">
+                <thead className="text-xs uppercase text-slate-500">
+                  <tr>
+                    <th className="py-2">Name</th>
+                    <th>Prefix</th>
+                    <th>Last used</th>
+                    <th>Expiry</th>
+                    <th>Status</th>
+                    <th />
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody className="divide-y divide-slate-100">
+                  {rows.map((t) => (
+                    <tr key={t.id} data-testid="token-row">
+                      <td className="py-3 font-medium">{t.name}</td>
+                      <td className="font-mono text-xs">{t.prefix}…</td>
+                      <td className="text-slate-500">{t.lastUsedAt ? formatDateTime(t.lastUsedAt) : "never"}</td>
+                      <td className="text-slate-500">
+                        {!t.expiresAt ? "Never expires" : expired(t.expiresAt, tokens.dataUpdatedAt) ? `Expired ${formatDate(t.expiresAt)}` : `Expires ${formatDate(t.expiresAt)}`}
+                      </td>
+                      <td>
+                        {t.revokedAt ? (
+                          <span className="text-slate-500">revoked</span>
+                        ) : expired(t.expiresAt, tokens.dataUpdatedAt) ? (
+                          <span className="text-slate-500">expired</span>
+                        ) : (
+                          "active"
+                        )}
+                      </td>
+                      <td className="text-right">
+                        {!t.revokedAt && (
+                          <Button
+                            variant="danger"
+                            className="px-3 py-1"
+                            disabled={revoke.isPending}
+                            onClick={() => revoke.mutate({ orgId, tokenId: t.id })}
+                          >
+                            Revoke
+                          </Button>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableScroll>
           )}
         </ListState>
       </Card>

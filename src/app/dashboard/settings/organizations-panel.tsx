@@ -30,7 +30,7 @@ export function OrganizationsPanel() {
             {rows.map((o) => (
               <li key={o.id} className="flex items-center justify-between py-2 text-sm">
                 <span className="font-medium">{o.name}</span>
-                <span className="text-slate-400">{o.role.toLowerCase()}</span>
+                <span className="text-slate-500">{o.role.toLowerCase()}</span>
               </li>
             ))}
           </ul>

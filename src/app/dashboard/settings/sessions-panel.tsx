@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { formatDateTime } from "~/components/format";
 import { ListState } from "~/components/list-state";
-import { Alert, Button, Card } from "~/components/ui";
+import { Alert, Button, Card, TableScroll } from "~/components/ui";
 import { useTRPC } from "~/trpc/react";
 import { useLeaveDashboard } from "./leave-dashboard";
 
@@ -42,40 +42,42 @@ export function SessionsPanel() {
       )}
       <ListState query={sessions} noun="sessions" empty="No active sessions.">
         {(rows) => (
-          <table className="w-full table-fixed text-left text-sm">
-            <thead className="text-xs uppercase text-slate-400">
-              <tr>
-                <th className="w-2/5 py-2">Browser</th>
-                <th>Signed in</th>
-                <th>Last seen</th>
-                <th className="w-24" />
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {rows.map((s) => (
-                <tr key={s.id} data-testid="session-row">
-                  <td className="py-3 pr-3">
-                    <span className="block truncate" title={s.userAgent ?? undefined}>
-                      {s.userAgent ?? "Unknown browser"}
-                    </span>
-                    {s.current && <span className="text-xs font-medium text-emerald-700">This device</span>}
-                  </td>
-                  <td className="text-slate-500">{formatDateTime(s.createdAt)}</td>
-                  <td className="text-slate-500">{formatDateTime(s.lastSeenAt)}</td>
-                  <td className="text-right">
-                    <Button
-                      variant="danger"
-                      className="px-3 py-1"
-                      disabled={busy}
-                      onClick={() => revoke.mutate({ sessionId: s.id })}
-                    >
-                      Revoke
-                    </Button>
-                  </td>
+          <TableScroll label="Sessions table">
+            <table className="w-full table-fixed text-left text-sm">
+              <thead className="text-xs uppercase text-slate-500">
+                <tr>
+                  <th className="w-2/5 py-2">Browser</th>
+                  <th>Signed in</th>
+                  <th>Last seen</th>
+                  <th className="w-24" />
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {rows.map((s) => (
+                  <tr key={s.id} data-testid="session-row">
+                    <td className="py-3 pr-3">
+                      <span className="block truncate" title={s.userAgent ?? undefined}>
+                        {s.userAgent ?? "Unknown browser"}
+                      </span>
+                      {s.current && <span className="text-xs font-medium text-emerald-700">This device</span>}
+                    </td>
+                    <td className="text-slate-500">{formatDateTime(s.createdAt)}</td>
+                    <td className="text-slate-500">{formatDateTime(s.lastSeenAt)}</td>
+                    <td className="text-right">
+                      <Button
+                        variant="danger"
+                        className="px-3 py-1"
+                        disabled={busy}
+                        onClick={() => revoke.mutate({ sessionId: s.id })}
+                      >
+                        Revoke
+                      </Button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         )}
       </ListState>
     </Card>

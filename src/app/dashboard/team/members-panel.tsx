@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { ListState } from "~/components/list-state";
 import { ErrorAlert } from "~/components/error-alert";
-import { Button, Card } from "~/components/ui";
+import { Button, Card, TableScroll } from "~/components/ui";
 import type { Role } from "~/generated/prisma/enums";
 import { useTRPC } from "~/trpc/react";
 
@@ -42,64 +42,66 @@ export function MembersPanel({ orgId, userId, role }: { orgId: string; userId: s
       <ErrorAlert error={error} className="mb-3" />
       <ListState query={members} noun="members" empty="No members.">
         {(rows) => (
-          <table className="w-full text-left text-sm">
-            <thead className="text-xs uppercase text-slate-400">
-              <tr>
-                <th className="py-2 font-medium">Name</th>
-                <th className="py-2 font-medium">Email</th>
-                <th className="py-2 font-medium">Role</th>
-                {isOwner && (
-                  <th className="py-2 font-medium">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                )}
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {rows.map((m) => (
-                <tr key={m.user.id} data-testid="member-row">
-                  <td className="py-2 font-medium text-slate-900">
-                    {m.user.name}
-                    {m.user.id === userId && <span className="text-slate-400"> (you)</span>}
-                  </td>
-                  <td className="py-2 text-slate-600">{m.user.email}</td>
-                  <td className="py-2">
-                    {isOwner ? (
-                      <select
-                        aria-label={`Role of ${m.user.email}`}
-                        value={m.role}
-                        disabled={changeRole.isPending}
-                        onChange={(e) => changeRole.mutate({ orgId, userId: m.user.id, role: e.target.value as Role })}
-                        className="rounded-lg border border-slate-300 bg-white px-2 py-1 text-sm"
-                      >
-                        {ROLES.map((r) => (
-                          <option key={r} value={r}>
-                            {r}
-                          </option>
-                        ))}
-                      </select>
-                    ) : (
-                      <span data-testid="member-role">{m.role}</span>
-                    )}
-                  </td>
+          <TableScroll label="Members table">
+            <table className="w-full text-left text-sm">
+              <thead className="text-xs uppercase text-slate-500">
+                <tr>
+                  <th className="py-2 font-medium">Name</th>
+                  <th className="py-2 font-medium">Email</th>
+                  <th className="py-2 font-medium">Role</th>
                   {isOwner && (
-                    <td className="py-2 text-right">
-                      {m.user.id !== userId && (
-                        <Button
-                          variant="secondary"
-                          aria-label={`Remove ${m.user.email}`}
-                          disabled={remove.isPending}
-                          onClick={() => remove.mutate({ orgId, userId: m.user.id })}
-                        >
-                          Remove
-                        </Button>
-                      )}
-                    </td>
+                    <th className="py-2 font-medium">
+                      <span className="sr-only">Actions</span>
+                    </th>
                   )}
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {rows.map((m) => (
+                  <tr key={m.user.id} data-testid="member-row">
+                    <td className="py-2 font-medium text-slate-900">
+                      {m.user.name}
+                      {m.user.id === userId && <span className="text-slate-500"> (you)</span>}
+                    </td>
+                    <td className="py-2 text-slate-600">{m.user.email}</td>
+                    <td className="py-2">
+                      {isOwner ? (
+                        <select
+                          aria-label={`Role of ${m.user.email}`}
+                          value={m.role}
+                          disabled={changeRole.isPending}
+                          onChange={(e) => changeRole.mutate({ orgId, userId: m.user.id, role: e.target.value as Role })}
+                          className="rounded-lg border border-slate-300 bg-white px-2 py-1 text-sm"
+                        >
+                          {ROLES.map((r) => (
+                            <option key={r} value={r}>
+                              {r}
+                            </option>
+                          ))}
+                        </select>
+                      ) : (
+                        <span data-testid="member-role">{m.role}</span>
+                      )}
+                    </td>
+                    {isOwner && (
+                      <td className="py-2 text-right">
+                        {m.user.id !== userId && (
+                          <Button
+                            variant="secondary"
+                            aria-label={`Remove ${m.user.email}`}
+                            disabled={remove.isPending}
+                            onClick={() => remove.mutate({ orgId, userId: m.user.id })}
+                          >
+                            Remove
+                          </Button>
+                        )}
+                      </td>
+                    )}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         )}
       </ListState>
     </Card>

@@ -3,7 +3,7 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { formatDate, formatMoney } from "~/components/format";
 import { StatusBadge } from "~/components/status-badge";
-import { Alert, Button, Card } from "~/components/ui";
+import { Alert, Button, Card, TableScroll } from "~/components/ui";
 import { useTRPC } from "~/trpc/react";
 
 const REASONS: Record<string, string> = {
@@ -25,45 +25,47 @@ export function InvoiceList({ orgId, pageSize }: { orgId: string; pageSize: numb
 
   return (
     <Card>
-      <table className="w-full text-left text-sm">
-        <thead className="text-xs uppercase tracking-wide text-slate-400">
-          <tr>
-            <th className="py-2 font-medium">Date</th>
-            <th className="py-2 font-medium">Number</th>
-            <th className="py-2 font-medium">Description</th>
-            <th className="py-2 font-medium">Status</th>
-            <th className="py-2 text-right font-medium">Amount</th>
-            <th className="py-2 text-right font-medium">
-              <span className="sr-only">Links</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {rows.map((invoice) => (
-            <tr key={invoice.id} data-testid="invoice-row">
-              <td className="py-3">{formatDate(invoice.stripeCreatedAt)}</td>
-              <td className="py-3 font-mono text-xs">{invoice.number ?? "—"}</td>
-              <td className="py-3 text-slate-600">{REASONS[invoice.billingReason ?? ""] ?? invoice.billingReason ?? "Invoice"}</td>
-              <td className="py-3">
-                <StatusBadge status={invoice.status} />
-              </td>
-              <td className="py-3 text-right font-medium">{formatMoney(invoice.total, invoice.currency)}</td>
-              <td className="space-x-3 py-3 text-right">
-                {invoice.hostedInvoiceUrl && (
-                  <a className="text-brand-700 hover:underline" href={invoice.hostedInvoiceUrl} target="_blank" rel="noreferrer">
-                    {invoice.status === "open" ? "Pay" : "View"}
-                  </a>
-                )}
-                {invoice.invoicePdf && (
-                  <a className="text-brand-700 hover:underline" href={invoice.invoicePdf} target="_blank" rel="noreferrer">
-                    PDF
-                  </a>
-                )}
-              </td>
+      <TableScroll label="Invoices table">
+        <table className="w-full whitespace-nowrap text-left text-sm [&_td]:pr-4 [&_th]:pr-4">
+          <thead className="text-xs uppercase tracking-wide text-slate-500">
+            <tr>
+              <th className="py-2 font-medium">Date</th>
+              <th className="py-2 font-medium">Number</th>
+              <th className="py-2 font-medium">Description</th>
+              <th className="py-2 font-medium">Status</th>
+              <th className="py-2 text-right font-medium">Amount</th>
+              <th className="py-2 text-right font-medium">
+                <span className="sr-only">Links</span>
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {rows.map((invoice) => (
+              <tr key={invoice.id} data-testid="invoice-row">
+                <td className="py-3">{formatDate(invoice.stripeCreatedAt)}</td>
+                <td className="py-3 font-mono text-xs">{invoice.number ?? "—"}</td>
+                <td className="py-3 text-slate-600">{REASONS[invoice.billingReason ?? ""] ?? invoice.billingReason ?? "Invoice"}</td>
+                <td className="py-3">
+                  <StatusBadge status={invoice.status} />
+                </td>
+                <td className="py-3 text-right font-medium">{formatMoney(invoice.total, invoice.currency)}</td>
+                <td className="space-x-3 whitespace-nowrap py-3 pl-3 text-right">
+                  {invoice.hostedInvoiceUrl && (
+                    <a className="text-brand-700 hover:underline" href={invoice.hostedInvoiceUrl} target="_blank" rel="noreferrer">
+                      {invoice.status === "open" ? "Pay" : "View"}
+                    </a>
+                  )}
+                  {invoice.invoicePdf && (
+                    <a className="text-brand-700 hover:underline" href={invoice.invoicePdf} target="_blank" rel="noreferrer">
+                      PDF
+                    </a>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
       {invoices.hasNextPage && (
         <div className="mt-4 text-center">
           <Button variant="secondary" disabled={invoices.isFetchingNextPage} onClick={() => void invoices.fetchNextPage()}>

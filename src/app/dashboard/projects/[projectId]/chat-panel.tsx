@@ -46,7 +46,7 @@ export function ChatPanel({ projectId }: { projectId: string }) {
                   className={m.role === "USER" ? "ml-12 rounded-lg bg-brand-50 p-3 text-sm" : "mr-12 rounded-lg border border-slate-200 p-3 text-sm"}
                   data-role={m.role.toLowerCase()}
                 >
-                  <p className="mb-1 text-xs font-medium uppercase text-slate-400">{m.role === "USER" ? "You" : (m.model ?? "Model")}</p>
+                  <p className="mb-1 text-xs font-medium uppercase text-slate-500">{m.role === "USER" ? "You" : (m.model ?? "Model")}</p>
                   <p className="whitespace-pre-wrap">{m.content}</p>
                   {m.role === "ASSISTANT" && m.totalTokens !== null && (
                     <TokenCost total={m.totalTokens} prompt={m.promptTokens} completion={m.completionTokens} />
