@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { PLANS, publicPlans } from "~/server/billing/plans";
 import {
+  limitLines,
   pendingChangeLabel,
   planAtInterval,
   planCardAction,
@@ -27,11 +28,16 @@ describe("price and plan wording", () => {
 
   it("plan keys become plan names; a scheduled change names plan, interval and date", () => {
     expect(planAtInterval("business", "year")).toBe("Business (yearly)");
-    expect(pendingChangeLabel("pro", "month", "2026-12-01T00:00:00Z")).toBe("Switches to Pro (monthly) on Dec 1, 2026");
+    expect(pendingChangeLabel("pro", "month", "Dec 1, 2026")).toBe("Switches to Pro (monthly) on Dec 1, 2026");
+  });
+
+  it("limits read as counts, unlimited ones as such, one member in the singular", () => {
+    expect(limitLines(PLANS.free.limits)).toEqual(["100,000 Gemini tokens / month", "3 projects", "1 team member"]);
+    expect(limitLines(PLANS.business.limits)).toEqual(["10,000,000 Gemini tokens / month", "Unlimited projects", "Unlimited team members"]);
   });
 
   it("the trial preview says the trial goes on and when the first charge comes", () => {
-    expect(trialContinuesLabel("2026-12-14T00:00:00Z", { amount: 14_900, currency: "usd", date: "2026-12-14T00:00:00Z" })).toBe(
+    expect(trialContinuesLabel("Dec 14, 2026", { amount: 14_900, currency: "usd", date: "Dec 14, 2026" })).toBe(
       "Your trial continues until Dec 14, 2026; you'll be charged $149.00 on Dec 14, 2026.",
     );
   });

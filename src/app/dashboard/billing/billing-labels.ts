@@ -1,10 +1,11 @@
 /**
  * The words of the billing pages that depend on data: plan names, prices, intervals and scheduled
  * changes as a customer reads them ("$29 / month", "Switches to Pro (monthly) on Dec 1, 2026"),
- * never the raw keys ("pro", "month"). Pure, so the wording is tested without a page.
+ * never the raw keys ("pro", "month"). Pure, so the wording is tested without a page. Dates come in
+ * already formatted: the page formats them in the reader's locale.
  */
-import { formatDate, formatMoney, formatPrice } from "~/components/format";
-import { isUpgrade, PLANS, type PlanId } from "~/server/billing/plans";
+import { formatLimit, formatMoney, formatPrice } from "~/components/format";
+import { isUpgrade, PLANS, type Limits, type PlanId } from "~/server/billing/plans";
 
 type Interval = "month" | "year";
 
@@ -21,8 +22,7 @@ export const priceLabel = (amount: number, currency: string, interval: string | 
 export const planAtInterval = (plan: string, interval: string | null) => `${planName(plan)} (${intervalAdverb(interval)})`;
 
 /** A downgrade scheduled for the period end: "Switches to Pro (monthly) on Dec 1, 2026". */
-export const pendingChangeLabel = (plan: string, interval: string | null, on: Date | string | null) =>
-  `Switches to ${planAtInterval(plan, interval)} on ${formatDate(on)}`;
+export const pendingChangeLabel = (plan: string, interval: string | null, on: string) => `Switches to ${planAtInterval(plan, interval)} on ${on}`;
 
 /**
  * What the Yearly toggle may promise for every plan at once: "2 months free" when each paid plan's
@@ -72,5 +72,12 @@ export function planCardAction(plan: { id: string; name: string }, interval: Int
 }
 
 /** A plan change previewed during a trial: the trial goes on, and the first charge comes when it ends. */
-export const trialContinuesLabel = (trialEnd: Date | string, next: { amount: number; currency: string; date: Date | string }) =>
-  `Your trial continues until ${formatDate(trialEnd)}; you'll be charged ${formatMoney(next.amount, next.currency)} on ${formatDate(next.date)}.`;
+export const trialContinuesLabel = (trialEnd: string, next: { amount: number; currency: string; date: string }) =>
+  `Your trial continues until ${trialEnd}; you'll be charged ${formatMoney(next.amount, next.currency)} on ${next.date}.`;
+
+/** A plan's limits as lines: "3 projects", "1 team member", "100,000 Gemini tokens / month". */
+export const limitLines = (limits: Limits) => [
+  `${formatLimit(limits.gemini_tokens)} Gemini tokens / month`,
+  `${formatLimit(limits.projects)} projects`,
+  `${formatLimit(limits.team_members)} team ${limits.team_members === 1 ? "member" : "members"}`,
+];
