@@ -2,7 +2,7 @@ import { formatDate, formatMoney } from "~/components/format";
 import { StatusBadge } from "~/components/status-badge";
 import { ButtonLink, Card } from "~/components/ui";
 import type { RouterOutputs } from "~/trpc/react";
-import { intervalAdverb, pendingChangeLabel, priceLabel } from "./billing-labels";
+import { pendingChangeLabel, priceLabel } from "./billing-labels";
 
 type Overview = RouterOutputs["billing"]["overview"];
 
@@ -28,7 +28,6 @@ export function PlanSummary({ o }: { o: Overview }) {
       </div>
       <p data-testid="plan-price" className="mt-1 text-lg text-slate-700">
         {sub ? priceLabel(sub.price.amount, sub.price.currency, sub.interval) : "$0 forever"}
-        {sub?.interval && <span className="ml-2 text-sm text-slate-500">billed {intervalAdverb(sub.interval)}</span>}
       </p>
       <dl className="mt-6 grid gap-4 text-sm sm:grid-cols-3">
         {o.trialDaysLeft !== null && (

@@ -43,7 +43,9 @@ export function InvoiceList({ orgId, pageSize }: { orgId: string; pageSize: numb
   if (rows.length === 0) {
     return (
       <Card>
-        <p className="text-sm text-slate-500">No invoices yet. They appear here once your first billing period starts.</p>
+        <p className="text-sm text-slate-500">
+          {zeroCount > 0 ? "No charges yet: every invoice so far is for $0." : "No invoices yet. They appear here once your first billing period starts."}
+        </p>
         {zeroToggle}
       </Card>
     );
