@@ -76,12 +76,13 @@ export function Field({
   );
 }
 
-export function Card({ title, action, children }: { title?: ReactNode; action?: ReactNode; children: ReactNode }) {
+/** A titled panel; `tone="danger"` sets apart an action that cannot simply be undone. */
+export function Card({ title, action, tone, children }: { title?: ReactNode; action?: ReactNode; tone?: "danger"; children: ReactNode }) {
   return (
-    <section className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+    <section className={cx("rounded-xl border bg-white p-6 shadow-sm", tone === "danger" ? "border-red-200" : "border-slate-200")}>
       {(title || action) && (
         <div className="mb-4 flex items-center justify-between gap-4">
-          {title && <h2 className="text-base font-semibold text-slate-900">{title}</h2>}
+          {title && <h2 className={cx("text-base font-semibold", tone === "danger" ? "text-red-800" : "text-slate-900")}>{title}</h2>}
           {action}
         </div>
       )}

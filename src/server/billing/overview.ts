@@ -77,6 +77,10 @@ export async function getBillingOverview(actor: Actor, now = new Date()) {
           cancelAtPeriodEnd: sub.cancelAtPeriodEnd,
           pendingPlan: sub.pendingPlan,
           pendingInterval: sub.pendingInterval,
+          /** What one period costs as Stripe bills it (integer minor units, before tax and discounts). */
+          price: { amount: (sub.unitAmount ?? 0) * sub.quantity, currency: sub.currency },
+          /** When the convergent sync last wrote this row from Stripe. */
+          lastSyncedAt: sub.lastSyncedAt,
         }
       : null,
     nextInvoice,

@@ -29,8 +29,11 @@ interface Line {
   unlimited: boolean;
 }
 
-/** This month's usage against the limits in force: a bar per metric, the daily chart with its forecast, and the upgrade banner. */
-export function UsageSection({ orgId }: { orgId: string }) {
+/**
+ * This month's usage against the limits in force, as one section: a bar per metric (usage vs the
+ * plan's limit), the daily chart with its forecast, and the upgrade banner.
+ */
+export function UsageSection({ orgId, planName }: { orgId: string; planName: string }) {
   const trpc = useTRPC();
   const current = useQuery(trpc.usage.current.queryOptions({ orgId }));
   const daily = useQuery(trpc.usage.daily.queryOptions({ orgId }));
@@ -43,7 +46,17 @@ export function UsageSection({ orgId }: { orgId: string }) {
   return (
     <>
       <QuotaBanner lines={current.data} forecast={forecast.data ?? null} />
-      <Card title="Usage this month">
+      <Card
+        title="Usage and limits"
+        action={
+          <Link className="text-sm font-medium text-brand-700 hover:underline" href={UPGRADE_PATH}>
+            Compare plans
+          </Link>
+        }
+      >
+        <p className="-mt-2 mb-4 text-sm text-slate-500">
+          This month against the limits of your {planName} plan. Monthly quotas reset on the 1st (UTC).
+        </p>
         <ul data-testid="usage-summary" className="space-y-4 text-sm">
           {current.data.map((line) => (
             <UsageBar key={line.metric} line={line} />
