@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { formatLimit } from "~/components/format";
 import { NEAR_LIMIT_PERCENT } from "~/server/billing/attention";
 import type { Metric } from "~/server/billing/plans";
@@ -15,15 +16,21 @@ export interface UsageLine {
   unlimited: boolean;
 }
 
-/** One metric this month against its limit in force: amber from the near-limit threshold, red at the limit. */
-export function UsageBar({ line }: { line: UsageLine }) {
+/** One metric this month against its limit in force: amber from the near-limit threshold, red at the limit; `href` links the label to the metric's page. */
+export function UsageBar({ line, href }: { line: UsageLine; href?: string }) {
   const label = METRIC_LABELS[line.metric];
   const width = Math.min(100, line.percentage);
   const tone = line.percentage >= 100 ? "bg-red-500" : line.percentage >= NEAR_LIMIT_PERCENT ? "bg-amber-500" : "bg-brand-600";
   return (
     <li data-testid={`usage-${line.metric}`}>
       <div className="flex justify-between gap-4">
-        <span className="text-slate-600">{label}</span>
+        {href ? (
+          <Link href={href} className="font-medium text-brand-700 hover:underline">
+            {label}
+          </Link>
+        ) : (
+          <span className="text-slate-600">{label}</span>
+        )}
         <span className="font-medium">
           {countFormat.format(line.current)} / {formatLimit(line.limit)}
           {!line.unlimited && <span className="ml-2 text-slate-500">{percentFormat.format(line.percentage)}%</span>}

@@ -3,9 +3,13 @@ import { formatDate, formatMoney } from "~/components/format";
 import { StatusBadge } from "~/components/status-badge";
 import { ButtonLink, Card } from "~/components/ui";
 import { UsageBar } from "~/components/usage-bar";
+import type { Metric } from "~/server/billing/plans";
 import type { RouterOutputs } from "~/trpc/react";
 
 type Overview = RouterOutputs["billing"]["overview"];
+
+/** Where a counted metric is managed; the monthly quota's page is the billing page (the card's own link). */
+const METRIC_PAGES: Partial<Record<Metric, string>> = { projects: "/dashboard/projects", team_members: "/dashboard/team" };
 type Invoice = RouterOutputs["invoices"]["list"]["items"][number];
 
 /** A section's way to its own page, named so that each link says where it goes. */
@@ -76,7 +80,7 @@ export function UsageCard({ lines }: { lines: RouterOutputs["usage"]["current"] 
     <Card title="Usage this month" action={<SectionLink href="/dashboard/billing">Usage details</SectionLink>}>
       <ul data-testid="home-usage" className="space-y-4 text-sm">
         {lines.map((line) => (
-          <UsageBar key={line.metric} line={line} />
+          <UsageBar key={line.metric} line={line} href={METRIC_PAGES[line.metric]} />
         ))}
       </ul>
       <p className="mt-4 text-xs text-slate-500">Monthly quotas start again on the 1st of each month (UTC).</p>
