@@ -2,19 +2,13 @@ import Link from "next/link";
 import { formatLimit } from "~/components/format";
 import { NEAR_LIMIT_PERCENT } from "~/server/billing/attention";
 import type { Metric } from "~/server/billing/plans";
+import type { UsageLine } from "~/server/usage/read-usage";
 
 export const METRIC_LABELS: Record<Metric, string> = { gemini_tokens: "Gemini tokens / month", projects: "Projects", team_members: "Team members" };
 
 export const percentFormat = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 });
 export const countFormat = new Intl.NumberFormat("en-US");
 
-export interface UsageLine {
-  metric: Metric;
-  current: number;
-  limit: number | null;
-  percentage: number;
-  unlimited: boolean;
-}
 
 /** One metric this month against its limit in force: amber from the near-limit threshold, red at the limit; `href` links the label to the metric's page. */
 export function UsageBar({ line, href }: { line: UsageLine; href?: string }) {
