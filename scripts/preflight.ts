@@ -1,0 +1,12 @@
+/**
+ * `npm run preflight`: checks a deployment's configuration before it serves, with the variables
+ * it will run with (the environment, then .env): env complete and consistent, database migrated,
+ * Stripe prices matching the plan table in the key's mode, QStash schedules at APP_URL. Prints
+ * what is wrong, naming the variable, and exits 1 on any problem. It changes nothing.
+ */
+import "dotenv/config";
+import { formatReport, runPreflight } from "./preflight/run-preflight";
+
+const results = await runPreflight(process.env);
+console.log(formatReport(results));
+process.exit(results.some((r) => r.problems.length) ? 1 : 0);
