@@ -3,8 +3,7 @@
  * tests need — PostgreSQL (the machine's, else the embedded one), Redis (the machine's, else
  * Debian's redis-server, installed when root), Debian's chromium for e2e — then runs lint,
  * typecheck, the migrations drift check, vitest (unit + integration), `next build`, the standalone
- * server's smoke test and Playwright,
- * and ends with one line `N passed, N failed` over all of them. Exit code 1 on any failure.
+ * server's smoke test and Playwright, and ends with one line `N passed, N failed` over all of them. Exit code 1 on any failure.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";

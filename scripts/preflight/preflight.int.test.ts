@@ -5,7 +5,7 @@
  * migrated while a fresh one is not.
  */
 import { Client } from "@upstash/qstash";
-import Stripe from "stripe";
+import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startQStashStandIn, type QStashStandIn } from "../../e2e/stand-ins/qstash/server";
 import { sdkFor } from "../../e2e/stand-ins/stripe/sdk";
