@@ -1,8 +1,8 @@
 /**
  * `npm run preflight` against the stand-ins: a correct set-up passes, and each broken one the
  * issue names fails, naming its variable. The Stripe stand-in answers with a live key as Stripe
- * would (its prices report livemode), QStash's holds the schedules, and the run's database is
- * migrated while a fresh one is not.
+ * would (its prices report livemode), QStash's holds the schedules, and two databases of this
+ * file's own: one migrated (its orgs linked to the live stand-in's customers), one not.
  */
 import { Client } from "@upstash/qstash";
 import type Stripe from "stripe";
@@ -12,8 +12,9 @@ import { sdkFor } from "../../e2e/stand-ins/stripe/sdk";
 import { startStripeStandIn, type StripeStandIn } from "../../e2e/stand-ins/stripe/server";
 import { setupCatalog } from "../../src/server/billing/setup-catalog";
 import { registerSchedules } from "../../src/server/jobs/schedules";
+import { deployMigrations } from "../db/deploy";
 import { databaseName, withDatabase } from "../db/paths";
-import { createDatabase, dropDatabase } from "../db/server";
+import { createDatabase, dropDatabase, withClient } from "../db/server";
 import type { PreflightConfig } from "./problems";
 import { runPreflight } from "./run-preflight";
 
@@ -27,6 +28,13 @@ let qstash: QStashStandIn;
 let liveSdk: Stripe;
 let correct: PreflightConfig;
 let unmigratedUrl: string;
+let migratedUrl: string;
+
+/** An org of the migrated database linked to `customerId`. */
+const linkOrg = (customerId: string) =>
+  withClient(migratedUrl, (c) =>
+    c.query(`INSERT INTO "Organization" (id, name, "stripeCustomerId", "updatedAt") VALUES ($1, 'Preflight org', $2, now())`, [`org_${customerId}`, customerId]),
+  );
 
 beforeAll(async () => {
   live = await startStripeStandIn({ secretKey: LIVE_KEY });
@@ -37,11 +45,14 @@ beforeAll(async () => {
   // autoRun off: the every-minute schedules must not call the made-up APP_URL.
   qstash = await startQStashStandIn({ ...qstashKeys, autoRun: false });
   await registerSchedules(new Client({ token: qstashKeys.token, baseUrl: qstash.url }), APP_URL);
-  const migrated = inject("databaseUrl");
-  unmigratedUrl = withDatabase(migrated, `${databaseName(migrated)}_unmigrated`);
+  const run = inject("databaseUrl");
+  unmigratedUrl = withDatabase(run, `${databaseName(run)}_unmigrated`);
   await createDatabase(unmigratedUrl);
+  migratedUrl = withDatabase(run, `${databaseName(run)}_preflight`);
+  await deployMigrations(migratedUrl);
+  await linkOrg((await liveSdk.customers.create({ email: "known@example.test" })).id);
   correct = {
-    DATABASE_URL: migrated,
+    DATABASE_URL: migratedUrl,
     APP_URL,
     AUTH_SECRET: "preflight-auth-secret-preflight-auth-secret",
     REDIS_URL: "redis://127.0.0.1:6379",
@@ -60,7 +71,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([live?.close(), testModeCatalog?.close(), qstash?.close()]);
-  if (unmigratedUrl) await dropDatabase(unmigratedUrl);
+  await Promise.all([unmigratedUrl, migratedUrl].filter(Boolean).map((url) => dropDatabase(url)));
 });
 
 /** The problems of a run, as "VARIABLE: message" lines. */
@@ -74,7 +85,7 @@ describe("npm run preflight", () => {
   it("fails a live key with test-mode prices, naming each price variable", async () => {
     const testPrices = await setupCatalog(sdkFor(testModeCatalog.url, LIVE_KEY));
     const problems = await problemsOf({ ...correct, ...testPrices, STRIPE_API_BASE: testModeCatalog.url });
-    expect(problems).toHaveLength(4);
+    expect(problems.filter((p) => p.startsWith("STRIPE_PRICE_"))).toHaveLength(4);
     for (const [variable, id] of Object.entries(testPrices)) expect(problems).toContain(`${variable}: ${id} is a test-mode price but STRIPE_SECRET_KEY is a live key`);
   });
 
@@ -111,6 +122,17 @@ describe("npm run preflight", () => {
       expect(none.every((p) => p.startsWith("APP_URL: no QStash schedule"))).toBe(true);
     } finally {
       await empty.close();
+    }
+  });
+
+  it("fails orgs linked to customers the account does not know (the stand-ins' after a move), naming the key and the resync", async () => {
+    await linkOrg("cus_fromTheStandIns");
+    try {
+      expect(await problemsOf(correct)).toEqual([
+        "STRIPE_SECRET_KEY: 1 of 2 linked Stripe customers checked do not exist in this account (another account's, or the stand-ins'); if the move is intended, run npm run billing:resync-customers: those orgs are unlinked and fall back to Free",
+      ]);
+    } finally {
+      await withClient(migratedUrl, (c) => c.query(`DELETE FROM "Organization" WHERE "stripeCustomerId" = 'cus_fromTheStandIns'`));
     }
   });
 

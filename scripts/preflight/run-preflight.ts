@@ -2,6 +2,7 @@ import { checkDatabase } from "./database";
 import { checkEnv } from "./env-check";
 import type { PreflightConfig, Problem } from "./problems";
 import { checkSchedules } from "./schedules";
+import { checkLinkedCustomers } from "./stripe-customers";
 import { checkStripePrices } from "./stripe-prices";
 
 /** The checks in the order they are reported; each names the variable behind every problem. */
@@ -9,6 +10,7 @@ export const CHECKS = [
   { name: "environment complete and consistent", run: (config: PreflightConfig) => Promise.resolve(checkEnv(config)) },
   { name: "database migrated", run: checkDatabase },
   { name: "Stripe prices exist and match the plan table", run: checkStripePrices },
+  { name: "linked Stripe customers exist in this account", run: checkLinkedCustomers },
   { name: "QStash schedules registered at APP_URL", run: checkSchedules },
 ] as const;
 
