@@ -52,6 +52,12 @@ describe("checkEnv", () => {
     expect(variables({ ...complete, AUTH_SECRET: "short" })).toEqual(["AUTH_SECRET"]);
   });
 
+  it("asks nothing of QStash when a local scheduler runs the jobs", () => {
+    const noQStash = { ...complete, QSTASH_TOKEN: undefined, QSTASH_CURRENT_SIGNING_KEY: undefined, QSTASH_NEXT_SIGNING_KEY: undefined };
+    expect(variables(noQStash)).toEqual(["QSTASH_TOKEN", "QSTASH_CURRENT_SIGNING_KEY", "QSTASH_NEXT_SIGNING_KEY"]);
+    expect(checkEnv(noQStash, { jobs: "cron" })).toEqual([]);
+  });
+
   it("refuses SKIP_ENV_VALIDATION in a deployment, and never prints a secret's value", () => {
     expect(variables({ ...complete, SKIP_ENV_VALIDATION: "1" })).toEqual(["SKIP_ENV_VALIDATION"]);
     const text = JSON.stringify(checkEnv({ ...complete, AUTH_SECRET: "tooShortSecret", STRIPE_SECRET_KEY: "rk_live_secretvalue" }));

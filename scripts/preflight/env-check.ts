@@ -1,5 +1,5 @@
 import { PRICE_ENV } from "../../src/server/billing/plans";
-import { problem, valueOf, type PreflightConfig, type Problem } from "./problems";
+import { problem, valueOf, type PreflightConfig, type PreflightOptions, type Problem } from "./problems";
 
 /** The groups of production variables, as the README's Deploying section lists them. */
 export const PRICE_VARIABLES = Object.values(PRICE_ENV).flatMap((byInterval) => Object.values(byInterval));
@@ -56,11 +56,11 @@ function checkStripeFormats(config: PreflightConfig): Problem[] {
  * Complete and consistent, without calling anything: every production variable set, in its
  * format, and no tooling switch left on. Pure, so each rule has a unit test.
  */
-export function checkEnv(config: PreflightConfig): Problem[] {
+export function checkEnv(config: PreflightConfig, opts: PreflightOptions = { jobs: "qstash" }): Problem[] {
   const problems = [
     ...missing(config, REQUIRED, "required"),
     ...missing(config, BILLING, "billing"),
-    ...missing(config, JOBS, "jobs"),
+    ...(opts.jobs === "qstash" ? missing(config, JOBS, "jobs") : []),
     ...missing(config, EMAIL, "email"),
     ...checkAppUrl(valueOf(config, "APP_URL")),
     ...checkRedis(config),

@@ -136,6 +136,14 @@ describe("npm run preflight", () => {
     }
   });
 
+  it("with a local scheduler (--jobs=cron), asks for no QStash variables or schedules", async () => {
+    const { QSTASH_URL: _url, QSTASH_TOKEN: _token, QSTASH_CURRENT_SIGNING_KEY: _current, QSTASH_NEXT_SIGNING_KEY: _next, ...withoutQStash } = correct;
+    expect(await problemsOf(withoutQStash)).toHaveLength(3);
+    const results = await runPreflight(withoutQStash, { jobs: "cron" });
+    expect(results.map((r) => r.name)).not.toContain("QStash schedules registered at APP_URL");
+    expect(results.flatMap((r) => r.problems)).toEqual([]);
+  });
+
   it("names the key when Stripe refuses it, and QSTASH_TOKEN when QStash does", async () => {
     expect(await problemsOf({ ...correct, STRIPE_SECRET_KEY: "sk_live_revoked" })).toEqual([expect.stringMatching(/^STRIPE_SECRET_KEY: Stripe refused the key/)]);
     expect(await problemsOf({ ...correct, QSTASH_TOKEN: "wrong" })).toEqual([expect.stringMatching(/^QSTASH_TOKEN: QStash refused/)]);

@@ -22,3 +22,9 @@ export const reasonOf = (error: unknown) => {
   const e = error as { code?: string; message?: string };
   return e.code ? `${e.code}: ${e.message ?? ""}`.trim() : (e.message ?? String(error));
 };
+
+/** Who calls the job routes: QStash (its variables and schedules are checked), or a local scheduler running the job CLIs. */
+export type JobScheduler = "qstash" | "cron";
+export interface PreflightOptions {
+  jobs: JobScheduler;
+}
