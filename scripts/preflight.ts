@@ -6,9 +6,9 @@
  * `-- --jobs=cron`: a local scheduler runs the job CLIs, so QStash is not checked.
  */
 import "dotenv/config";
-import { formatReport, runPreflight } from "./preflight/run-preflight";
+import { formatReport, preflightPassed, runPreflight } from "./preflight/run-preflight";
 
 const jobs = process.argv.includes("--jobs=cron") ? "cron" : "qstash";
 const results = await runPreflight(process.env, { jobs });
 console.log(formatReport(results));
-process.exit(results.some((r) => r.problems.length) ? 1 : 0);
+process.exit(preflightPassed(results) ? 0 : 1);

@@ -11,7 +11,7 @@ import "dotenv/config";
 import { startLocalServices } from "./lib/local-services";
 import { smokeSteps, runSmoke } from "./lib/smoke-checks";
 import { freePort, prepareStandalone, startStandalone, type RunningStandalone } from "./lib/standalone";
-import { formatReport, runPreflight } from "./preflight/run-preflight";
+import { formatReport, preflightPassed, runPreflight } from "./preflight/run-preflight";
 
 const serve = process.argv.includes("--serve");
 const missing = ["DATABASE_URL", "AUTH_SECRET"].filter((name) => !process.env[name]);
@@ -41,7 +41,7 @@ let ok = false;
 try {
   const preflight = await runPreflight(env);
   console.log(formatReport(preflight));
-  if (preflight.every((r) => r.problems.length === 0)) {
+  if (preflightPassed(preflight)) {
     server = await startStandalone({ port, env });
     console.log(`[smoke] node .next/standalone/server.js answers on ${server.url}`);
     ok = await runSmoke(smokeSteps(server.url, env.STRIPE_WEBHOOK_SECRET!));

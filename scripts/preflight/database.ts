@@ -1,7 +1,7 @@
 import pg from "pg";
 import { PROJECT_PATHS } from "../db/paths";
 import { readLocalMigrations } from "../db/migrations-dir";
-import { problem, reasonOf, valueOf, type PreflightConfig, type Problem } from "./problems";
+import { problem, reasonOf, SKIPPED, valueOf, type CheckOutcome, type PreflightConfig, type Problem } from "./problems";
 
 type AppliedMigration = { migration_name: string; finished_at: Date | null; rolled_back_at: Date | null };
 
@@ -18,9 +18,9 @@ export function migrationProblems(applied: AppliedMigration[] | null, local: str
 }
 
 /** DATABASE_URL answers and holds every committed migration (read-only: it changes nothing). */
-export async function checkDatabase(config: PreflightConfig, migrationsDir = PROJECT_PATHS.migrationsDir): Promise<Problem[]> {
+export async function checkDatabase(config: PreflightConfig, migrationsDir = PROJECT_PATHS.migrationsDir): Promise<CheckOutcome> {
   const url = valueOf(config, "DATABASE_URL");
-  if (!url) return []; // checkEnv names it
+  if (!url) return SKIPPED; // checkEnv names it
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
   try {
     await client.connect();

@@ -16,7 +16,7 @@ import { deployMigrations } from "../db/deploy";
 import { databaseName, withDatabase } from "../db/paths";
 import { createDatabase, dropDatabase, withClient } from "../db/server";
 import type { PreflightConfig } from "./problems";
-import { runPreflight } from "./run-preflight";
+import { preflightPassed, runPreflight } from "./run-preflight";
 
 const APP_URL = "https://billing.example.com";
 const LIVE_KEY = "sk_live_vantflow_preflight";
@@ -80,6 +80,7 @@ const problemsOf = async (config: PreflightConfig) => (await runPreflight(config
 describe("npm run preflight", () => {
   it("passes a correct set-up: live key, live prices at the plan table's amounts, schedules at APP_URL, database migrated", async () => {
     expect(await problemsOf(correct)).toEqual([]);
+    expect(preflightPassed(await runPreflight(correct))).toBe(true);
   });
 
   it("fails a live key with test-mode prices, naming each price variable", async () => {
@@ -141,7 +142,7 @@ describe("npm run preflight", () => {
     expect(await problemsOf(withoutQStash)).toHaveLength(3);
     const results = await runPreflight(withoutQStash, { jobs: "cron" });
     expect(results.map((r) => r.name)).not.toContain("QStash schedules registered at APP_URL");
-    expect(results.flatMap((r) => r.problems)).toEqual([]);
+    expect(preflightPassed(results)).toBe(true);
   });
 
   it("names the key when Stripe refuses it, and QSTASH_TOKEN when QStash does", async () => {

@@ -17,6 +17,10 @@ export const valueOf = (config: PreflightConfig, name: string) => {
 
 export const problem = (variable: string, message: string): Problem => ({ variable, message });
 
+/** A check that could not run because what it needs is missing or failing (another check names that). */
+export const SKIPPED = null;
+export type CheckOutcome = Problem[] | typeof SKIPPED;
+
 /** A failure of a call (network, auth) as text without the request's credentials. */
 export const reasonOf = (error: unknown) => {
   const e = error as { code?: string; message?: string };

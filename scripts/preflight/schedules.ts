@@ -1,7 +1,7 @@
 import { Client } from "@upstash/qstash";
 import { JOB_SCHEDULES } from "../../src/server/jobs/schedules";
 import { jobUrl } from "../../src/server/jobs/job-routes";
-import { problem, reasonOf, valueOf, type PreflightConfig, type Problem } from "./problems";
+import { problem, reasonOf, SKIPPED, valueOf, type CheckOutcome, type PreflightConfig, type Problem } from "./problems";
 
 type RegisteredSchedule = { scheduleId: string; destination: string; cron: string; isPaused?: boolean };
 
@@ -25,10 +25,10 @@ export function scheduleProblems(registered: RegisteredSchedule[], appUrl: strin
 }
 
 /** The QStash account of QSTASH_TOKEN holds the job schedules for APP_URL. */
-export async function checkSchedules(config: PreflightConfig): Promise<Problem[]> {
+export async function checkSchedules(config: PreflightConfig): Promise<CheckOutcome> {
   const token = valueOf(config, "QSTASH_TOKEN");
   const appUrl = valueOf(config, "APP_URL");
-  if (!token || !appUrl) return []; // checkEnv names them
+  if (!token || !appUrl) return SKIPPED; // checkEnv names them
   const baseUrl = valueOf(config, "QSTASH_URL");
   const client = new Client({ token, ...(baseUrl ? { baseUrl } : {}), retry: false });
   try {

@@ -1,7 +1,7 @@
 import pg from "pg";
 import Stripe from "stripe";
 import { stripeConnection } from "../../src/server/clients/stripe-connection";
-import { problem, valueOf, type PreflightConfig, type Problem } from "./problems";
+import { problem, SKIPPED, valueOf, type CheckOutcome, type PreflightConfig } from "./problems";
 
 /** How many linked customers one preflight looks up (the newest-changed orgs first): a sample, not a reconcile. */
 export const CUSTOMER_SAMPLE = 25;
@@ -11,10 +11,10 @@ export const CUSTOMER_SAMPLE = 25;
  * account (the stand-ins → real Stripe) they do not: the daily reconcile then refuses to unlink
  * them all (it cannot tell a move from a wrong key), so the operator runs the resync on purpose.
  */
-export async function checkLinkedCustomers(config: PreflightConfig): Promise<Problem[]> {
+export async function checkLinkedCustomers(config: PreflightConfig): Promise<CheckOutcome> {
   const key = valueOf(config, "STRIPE_SECRET_KEY");
   const url = valueOf(config, "DATABASE_URL");
-  if (!key || !url) return [];
+  if (!key || !url) return SKIPPED;
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
   let linked: string[];
   try {
@@ -24,7 +24,7 @@ export async function checkLinkedCustomers(config: PreflightConfig): Promise<Pro
     );
     linked = rows.rows.map((r) => r.id);
   } catch {
-    return []; // an unreachable or unmigrated database is the database check's to name
+    return SKIPPED; // an unreachable or unmigrated database is the database check's to name
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -35,7 +35,7 @@ export async function checkLinkedCustomers(config: PreflightConfig): Promise<Pro
       if ((await stripe.customers.retrieve(id)).deleted) unknown++;
     } catch (error) {
       if ((error as { code?: string }).code === "resource_missing") unknown++;
-      else return []; // a refused key or an outage is the price check's to name
+      else return SKIPPED; // a refused key or an outage is the price check's to name
     }
   }
   if (!unknown) return [];

@@ -1,7 +1,7 @@
 import Stripe from "stripe";
 import { INTERVALS, PAID_PLAN_IDS, PLANS, PRICE_ENV, type Interval, type PaidPlanId } from "../../src/server/billing/plans";
 import { stripeConnection } from "../../src/server/clients/stripe-connection";
-import { problem, reasonOf, valueOf, type PreflightConfig, type Problem } from "./problems";
+import { problem, reasonOf, SKIPPED, valueOf, type CheckOutcome, type PreflightConfig, type Problem } from "./problems";
 
 type PriceFacts = Pick<Stripe.Price, "id" | "active" | "livemode" | "currency" | "unit_amount"> & { recurring: { interval: string } | null };
 
@@ -31,9 +31,9 @@ export function priceProblems(variable: string, price: PriceFacts, plan: PaidPla
 export const isLiveKey = (key: string) => key.startsWith("sk_live_");
 
 /** Each STRIPE_PRICE_* retrieved with the configured key: it must exist and match the plan table. */
-export async function checkStripePrices(config: PreflightConfig): Promise<Problem[]> {
+export async function checkStripePrices(config: PreflightConfig): Promise<CheckOutcome> {
   const key = valueOf(config, "STRIPE_SECRET_KEY");
-  if (!key) return []; // checkEnv names it
+  if (!key) return SKIPPED; // checkEnv names it
   const stripe = new Stripe(key, { ...stripeConnection(valueOf(config, "STRIPE_API_BASE")), maxNetworkRetries: 0 });
   const problems: Problem[] = [];
   for (const plan of PAID_PLAN_IDS) {
