@@ -93,7 +93,7 @@ export async function startStripeStandIn(opts: {
   statePath?: string;
 }): Promise<StripeStandIn> {
   const store = new Store();
-  Object.assign(store.settings, opts.settings);
+  Object.assign(store.settings, { livemode: opts.secretKey.startsWith("sk_live_") }, opts.settings);
   const bus = new EventBus(store, opts.delivery);
   opts.webhooks?.forEach((w, i) => bus.endpoints.push({ id: `we_env_${i}`, url: w.url, secret: w.secret, enabledEvents: w.events ?? ["*"] }));
   const idempotent = new Map<string, IdempotentReply>();
