@@ -80,8 +80,11 @@ async function hostBenchmarkIndex(page: Page) {
   return runs.sort((a, b) => a - b)[1]!;
 }
 
+/** LIGHTHOUSE_CPU_SLOWDOWN (e.g. 4, Lighthouse's default) fixes the multiplier instead, to compare with an uncalibrated run. */
+const FIXED_CPU_SLOWDOWN = process.env.LIGHTHOUSE_CPU_SLOWDOWN ? Number(process.env.LIGHTHOUSE_CPU_SLOWDOWN) : null;
+
 const calibratedCpuSlowdown = (index: number) =>
-  Math.round(Math.min(DEFAULT_CPU_SLOWDOWN, Math.max(1, (DEFAULT_CPU_SLOWDOWN * index) / REFERENCE_BENCHMARK_INDEX)) * 100) / 100;
+  FIXED_CPU_SLOWDOWN ?? Math.round(Math.min(DEFAULT_CPU_SLOWDOWN, Math.max(1, (DEFAULT_CPU_SLOWDOWN * index) / REFERENCE_BENCHMARK_INDEX)) * 100) / 100;
 
 /** The audits that cost `category` points (weighted, scored below 1), worst first, to make a failure actionable. */
 function failingAudits(lhr: LighthouseResult, category: Category) {
