@@ -41,7 +41,7 @@ export function createNonce(): string {
  * The page policy. Scripts run only with this response's nonce (Next.js puts it on its own scripts
  * when it finds it in the request's CSP header) or when such a script loads them ('strict-dynamic':
  * the chunks Next.js loads later). Styles allow 'unsafe-inline': React renders style attributes
- * (recharts, progress bars) and sonner injects a <style> element, and a nonce cannot cover an
+ * (progress bars, the usage chart's labels) and sonner injects a <style> element, and a nonce cannot cover an
  * attribute — while a nonce in style-src would switch 'unsafe-inline' off. Development adds
  * 'unsafe-eval', which React uses there to rebuild server error stacks.
  */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { usageChartPoints } from "./usage-chart-data";
+import { chartAxis, usageChartAxes, usageChartPoints } from "./usage-chart-data";
 
 describe("usageChartPoints", () => {
   it("runs the actual total through today and the forecast from today's total to the projection, one point per day", () => {
@@ -31,5 +31,34 @@ describe("usageChartPoints", () => {
     );
     expect(points.slice(0, 2).map((p) => p.total)).toEqual([4_100, 4_100]);
     expect(points[1]!.forecast).toBe(4_100);
+  });
+});
+
+describe("chartAxis", () => {
+  it("tops the axis at the first tick of 1, 2 or 5 times a power of ten at or above the largest value", () => {
+    expect(chartAxis([4_100, null, 900])).toEqual({ max: 6_000, ticks: [0, 2_000, 4_000, 6_000] });
+    expect(chartAxis([100_000])).toEqual({ max: 100_000, ticks: [0, 50_000, 100_000] });
+    expect(chartAxis([3])).toEqual({ max: 3, ticks: [0, 1, 2, 3] });
+    expect(chartAxis([18_001])).toEqual({ max: 20_000, ticks: [0, 5_000, 10_000, 15_000, 20_000] });
+  });
+
+  it("keeps a scale of whole units for an empty month", () => {
+    expect(chartAxis([null, 0])).toEqual({ max: 1, ticks: [0, 1] });
+    expect(chartAxis([])).toEqual({ max: 1, ticks: [0, 1] });
+  });
+});
+
+describe("usageChartAxes", () => {
+  it("puts the bars on their own axis and keeps the limit in view on the totals' axis", () => {
+    const points = [
+      { day: 1, daily: 700, total: 700, forecast: null },
+      { day: 2, daily: 300, total: 1_000, forecast: 1_000 },
+      { day: 3, daily: null, total: null, forecast: 1_500 },
+    ];
+    expect(usageChartAxes(points, 100_000)).toEqual({
+      daily: { max: 800, ticks: [0, 200, 400, 600, 800] },
+      total: { max: 100_000, ticks: [0, 50_000, 100_000] },
+    });
+    expect(usageChartAxes(points, null).total).toEqual({ max: 1_500, ticks: [0, 500, 1_000, 1_500] });
   });
 });

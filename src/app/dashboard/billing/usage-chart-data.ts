@@ -28,3 +28,34 @@ export function usageChartPoints(
     };
   });
 }
+
+/** An axis from 0 to `max` with a label at each tick (0, step, 2·step… max). */
+export interface ChartAxis {
+  max: number;
+  ticks: number[];
+}
+
+/** The step of at most ~4 intervals up to `value`: 1, 2 or 5 times a power of ten, never below 1 (usage is counted in whole units). */
+function niceStep(value: number) {
+  const rough = value / 4;
+  if (rough <= 1) return 1;
+  const power = 10 ** Math.floor(Math.log10(rough));
+  const fraction = rough / power;
+  return (fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10) * power;
+}
+
+/** An axis whose top is the first tick at or above every value (at least one step, so an empty month still has a scale). */
+export function chartAxis(values: (number | null)[]): ChartAxis {
+  const top = Math.max(0, ...values.filter((v): v is number => v !== null));
+  const step = niceStep(top);
+  const max = Math.max(step, Math.ceil(top / step) * step);
+  return { max, ticks: Array.from({ length: max / step + 1 }, (_, i) => i * step) };
+}
+
+/** The chart's two axes: per-day bars on the left, running total, forecast and limit on the right (the limit always in view). */
+export function usageChartAxes(points: UsageChartPoint[], limit: number | null) {
+  return {
+    daily: chartAxis(points.map((p) => p.daily)),
+    total: chartAxis([...points.flatMap((p) => [p.total, p.forecast]), limit]),
+  };
+}

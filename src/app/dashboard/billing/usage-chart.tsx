@@ -1,32 +1,104 @@
-"use client";
-
-import { Bar, CartesianGrid, ComposedChart, Legend, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import type { UsageChartPoint } from "./usage-chart-data";
+import { type ChartAxis, type UsageChartPoint, usageChartAxes } from "./usage-chart-data";
 
 const compact = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 });
 const full = new Intl.NumberFormat("en-US");
 
+/** The plot's drawing units: one per day across, HEIGHT up; the SVG stretches to its box, its strokes do not. */
+const HEIGHT = 1000;
+const BAR_COLOR = "#a5b4fc";
+const LINE_COLOR = "#4f46e5";
+const LIMIT_COLOR = "#dc2626";
+
 /**
  * This month's usage of a metered metric: bars per day (left axis), the running total and the
  * forecast at the pace so far (right axis), and the limit as a horizontal line on the totals' axis.
+ * Plain SVG and HTML, rendered with the page: a charting library cost the billing page ~115 KB of
+ * gzipped script and most of its main-thread time on a phone (Lighthouse, issue 14). The SVG
+ * stretches to any width (preserveAspectRatio none, non-scaling strokes); its labels are HTML, so
+ * text keeps its size.
  */
 export function UsageChart({ points, limit, label }: { points: UsageChartPoint[]; limit: number | null; label: string }) {
+  const axes = usageChartAxes(points, limit);
+  const y = (value: number, axis: ChartAxis) => HEIGHT - (value / axis.max) * HEIGHT;
+  const line = (key: "total" | "forecast") =>
+    points.flatMap(({ day, [key]: value }) => (value === null ? [] : [`${day - 0.5},${y(value, axes.total)}`])).join(" ");
   return (
-    <figure data-testid="usage-chart" aria-label={`${label}: daily usage and forecast this month`} className="h-64 w-full">
-      <ResponsiveContainer width="100%" height="100%">
-        <ComposedChart data={points} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
-          <CartesianGrid stroke="#e2e8f0" vertical={false} />
-          <XAxis dataKey="day" tick={{ fontSize: 12 }} interval="preserveStartEnd" />
-          <YAxis yAxisId="daily" tickFormatter={(v: number) => compact.format(v)} tick={{ fontSize: 12 }} width={48} />
-          <YAxis yAxisId="total" orientation="right" tickFormatter={(v: number) => compact.format(v)} tick={{ fontSize: 12 }} width={48} />
-          <Tooltip formatter={(value) => (typeof value === "number" ? full.format(value) : value)} labelFormatter={(day) => `Day ${String(day)}`} />
-          <Legend wrapperStyle={{ fontSize: 12 }} />
-          <Bar yAxisId="daily" dataKey="daily" name="Per day" fill="#a5b4fc" isAnimationActive={false} />
-          <Line yAxisId="total" dataKey="total" name="This month" stroke="#4f46e5" strokeWidth={2} dot={false} isAnimationActive={false} />
-          <Line yAxisId="total" dataKey="forecast" name="Forecast" stroke="#4f46e5" strokeDasharray="5 4" dot={false} isAnimationActive={false} />
-          {limit !== null && <ReferenceLine yAxisId="total" y={limit} stroke="#dc2626" strokeDasharray="3 3" label={{ value: "Limit", fontSize: 12, fill: "#dc2626" }} ifOverflow="extendDomain" />}
-        </ComposedChart>
-      </ResponsiveContainer>
+    <figure data-testid="usage-chart" aria-label={`${label}: daily usage and forecast this month`} className="w-full text-xs text-slate-500">
+      <div className="flex h-52 gap-2 pt-4">
+        <AxisLabels axis={axes.daily} side="left" />
+        <div className="relative flex-1 border-b border-slate-300">
+          {axes.daily.ticks.map((tick) => (
+            <div key={tick} className="absolute inset-x-0 border-t border-slate-200" style={{ bottom: `${(tick / axes.daily.max) * 100}%` }} />
+          ))}
+          <svg
+            className="absolute inset-0 h-full w-full overflow-visible"
+            viewBox={`0 0 ${points.length} ${HEIGHT}`}
+            preserveAspectRatio="none"
+            aria-hidden="true"
+          >
+            {points.map((p) =>
+              p.daily ? (
+                <rect key={p.day} x={p.day - 0.85} width={0.7} y={y(p.daily, axes.daily)} height={HEIGHT - y(p.daily, axes.daily)} fill={BAR_COLOR}>
+                  <title>{`Day ${p.day}: ${full.format(p.daily)}${p.total === null ? "" : ` (${full.format(p.total)} this month)`}`}</title>
+                </rect>
+              ) : null,
+            )}
+            <polyline points={line("total")} fill="none" stroke={LINE_COLOR} strokeWidth={2} vectorEffect="non-scaling-stroke" />
+            <polyline points={line("forecast")} fill="none" stroke={LINE_COLOR} strokeWidth={2} strokeDasharray="5 4" vectorEffect="non-scaling-stroke" />
+            {limit !== null && (
+              <line x1={0} x2={points.length} y1={y(limit, axes.total)} y2={y(limit, axes.total)} stroke={LIMIT_COLOR} strokeDasharray="3 3" vectorEffect="non-scaling-stroke" />
+            )}
+          </svg>
+          {limit !== null && (
+            <span className="absolute left-1/2 -translate-x-1/2 text-red-600" style={{ bottom: `${(limit / axes.total.max) * 100}%` }}>
+              Limit
+            </span>
+          )}
+        </div>
+        <AxisLabels axis={axes.total} side="right" />
+      </div>
+      <DayLabels days={points.length} />
+      <figcaption className="mt-3 flex flex-wrap justify-center gap-x-4 gap-y-1">
+        <LegendItem swatch={<span className="inline-block h-2.5 w-2.5" style={{ background: BAR_COLOR }} />}>Per day</LegendItem>
+        <LegendItem swatch={<span className="inline-block w-4 border-t-2" style={{ borderColor: LINE_COLOR }} />}>This month</LegendItem>
+        <LegendItem swatch={<span className="inline-block w-4 border-t-2 border-dashed" style={{ borderColor: LINE_COLOR }} />}>Forecast</LegendItem>
+      </figcaption>
     </figure>
+  );
+}
+
+/** An axis's tick labels beside the plot, each centred on its height. */
+function AxisLabels({ axis, side }: { axis: ChartAxis; side: "left" | "right" }) {
+  return (
+    <div className={`relative w-10 shrink-0 ${side === "left" ? "text-right" : "text-left"}`}>
+      {axis.ticks.map((tick) => (
+        <span key={tick} className="absolute inset-x-0 translate-y-1/2 leading-none" style={{ bottom: `${(tick / axis.max) * 100}%` }}>
+          {compact.format(tick)}
+        </span>
+      ))}
+    </div>
+  );
+}
+
+/** The days under the plot: the first, every fifth and the last, each under its bar. */
+function DayLabels({ days }: { days: number }) {
+  const shown = Array.from({ length: days }, (_, i) => i + 1).filter((day) => day === 1 || day === days || (day % 5 === 0 && days - day >= 2));
+  return (
+    <div className="relative mx-12 mt-1 h-4">
+      {shown.map((day) => (
+        <span key={day} className="absolute -translate-x-1/2" style={{ left: `${((day - 0.5) / days) * 100}%` }}>
+          {day}
+        </span>
+      ))}
+    </div>
+  );
+}
+
+function LegendItem({ swatch, children }: { swatch: React.ReactNode; children: React.ReactNode }) {
+  return (
+    <span className="inline-flex items-center gap-1.5">
+      {swatch}
+      {children}
+    </span>
   );
 }
