@@ -173,7 +173,7 @@ describe("npm run preflight", () => {
     await linkOrg("cus_fromTheStandIns");
     try {
       expect(await problemsOf(correct)).toEqual([
-        "STRIPE_SECRET_KEY: 1 of 2 linked Stripe customers checked do not exist in this account (another account's, or the stand-ins'); if the move is intended, run npm run billing:resync-customers: those orgs are unlinked and fall back to Free",
+        "STRIPE_SECRET_KEY: 1 of 2 linked Stripe customers checked do not exist in this account (another account's, or the stand-ins'); if the move is intended, run npm run billing:resync-customers (a dry run; with -- --yes those orgs are unlinked and fall back to Free)",
       ]);
     } finally {
       await withClient(migratedUrl, (c) => c.query(`DELETE FROM "Organization" WHERE "stripeCustomerId" = 'cus_fromTheStandIns'`));

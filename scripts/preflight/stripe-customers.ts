@@ -45,7 +45,7 @@ export async function checkLinkedCustomers(config: PreflightConfig): Promise<Che
   return [
     problem(
       "STRIPE_SECRET_KEY",
-      `${unknown} of ${linked.length} linked Stripe customers checked do not exist in this account (another account's, or the stand-ins'); if the move is intended, run npm run billing:resync-customers: those orgs are unlinked and fall back to Free`,
+      `${unknown} of ${linked.length} linked Stripe customers checked do not exist in this account (another account's, or the stand-ins'); if the move is intended, run npm run billing:resync-customers (a dry run; with -- --yes those orgs are unlinked and fall back to Free)`,
     ),
   ];
 }
