@@ -4,11 +4,13 @@
  * Stripe prices matching the plan table in the key's mode, QStash schedules at APP_URL. Prints
  * what is wrong, naming the variable, and exits 1 on any problem. It changes nothing.
  * `-- --jobs=cron`: a local scheduler runs the job CLIs, so QStash is not checked.
+ * `-- --stand-ins`: the configuration points at the local stand-ins on purpose (trying it offline):
+ * *_API_BASE, an http loopback APP_URL and the placeholder sender are accepted. Never in a deployment.
  */
 import "dotenv/config";
 import { formatReport, preflightPassed, runPreflight } from "./preflight/run-preflight";
 
 const jobs = process.argv.includes("--jobs=cron") ? "cron" : "qstash";
-const results = await runPreflight(process.env, { jobs });
+const results = await runPreflight(process.env, { jobs, standIns: process.argv.includes("--stand-ins") });
 console.log(formatReport(results));
 process.exit(preflightPassed(results) ? 0 : 1);

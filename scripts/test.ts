@@ -26,24 +26,27 @@ const totals = { passed: 0, failed: 0, skipped: 0 };
 const failures: string[] = [];
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 
-function run(label: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
+/** `timeoutMs`: the step is killed (SIGKILL, so a stuck child cannot ignore it) and fails after that long. */
+function run(label: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env, timeoutMs?: number) {
   say(`${label}: ${[cmd.replace(root + "/", ""), ...args].join(" ")}`);
   const started = Date.now();
-  const result = spawnSync(cmd, args, { cwd: root, env, stdio: "inherit" });
+  const result = spawnSync(cmd, args, { cwd: root, env, stdio: "inherit", ...(timeoutMs ? { timeout: timeoutMs, killSignal: "SIGKILL" as const } : {}) });
   const ok = result.status === 0;
   say(`${label}: ${ok ? "ok" : `FAILED (exit ${result.status ?? result.signal})`} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
   return ok;
 }
 
 /** A gate (lint, typecheck, build…) counts as one check. */
-function gate(label: string, cmd: string, args: string[], env?: NodeJS.ProcessEnv) {
-  const ok = run(label, cmd, args, env);
+function gate(label: string, cmd: string, args: string[], env?: NodeJS.ProcessEnv, timeoutMs?: number) {
+  const ok = run(label, cmd, args, env, timeoutMs);
   if (ok) totals.passed++;
-  else {
-    totals.failed++;
-    failures.push(label);
-  }
+  else fail(label);
   return ok;
+}
+
+function fail(note: string) {
+  totals.failed++;
+  failures.push(note);
 }
 
 function countReport(label: string, exitOk: boolean, file: string, read: (json: unknown, exitOk: boolean) => RunnerCounts) {
@@ -164,18 +167,18 @@ async function main() {
     const smokeUrl = withDatabase(adminUrl, `vantflow_smoke_${Date.now()}_${process.pid}`);
     cleanups.push(() => dropDatabase(smokeUrl));
     await deployMigrations(smokeUrl);
-    gate("standalone smoke test", bin("tsx"), ["scripts/smoke-standalone.ts"], { ...base, DATABASE_URL: smokeUrl });
+    // Bounded: a server or stand-in that never exits must fail the gate, not hang CI.
+    gate("standalone smoke test", bin("tsx"), ["scripts/smoke-standalone.ts"], { ...base, DATABASE_URL: smokeUrl }, 600_000);
+  } else {
+    // Counted either way, so a failed build does not shrink the totals.
+    fail("standalone smoke test not run: the build failed");
   }
   const vitestOk = run("vitest (unit + integration)", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${join(out, "vitest.json")}`], base);
   countReport("vitest", vitestOk, join(out, "vitest.json"), vitestCounts);
 
-  if (!built) {
-    totals.failed++;
-    failures.push("e2e not run: the build failed");
-  } else if (!chromium) {
-    totals.failed++;
-    failures.push("e2e not run: no chromium (install Debian's chromium)");
-  } else {
+  if (!built) fail("e2e not run: the build failed");
+  else if (!chromium) fail("e2e not run: no chromium (install Debian's chromium)");
+  else {
     const e2eOk = run("playwright (e2e)", bin("playwright"), ["test"], { ...appEnv, CHROMIUM_PATH: chromium });
     const specs = readdirSync(join(root, "e2e"), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".spec.ts"));
     countReport("playwright", e2eOk, join(out, "playwright.json"), (json, ok) => playwrightCounts(json, ok, specs.map((f) => join(root, "e2e", f))));

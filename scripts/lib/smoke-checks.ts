@@ -15,7 +15,8 @@ async function expectStatus(res: Response, status: number, what: string) {
   throw new Error(`${what}: expected ${status}, got ${res.status}: ${(await res.text()).slice(0, 500)}`);
 }
 
-export function smokeSteps(baseUrl: string, webhookSecret: string): Step[] {
+/** `requestTimeoutMs`: a request the server never answers fails its step instead of hanging the run (CI). */
+export function smokeSteps(baseUrl: string, webhookSecret: string, opts: { requestTimeoutMs?: number } = {}): Step[] {
   const url = (path: string) => new URL(path, baseUrl).toString();
   const jar = new CookieJar();
   // As a reverse proxy would tell it (TRUSTED_PROXY_COUNT=1): a client address of this run's own,
@@ -23,7 +24,8 @@ export function smokeSteps(baseUrl: string, webhookSecret: string): Step[] {
   const client = `198.18.${randomInt(256)}.${randomInt(1, 255)}`;
   const send = async (path: string, init: RequestInit = {}) => {
     const headers = { ...(init.headers as Record<string, string>), cookie: jar.header(), "x-forwarded-for": client };
-    const res = await fetch(url(path), { redirect: "manual", ...init, headers });
+    const signal = AbortSignal.timeout(opts.requestTimeoutMs ?? 30_000);
+    const res = await fetch(url(path), { redirect: "manual", ...init, headers, signal });
     jar.take(res.headers.getSetCookie());
     return res;
   };

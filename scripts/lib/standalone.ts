@@ -3,17 +3,27 @@
  * .next/standalone, which serves neither public/ nor .next/static unless they sit beside it.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { cpSync, existsSync, rmSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 export const standaloneDir = (root = ROOT) => join(root, ".next/standalone");
 
-/** Copies public/ and .next/static beside server.js (again after each build: old chunks go). */
+/**
+ * `next build` copies the project's .env files into the standalone folder, and server.js loads
+ * them: the secrets would ship with a copied folder, and a stale value would stand in for any
+ * variable the server's environment leaves unset. So the server reads its environment only.
+ */
+function removeEnvFiles(dir: string) {
+  for (const name of readdirSync(dir)) if (name === ".env" || name.startsWith(".env.")) rmSync(join(dir, name), { force: true });
+}
+
+/** Copies public/ and .next/static beside server.js (again after each build: old chunks go), and removes the copied .env files. */
 export function prepareStandalone(root = ROOT) {
   const dir = standaloneDir(root);
   if (!existsSync(join(dir, "server.js"))) throw new Error(`${dir}/server.js is missing: run next build (next.config.mjs sets output: "standalone").`);
+  removeEnvFiles(dir);
   for (const [from, to] of [
     ["public", "public"],
     [".next/static", ".next/static"],
@@ -44,8 +54,30 @@ export interface RunningStandalone {
   stop(): Promise<void>;
 }
 
-/** Starts `node .next/standalone/server.js` on 127.0.0.1:port and waits until /api/health/live answers. */
-export async function startStandalone(opts: { port: number; env: NodeJS.ProcessEnv; root?: string; timeoutMs?: number }): Promise<RunningStandalone> {
+/** SIGTERM, then SIGKILL after `graceMs`: a server that ignores SIGTERM must not hang the caller (CI). */
+function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
+  return new Promise((done) => {
+    if (child.exitCode !== null || child.signalCode !== null) return done();
+    const kill = setTimeout(() => child.kill("SIGKILL"), graceMs);
+    child.once("exit", () => {
+      clearTimeout(kill);
+      done();
+    });
+    child.kill("SIGTERM");
+  });
+}
+
+/**
+ * Starts `node .next/standalone/server.js` on 127.0.0.1:port and waits until /api/health/live
+ * answers. `stopGraceMs`: how long stop() waits after SIGTERM before SIGKILL (default 10 s).
+ */
+export async function startStandalone(opts: {
+  port: number;
+  env: NodeJS.ProcessEnv;
+  root?: string;
+  timeoutMs?: number;
+  stopGraceMs?: number;
+}): Promise<RunningStandalone> {
   const dir = standaloneDir(opts.root);
   const child = spawn(process.execPath, [join(dir, "server.js")], {
     cwd: dir,
@@ -63,17 +95,12 @@ export async function startStandalone(opts: { port: number; env: NodeJS.ProcessE
     url,
     child,
     output: () => log,
-    stop: () =>
-      new Promise((done) => {
-        if (child.exitCode !== null || child.signalCode !== null) return done();
-        child.once("exit", () => done());
-        child.kill("SIGTERM");
-      }),
+    stop: () => stopChild(child, opts.stopGraceMs ?? 10_000),
   };
   const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`server.js exited with ${child.exitCode}:\n${log}`);
-    const live = await fetch(`${url}/api/health/live`).catch(() => null);
+    const live = await fetch(`${url}/api/health/live`, { signal: AbortSignal.timeout(5_000) }).catch(() => null);
     if (live?.ok) return running;
     await new Promise((r) => setTimeout(r, 250));
   }

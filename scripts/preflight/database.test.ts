@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { migrationProblems } from "./database";
+import { checkDatabase, migrationProblems } from "./database";
 
 const done = (name: string) => ({ migration_name: name, finished_at: new Date(), rolled_back_at: null });
 
@@ -16,5 +16,12 @@ describe("migrationProblems", () => {
     // A rolled-back attempt does not count as applied.
     const rolledBack = { ...failed, rolled_back_at: new Date() };
     expect(migrationProblems([done("001_init"), rolledBack], ["001_init", "002_more"])[0]!.message).toContain("not applied");
+  });
+
+  it("names DATABASE_URL for a URL the driver cannot parse, without printing it", async () => {
+    const malformed = "postgresql://app:s3cret-password@db.internal:port/vantflow";
+    const problems = await checkDatabase({ DATABASE_URL: malformed });
+    expect(problems).toEqual([{ variable: "DATABASE_URL", message: expect.stringContaining("Invalid URL") }]);
+    expect(JSON.stringify(problems)).not.toContain("s3cret-password");
   });
 });

@@ -21,8 +21,10 @@ export function migrationProblems(applied: AppliedMigration[] | null, local: str
 export async function checkDatabase(config: PreflightConfig, migrationsDir = PROJECT_PATHS.migrationsDir): Promise<CheckOutcome> {
   const url = valueOf(config, "DATABASE_URL");
   if (!url) return SKIPPED; // checkEnv names it
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  let client: pg.Client | undefined;
   try {
+    // Inside the try: a malformed URL throws from the constructor, and is a problem like any other.
+    client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
     await client.connect();
     const table = await client.query<{ name: string | null }>("SELECT to_regclass('_prisma_migrations')::text AS name");
     const applied = table.rows[0]?.name
@@ -33,6 +35,6 @@ export async function checkDatabase(config: PreflightConfig, migrationsDir = PRO
     // The connection string holds the password: say what failed, never the URL.
     return [problem("DATABASE_URL", `PostgreSQL did not answer or refused: ${reasonOf(error)}`)];
   } finally {
-    await client.end().catch(() => undefined);
+    await client?.end().catch(() => undefined);
   }
 }

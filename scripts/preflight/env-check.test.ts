@@ -18,8 +18,10 @@ const complete = {
   QSTASH_NEXT_SIGNING_KEY: "sig_next",
   SENDGRID_API_KEY: "SG.key",
   SENDGRID_EVENT_WEBHOOK_PUBLIC_KEY: "MFkw",
+  EMAIL_FROM: "VantFlow Billing <billing@billing.example.com>",
 };
-const variables = (config: Record<string, string | undefined>) => checkEnv(config).map((p) => p.variable);
+const standIns = { jobs: "qstash", standIns: true } as const;
+const variables = (config: Record<string, string | undefined>, opts?: Parameters<typeof checkEnv>[1]) => checkEnv(config, opts).map((p) => p.variable);
 
 describe("checkEnv", () => {
   it("passes a complete production set", () => {
@@ -32,11 +34,40 @@ describe("checkEnv", () => {
     expect(checkEnv({ ...complete, STRIPE_PRICE_BUSINESS_YEARLY: undefined })[0]!.message).toContain("billing");
   });
 
-  it("wants a public https APP_URL (loopback may be http) without a path", () => {
+  it("wants a public https APP_URL without a path (http on loopback only against the stand-ins)", () => {
     expect(variables({ ...complete, APP_URL: "http://billing.example.com" })).toEqual(["APP_URL"]);
     expect(variables({ ...complete, APP_URL: "https://billing.example.com/app" })).toEqual(["APP_URL"]);
     expect(variables({ ...complete, APP_URL: "not a url" })).toEqual(["APP_URL"]);
-    expect(variables({ ...complete, APP_URL: "http://127.0.0.1:3000" })).toEqual([]);
+    expect(variables({ ...complete, APP_URL: "http://127.0.0.1:3000" })).toEqual(["APP_URL"]);
+    expect(variables({ ...complete, APP_URL: "http://localhost:3000" })).toEqual(["APP_URL"]);
+    expect(variables({ ...complete, APP_URL: "http://127.0.0.1:3000" }, standIns)).toEqual([]);
+    expect(variables({ ...complete, APP_URL: "http://billing.example.com" }, standIns)).toEqual(["APP_URL"]);
+  });
+
+  it("fails any *_API_BASE (an SDK pointed at a stand-in), naming each, unless run against the stand-ins", () => {
+    const bases = { STRIPE_API_BASE: "http://127.0.0.1:12111", SENDGRID_API_BASE: "http://127.0.0.1:12114", GEMINI_API_BASE: "http://127.0.0.1:12113" };
+    expect(variables({ ...complete, ...bases })).toEqual(["GEMINI_API_BASE", "SENDGRID_API_BASE", "STRIPE_API_BASE"]);
+    expect(variables({ ...complete, SOMETHING_API_BASE: "http://127.0.0.1:1" })).toEqual(["SOMETHING_API_BASE"]);
+    expect(variables({ ...complete, STRIPE_API_BASE: " " })).toEqual([]);
+    expect(variables({ ...complete, ...bases }, standIns)).toEqual([]);
+  });
+
+  it("wants EMAIL_FROM set explicitly at a real domain (the placeholder only against the stand-ins)", () => {
+    expect(variables({ ...complete, EMAIL_FROM: undefined })).toEqual(["EMAIL_FROM"]);
+    const placeholder = checkEnv({ ...complete, EMAIL_FROM: "VantFlow Billing <billing@vantflow.example>" });
+    expect(placeholder).toEqual([{ variable: "EMAIL_FROM", message: expect.stringContaining("placeholder domain vantflow.example") }]);
+    expect(variables({ ...complete, EMAIL_FROM: "billing@vantflow.example" })).toEqual(["EMAIL_FROM"]);
+    expect(variables({ ...complete, EMAIL_FROM: "VantFlow Billing" })).toEqual(["EMAIL_FROM"]);
+    expect(variables({ ...complete, EMAIL_FROM: "billing@acme.io" })).toEqual([]);
+    expect(variables({ ...complete, EMAIL_FROM: undefined }, standIns)).toEqual([]);
+    expect(variables({ ...complete, EMAIL_FROM: "VantFlow Billing <billing@vantflow.example>" }, standIns)).toEqual([]);
+  });
+
+  it("warns, without failing, about a test-mode key in a deployment", () => {
+    expect(checkEnv({ ...complete, STRIPE_SECRET_KEY: "sk_test_abc" })).toEqual([
+      { variable: "STRIPE_SECRET_KEY", message: expect.stringContaining("test-mode key"), warning: true },
+    ]);
+    expect(checkEnv({ ...complete, STRIPE_SECRET_KEY: "sk_test_abc" }, standIns)).toEqual([]);
   });
 
   it("wants Redis shared by every instance: REDIS_URL or both Upstash values", () => {

@@ -1,5 +1,5 @@
 import { PRICE_ENV } from "../../src/server/billing/plans";
-import { problem, valueOf, type PreflightConfig, type PreflightOptions, type Problem } from "./problems";
+import { problem, valueOf, warning, type PreflightConfig, type PreflightOptions, type Problem } from "./problems";
 
 /** The groups of production variables, as the README's Deploying section lists them. */
 export const PRICE_VARIABLES = Object.values(PRICE_ENV).flatMap((byInterval) => Object.values(byInterval));
@@ -9,11 +9,13 @@ export const JOBS = ["QSTASH_TOKEN", "QSTASH_CURRENT_SIGNING_KEY", "QSTASH_NEXT_
 export const EMAIL = ["SENDGRID_API_KEY", "SENDGRID_EVENT_WEBHOOK_PUBLIC_KEY"] as const;
 
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
+/** Top-level domains reserved by RFC 2606/6761: no mailbox there receives mail (the default sender's vantflow.example). */
+const PLACEHOLDER_TLDS = new Set(["example", "test", "invalid", "localhost"]);
 
 const missing = (config: PreflightConfig, names: readonly string[], what: string) =>
   names.filter((name) => !valueOf(config, name)).map((name) => problem(name, `is not set (${what})`));
 
-function checkAppUrl(url: string | undefined): Problem[] {
+function checkAppUrl(url: string | undefined, standIns: boolean): Problem[] {
   if (!url) return [];
   let parsed: URL;
   try {
@@ -21,8 +23,9 @@ function checkAppUrl(url: string | undefined): Problem[] {
   } catch {
     return [problem("APP_URL", `is not a URL: ${url}`)];
   }
-  // QStash, Stripe's return URLs and the session cookie's Secure flag all follow this address.
-  if (parsed.protocol !== "https:" && !LOOPBACK.has(parsed.hostname)) {
+  // QStash, Stripe's return URLs and the session cookie's Secure flag all follow this address;
+  // only a run against the stand-ins serves on a plain-http loopback address.
+  if (parsed.protocol !== "https:" && !(standIns && LOOPBACK.has(parsed.hostname))) {
     return [problem("APP_URL", `must be the public https:// address (is ${parsed.origin})`)];
   }
   if (parsed.pathname !== "/" || parsed.search) return [problem("APP_URL", `must be an origin without a path (is ${url})`)];
@@ -52,19 +55,52 @@ function checkStripeFormats(config: PreflightConfig): Problem[] {
   return problems;
 }
 
+/** Every *_API_BASE points an SDK away from its real service (at a stand-in): none belongs in a deployment. */
+function checkApiBases(config: PreflightConfig, standIns: boolean): Problem[] {
+  if (standIns) return [];
+  return Object.keys(config)
+    .filter((name) => name.endsWith("_API_BASE") && valueOf(config, name))
+    .sort()
+    .map((name) => problem(name, `is set (${valueOf(config, name)}): it points the SDK at a stand-in, not the real service; unset it`));
+}
+
+/** The sender must be set on purpose, at a domain that can send (SendGrid refuses an unverified one). */
+function checkEmailFrom(config: PreflightConfig, standIns: boolean): Problem[] {
+  const from = valueOf(config, "EMAIL_FROM");
+  if (!from) return standIns ? [] : [problem("EMAIL_FROM", "is not set (email): the default is a placeholder; set your verified sender, Name <address>")];
+  const address = /<([^<>]*)>\s*$/.exec(from)?.[1]?.trim() ?? from;
+  const domain = /^[^\s@]+@([^\s@]+\.[^\s@]+)$/.exec(address)?.[1]?.toLowerCase();
+  if (!domain) return [problem("EMAIL_FROM", `is not an address or Name <address> (is ${from})`)];
+  if (!standIns && PLACEHOLDER_TLDS.has(domain.split(".").at(-1)!)) {
+    return [problem("EMAIL_FROM", `uses the placeholder domain ${domain}, which receives and sends no mail; set your verified sender`)];
+  }
+  return [];
+}
+
+/** A test key takes no money: right for a staging copy, so a warning rather than a refusal. */
+function testKeyWarnings(config: PreflightConfig, standIns: boolean): Problem[] {
+  if (standIns || !valueOf(config, "STRIPE_SECRET_KEY")?.startsWith("sk_test_")) return [];
+  return [warning("STRIPE_SECRET_KEY", "is a test-mode key (sk_test_…): this deployment takes no real payments")];
+}
+
 /**
  * Complete and consistent, without calling anything: every production variable set, in its
- * format, and no tooling switch left on. Pure, so each rule has a unit test.
+ * format, and no tooling switch left on (a stand-in's API base, SKIP_ENV_VALIDATION). Pure, so
+ * each rule has a unit test.
  */
 export function checkEnv(config: PreflightConfig, opts: PreflightOptions = { jobs: "qstash" }): Problem[] {
+  const standIns = opts.standIns === true;
   const problems = [
     ...missing(config, REQUIRED, "required"),
     ...missing(config, BILLING, "billing"),
     ...(opts.jobs === "qstash" ? missing(config, JOBS, "jobs") : []),
     ...missing(config, EMAIL, "email"),
-    ...checkAppUrl(valueOf(config, "APP_URL")),
+    ...checkEmailFrom(config, standIns),
+    ...checkAppUrl(valueOf(config, "APP_URL"), standIns),
+    ...checkApiBases(config, standIns),
     ...checkRedis(config),
     ...checkStripeFormats(config),
+    ...testKeyWarnings(config, standIns),
   ];
   const secret = valueOf(config, "AUTH_SECRET");
   if (secret && secret.length < 32) problems.push(problem("AUTH_SECRET", `is ${secret.length} characters; it needs at least 32 (openssl rand -base64 32)`));

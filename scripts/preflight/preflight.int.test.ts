@@ -1,6 +1,7 @@
 /**
  * `npm run preflight` against the stand-ins: a correct set-up passes, and each broken one the
- * issue names fails, naming its variable. The Stripe stand-in answers with a live key as Stripe
+ * issue names fails, naming its variable. The set-up points at the stand-ins, so it passes only
+ * with `standIns` (npm run preflight -- --stand-ins); without, their API base fails it. The Stripe stand-in answers with a live key as Stripe
  * would (its prices report livemode), QStash's holds the schedules, and two databases of this
  * file's own: one migrated (its orgs linked to the live stand-in's customers), one not.
  */
@@ -15,7 +16,8 @@ import { registerSchedules } from "../../src/server/jobs/schedules";
 import { deployMigrations } from "../db/deploy";
 import { databaseName, withDatabase } from "../db/paths";
 import { createDatabase, dropDatabase, withClient } from "../db/server";
-import type { PreflightConfig } from "./problems";
+import { freePort } from "../lib/standalone";
+import type { PreflightConfig, PreflightOptions } from "./problems";
 import { preflightPassed, runPreflight } from "./run-preflight";
 
 const APP_URL = "https://billing.example.com";
@@ -66,6 +68,7 @@ beforeAll(async () => {
     QSTASH_NEXT_SIGNING_KEY: qstashKeys.nextSigningKey,
     SENDGRID_API_KEY: "SG.preflight",
     SENDGRID_EVENT_WEBHOOK_PUBLIC_KEY: "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE",
+    EMAIL_FROM: "VantFlow Billing <billing@billing.example.com>",
   };
 });
 
@@ -74,13 +77,53 @@ afterAll(async () => {
   await Promise.all([unmigratedUrl, migratedUrl].filter(Boolean).map((url) => dropDatabase(url)));
 });
 
+/** This file's set-up reaches Stripe through the stand-in's API base: expected only with `standIns`. */
+const STAND_INS: PreflightOptions = { jobs: "qstash", standIns: true };
+
 /** The problems of a run, as "VARIABLE: message" lines. */
-const problemsOf = async (config: PreflightConfig) => (await runPreflight(config)).flatMap((r) => r.problems.map((p) => `${p.variable}: ${p.message}`));
+const problemsOf = async (config: PreflightConfig, opts = STAND_INS) =>
+  (await runPreflight(config, opts)).flatMap((r) => r.problems.map((p) => `${p.variable}: ${p.message}`));
+const resultOf = async (config: PreflightConfig, name: string) => (await runPreflight(config, STAND_INS)).find((r) => r.name === name)!;
 
 describe("npm run preflight", () => {
-  it("passes a correct set-up: live key, live prices at the plan table's amounts, schedules at APP_URL, database migrated", async () => {
+  it("passes a correct set-up (against the stand-ins): live key, live prices at the plan table's amounts, schedules at APP_URL, database migrated", async () => {
     expect(await problemsOf(correct)).toEqual([]);
-    expect(preflightPassed(await runPreflight(correct))).toBe(true);
+    expect(preflightPassed(await runPreflight(correct, STAND_INS))).toBe(true);
+  });
+
+  it("without --stand-ins, fails the same set-up on the stand-in's API base, an http APP_URL and the placeholder sender", async () => {
+    const production = { jobs: "qstash" } as const;
+    expect(await problemsOf(correct, production)).toEqual([`STRIPE_API_BASE: is set (${live.url}): it points the SDK at a stand-in, not the real service; unset it`]);
+    expect(preflightPassed(await runPreflight(correct, production))).toBe(false);
+    const offline = await problemsOf({ ...correct, APP_URL: "http://127.0.0.1:3000", EMAIL_FROM: "VantFlow Billing <billing@vantflow.example>", SENDGRID_API_BASE: "http://127.0.0.1:12114" }, production);
+    expect(offline.map((p) => p.split(":")[0])).toEqual(expect.arrayContaining(["APP_URL", "EMAIL_FROM", "SENDGRID_API_BASE", "STRIPE_API_BASE"]));
+    expect(offline).toContain("EMAIL_FROM: uses the placeholder domain vantflow.example, which receives and sends no mail; set your verified sender");
+    expect(await problemsOf({ ...correct, EMAIL_FROM: "" }, production)).toContain(
+      "EMAIL_FROM: is not set (email): the default is a placeholder; set your verified sender, Name <address>",
+    );
+  });
+
+  it("reports a malformed DATABASE_URL as a problem naming it (no crash, the other checks still report)", async () => {
+    const results = await runPreflight({ ...correct, DATABASE_URL: "postgresql://app:secret@db.internal:port/vantflow" }, STAND_INS);
+    expect(results.flatMap((r) => r.problems.map((p) => `${p.variable}: ${p.message}`))).toEqual([
+      "DATABASE_URL: PostgreSQL did not answer or refused: ERR_INVALID_URL: Invalid URL",
+    ]);
+    expect(results.find((r) => r.name === "Stripe prices exist and match the plan table")).toMatchObject({ problems: [], skipped: false });
+  });
+
+  it("does not count the price check as passed when a price id is unset", async () => {
+    expect(await resultOf({ ...correct, STRIPE_PRICE_PRO_YEARLY: "" }, "Stripe prices exist and match the plan table")).toEqual({
+      name: "Stripe prices exist and match the plan table",
+      problems: [],
+      skipped: true,
+    });
+  });
+
+  it("names STRIPE_SECRET_KEY when Stripe does not answer the customer lookup", async () => {
+    const nobody = `http://127.0.0.1:${await freePort()}`;
+    const customers = await resultOf({ ...correct, STRIPE_API_BASE: nobody }, "linked Stripe customers exist in this account");
+    expect(customers.skipped).toBe(false);
+    expect(customers.problems).toEqual([{ variable: "STRIPE_SECRET_KEY", message: expect.stringMatching(/^Stripe did not answer the customer lookup: /) }]);
   });
 
   it("fails a live key with test-mode prices, naming each price variable", async () => {
@@ -130,7 +173,7 @@ describe("npm run preflight", () => {
     await linkOrg("cus_fromTheStandIns");
     try {
       expect(await problemsOf(correct)).toEqual([
-        "STRIPE_SECRET_KEY: 1 of 2 linked Stripe customers checked do not exist in this account (another account's, or the stand-ins'); if the move is intended, run npm run billing:resync-customers: those orgs are unlinked and fall back to Free",
+        "STRIPE_SECRET_KEY: 1 of 2 linked Stripe customers checked do not exist in this account (another account's, or the stand-ins'); if the move is intended, run npm run billing:resync-customers (a dry run; with -- --yes those orgs are unlinked and fall back to Free)",
       ]);
     } finally {
       await withClient(migratedUrl, (c) => c.query(`DELETE FROM "Organization" WHERE "stripeCustomerId" = 'cus_fromTheStandIns'`));
@@ -140,13 +183,17 @@ describe("npm run preflight", () => {
   it("with a local scheduler (--jobs=cron), asks for no QStash variables or schedules", async () => {
     const { QSTASH_URL: _url, QSTASH_TOKEN: _token, QSTASH_CURRENT_SIGNING_KEY: _current, QSTASH_NEXT_SIGNING_KEY: _next, ...withoutQStash } = correct;
     expect(await problemsOf(withoutQStash)).toHaveLength(3);
-    const results = await runPreflight(withoutQStash, { jobs: "cron" });
+    const results = await runPreflight(withoutQStash, { jobs: "cron", standIns: true });
     expect(results.map((r) => r.name)).not.toContain("QStash schedules registered at APP_URL");
     expect(preflightPassed(results)).toBe(true);
   });
 
   it("names the key when Stripe refuses it, and QSTASH_TOKEN when QStash does", async () => {
-    expect(await problemsOf({ ...correct, STRIPE_SECRET_KEY: "sk_live_revoked" })).toEqual([expect.stringMatching(/^STRIPE_SECRET_KEY: Stripe refused the key/)]);
+    // Both Stripe checks say so: the price check and the customer lookup.
+    expect(await problemsOf({ ...correct, STRIPE_SECRET_KEY: "sk_live_revoked" })).toEqual([
+      expect.stringMatching(/^STRIPE_SECRET_KEY: Stripe refused the key/),
+      expect.stringMatching(/^STRIPE_SECRET_KEY: Stripe refused the key/),
+    ]);
     expect(await problemsOf({ ...correct, QSTASH_TOKEN: "wrong" })).toEqual([expect.stringMatching(/^QSTASH_TOKEN: QStash refused/)]);
   });
 });

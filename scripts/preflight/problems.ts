@@ -5,6 +5,8 @@
 export interface Problem {
   variable: string;
   message: string;
+  /** Worth knowing, yet no reason to refuse the deployment (a test key on a staging copy). */
+  warning?: true;
 }
 
 /** The deployment's variables as the app would read them; an empty value counts as unset (as in src/env.ts). */
@@ -16,6 +18,8 @@ export const valueOf = (config: PreflightConfig, name: string) => {
 };
 
 export const problem = (variable: string, message: string): Problem => ({ variable, message });
+export const warning = (variable: string, message: string): Problem => ({ variable, message, warning: true });
+export const isBlocking = (p: Problem) => !p.warning;
 
 /** A check that could not run because what it needs is missing or failing (another check names that). */
 export const SKIPPED = null;
@@ -31,4 +35,10 @@ export const reasonOf = (error: unknown) => {
 export type JobScheduler = "qstash" | "cron";
 export interface PreflightOptions {
   jobs: JobScheduler;
+  /**
+   * The configuration points at the local stand-ins on purpose (the smoke test, the offline try-out):
+   * *_API_BASE, an http loopback APP_URL and the placeholder sender are then expected. Never in a
+   * deployment: without it each of those fails, naming its variable.
+   */
+  standIns?: boolean;
 }

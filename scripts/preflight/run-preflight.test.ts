@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatReport, preflightPassed, type CheckResult } from "./run-preflight";
+import { formatReport, preflightPassed, runPreflight, type CheckResult } from "./run-preflight";
 
 const ok: CheckResult = { name: "database migrated", problems: [], skipped: false };
 const skipped: CheckResult = { name: "Stripe prices exist and match the plan table", problems: [], skipped: true };
@@ -21,5 +21,22 @@ describe("the preflight report", () => {
       "preflight: 1 problem(s), 1 check(s) not run; fix them before this deployment serves.",
     ]);
     expect(formatReport([ok]).split("\n").at(-1)).toBe("preflight: ready to serve.");
+  });
+
+  it("passes with warnings, printing them under their check", () => {
+    const warned: CheckResult = { ...ok, problems: [{ variable: "STRIPE_SECRET_KEY", message: "is a test-mode key", warning: true }] };
+    expect(preflightPassed([warned])).toBe(true);
+    expect(formatReport([warned]).split("\n")).toEqual(["ok   database migrated", "     warning: STRIPE_SECRET_KEY: is a test-mode key", "preflight: ready to serve."]);
+  });
+
+  it("reports a check that throws as a problem naming its variable, and still runs the others", async () => {
+    const results = await runPreflight({}, { jobs: "qstash" }, [
+      { name: "throws", variable: "DATABASE_URL", run: () => Promise.reject(Object.assign(new TypeError("Invalid URL"), { code: "ERR_INVALID_URL" })) },
+      { name: "fine", variable: "APP_URL", run: () => Promise.resolve([]) },
+    ]);
+    expect(results).toEqual([
+      { name: "throws", problems: [{ variable: "DATABASE_URL", message: "the check could not run: ERR_INVALID_URL: Invalid URL" }], skipped: false },
+      { name: "fine", problems: [], skipped: false },
+    ]);
   });
 });

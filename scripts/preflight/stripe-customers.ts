@@ -2,6 +2,7 @@ import pg from "pg";
 import Stripe from "stripe";
 import { stripeConnection } from "../../src/server/clients/stripe-connection";
 import { problem, SKIPPED, valueOf, type CheckOutcome, type PreflightConfig } from "./problems";
+import { stripeFailure } from "./stripe-prices";
 
 /** How many linked customers one preflight looks up (the newest-changed orgs first): a sample, not a reconcile. */
 export const CUSTOMER_SAMPLE = 25;
@@ -15,9 +16,10 @@ export async function checkLinkedCustomers(config: PreflightConfig): Promise<Che
   const key = valueOf(config, "STRIPE_SECRET_KEY");
   const url = valueOf(config, "DATABASE_URL");
   if (!key || !url) return SKIPPED;
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  let client: pg.Client | undefined;
   let linked: string[];
   try {
+    client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
     await client.connect();
     const rows = await client.query<{ id: string }>(
       `SELECT "stripeCustomerId" AS id FROM "Organization" WHERE "stripeCustomerId" IS NOT NULL ORDER BY "updatedAt" DESC LIMIT ${CUSTOMER_SAMPLE}`,
@@ -26,7 +28,7 @@ export async function checkLinkedCustomers(config: PreflightConfig): Promise<Che
   } catch {
     return SKIPPED; // an unreachable or unmigrated database is the database check's to name
   } finally {
-    await client.end().catch(() => undefined);
+    await client?.end().catch(() => undefined);
   }
   const stripe = new Stripe(key, { ...stripeConnection(valueOf(config, "STRIPE_API_BASE")), maxNetworkRetries: 0 });
   let unknown = 0;
@@ -35,14 +37,15 @@ export async function checkLinkedCustomers(config: PreflightConfig): Promise<Che
       if ((await stripe.customers.retrieve(id)).deleted) unknown++;
     } catch (error) {
       if ((error as { code?: string }).code === "resource_missing") unknown++;
-      else return SKIPPED; // a refused key or an outage is the price check's to name
+      // Not "skipped": the price check may not have run (its ids unset), and then nothing would say it.
+      else return [stripeFailure(error, "the customer lookup")];
     }
   }
   if (!unknown) return [];
   return [
     problem(
       "STRIPE_SECRET_KEY",
-      `${unknown} of ${linked.length} linked Stripe customers checked do not exist in this account (another account's, or the stand-ins'); if the move is intended, run npm run billing:resync-customers: those orgs are unlinked and fall back to Free`,
+      `${unknown} of ${linked.length} linked Stripe customers checked do not exist in this account (another account's, or the stand-ins'); if the move is intended, run npm run billing:resync-customers (a dry run; with -- --yes those orgs are unlinked and fall back to Free)`,
     ),
   ];
 }

@@ -30,27 +30,36 @@ export function priceProblems(variable: string, price: PriceFacts, plan: PaidPla
 
 export const isLiveKey = (key: string) => key.startsWith("sk_live_");
 
+/** A Stripe call that failed other than "no such object": the key refused, or Stripe unreachable. */
+export const stripeFailure = (error: unknown, call: string): Problem =>
+  (error as { type?: string }).type === "StripeAuthenticationError"
+    ? problem("STRIPE_SECRET_KEY", `Stripe refused the key (${reasonOf(error)})`)
+    : problem("STRIPE_SECRET_KEY", `Stripe did not answer ${call}: ${reasonOf(error)}`);
+
 /** Each STRIPE_PRICE_* retrieved with the configured key: it must exist and match the plan table. */
 export async function checkStripePrices(config: PreflightConfig): Promise<CheckOutcome> {
   const key = valueOf(config, "STRIPE_SECRET_KEY");
   if (!key) return SKIPPED; // checkEnv names it
   const stripe = new Stripe(key, { ...stripeConnection(valueOf(config, "STRIPE_API_BASE")), maxNetworkRetries: 0 });
   const problems: Problem[] = [];
+  let unset = 0;
   for (const plan of PAID_PLAN_IDS) {
     for (const interval of INTERVALS) {
       const variable = PRICE_ENV[plan][interval];
       const id = valueOf(config, variable);
-      if (!id) continue;
+      if (!id) {
+        unset++;
+        continue;
+      }
       try {
         problems.push(...priceProblems(variable, await stripe.prices.retrieve(id), plan, interval, isLiveKey(key)));
       } catch (error) {
-        const e = error as { type?: string; code?: string };
-        // A key Stripe refuses fails every price alike: name the key once.
-        if (e.type === "StripeAuthenticationError") return [problem("STRIPE_SECRET_KEY", `Stripe refused the key (${reasonOf(error)})`)];
-        if (e.code === "resource_missing") problems.push(problem(variable, `${id} does not exist in the account and mode of STRIPE_SECRET_KEY (run npm run stripe:setup)`));
-        else return [problem("STRIPE_SECRET_KEY", `Stripe did not answer: ${reasonOf(error)}`)];
+        if ((error as { code?: string }).code === "resource_missing") {
+          problems.push(problem(variable, `${id} does not exist in the account and mode of STRIPE_SECRET_KEY (run npm run stripe:setup)`));
+        } else return [stripeFailure(error, "the price lookup")]; // a refused key or an outage fails every price alike: named once
       }
     }
   }
-  return problems;
+  // A price left unset was not checked, so the check did not pass (checkEnv names the variable).
+  return problems.length || !unset ? problems : SKIPPED;
 }
