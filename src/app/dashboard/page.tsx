@@ -1,7 +1,9 @@
 import Link from "next/link";
+import { formatDate } from "~/components/format";
 import { Card, PageHeader } from "~/components/ui";
 import { getOrganization } from "~/server/orgs/memberships";
 import { getQueryClient, HydrateClient, trpc } from "~/trpc/server";
+import { requestLocale } from "../request-locale";
 import { getDashboardContext } from "./dashboard-context";
 import { OrganizationsPanel } from "./settings/organizations-panel";
 
@@ -24,7 +26,7 @@ export default async function DashboardPage() {
       <div className="grid gap-4 sm:grid-cols-3">
         <Stat label="Projects" value={org._count.projects} href="/dashboard/projects" />
         <Stat label="Members" value={org._count.memberships} href="/dashboard/team" />
-        <Stat label="Created" value={org.createdAt.toISOString().slice(0, 10)} href="/dashboard/billing" />
+        <Stat label="Created" value={formatDate(org.createdAt, await requestLocale())} href="/dashboard/billing" />
       </div>
     </>
   );

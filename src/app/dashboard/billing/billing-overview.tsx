@@ -3,7 +3,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { toast } from "sonner";
-import { formatDate, formatMoney } from "~/components/format";
+import { formatMoney } from "~/components/format";
+import { useDateFormat } from "~/components/locale";
 import { StatusBadge } from "~/components/status-badge";
 import { Alert, Button, ButtonLink, Card } from "~/components/ui";
 import { PLANS, type PlanId } from "~/server/billing/plans";
@@ -14,6 +15,7 @@ import { UsageSection } from "./usage-section";
 const brandName = (brand: string | null) => (brand ? brand[0]!.toUpperCase() + brand.slice(1) : "Card");
 
 export function BillingOverview({ orgId, canManage }: { orgId: string; canManage: boolean }) {
+  const { formatDate } = useDateFormat();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const overview = useQuery(trpc.billing.overview.queryOptions({ orgId }));

@@ -2,7 +2,8 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { formatDate, formatLimit } from "~/components/format";
+import { formatLimit } from "~/components/format";
+import { useDateFormat } from "~/components/locale";
 import { Alert, Card } from "~/components/ui";
 import type { Metric } from "~/server/billing/plans";
 import { METERED_METRICS } from "~/server/usage/keys";
@@ -31,6 +32,7 @@ interface Line {
 
 /** This month's usage against the limits in force: a bar per metric, the daily chart with its forecast, and the upgrade banner. */
 export function UsageSection({ orgId }: { orgId: string }) {
+  const { formatDate } = useDateFormat();
   const trpc = useTRPC();
   const current = useQuery(trpc.usage.current.queryOptions({ orgId }));
   const daily = useQuery(trpc.usage.daily.queryOptions({ orgId }));
@@ -101,6 +103,7 @@ function UsageBar({ line }: { line: Line }) {
  * its one seat, and nothing is interrupted there.
  */
 function QuotaBanner({ lines, forecast }: { lines: Line[]; forecast: { period: string; limitReachedOn: string | null } | null }) {
+  const { formatDate } = useDateFormat();
   const line = lines
     .filter((l) => (METERED_METRICS as readonly Metric[]).includes(l.metric) && !l.unlimited && l.percentage >= WARN_AT)
     .sort((a, b) => b.percentage - a.percentage)[0];

@@ -1,7 +1,8 @@
 "use client";
 
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { formatDate, formatMoney } from "~/components/format";
+import { formatMoney } from "~/components/format";
+import { useDateFormat } from "~/components/locale";
 import { StatusBadge } from "~/components/status-badge";
 import { Alert, Button, Card, TableScroll } from "~/components/ui";
 import { useTRPC } from "~/trpc/react";
@@ -14,6 +15,7 @@ const REASONS: Record<string, string> = {
 };
 
 export function InvoiceList({ orgId, pageSize }: { orgId: string; pageSize: number }) {
+  const { formatDate } = useDateFormat();
   const trpc = useTRPC();
   const invoices = useInfiniteQuery(
     trpc.invoices.list.infiniteQueryOptions({ orgId, limit: pageSize }, { getNextPageParam: (page) => page.nextCursor }),

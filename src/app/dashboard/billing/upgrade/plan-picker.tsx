@@ -4,7 +4,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { toast } from "sonner";
-import { formatDate, formatLimit, formatMoney, formatPrice } from "~/components/format";
+import { formatLimit, formatMoney, formatPrice } from "~/components/format";
+import { useDateFormat } from "~/components/locale";
 import { Alert, Button } from "~/components/ui";
 import { isUpgrade, type PlanId } from "~/server/billing/plans";
 import { useTRPC } from "~/trpc/react";
@@ -14,6 +15,7 @@ type PaidPlan = "pro" | "business";
 type Target = { plan: PaidPlan; interval: Interval };
 
 export function PlanPicker({ orgId, canManage }: { orgId: string; canManage: boolean }) {
+  const { formatDate } = useDateFormat();
   const trpc = useTRPC();
   const plans = useQuery(trpc.billing.plans.queryOptions());
   const overview = useQuery(trpc.billing.overview.queryOptions({ orgId }));
@@ -135,6 +137,7 @@ export function PlanPicker({ orgId, canManage }: { orgId: string; canManage: boo
 
 /** The cost of a change before it is made: due now (prorated) and the next invoice. */
 function ChangePreview({ orgId, target, planName, onClose }: { orgId: string; target: Target; planName: string; onClose: () => void }) {
+  const { formatDate } = useDateFormat();
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
