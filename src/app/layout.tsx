@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { connection } from "next/server";
 import { Toaster } from "sonner";
 import { LocaleProvider } from "~/components/locale";
+import { ToastNavigationReset } from "~/components/toast";
 import { TRPCReactProvider } from "~/trpc/react";
 import "./globals.css";
 import { requestLocale } from "./request-locale";
@@ -23,6 +24,7 @@ export default async function RootLayout({ children }: Readonly<{ children: Reac
           <TRPCReactProvider>{children}</TRPCReactProvider>
         </LocaleProvider>
         <Toaster position="top-right" richColors closeButton />
+        <ToastNavigationReset />
       </body>
     </html>
   );

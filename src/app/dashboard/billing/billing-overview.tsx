@@ -2,11 +2,11 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { toast } from "sonner";
 import { formatMoney } from "~/components/format";
 import { useDateFormat } from "~/components/locale";
 import { StatusBadge } from "~/components/status-badge";
 import { Alert, Button, ButtonLink, Card } from "~/components/ui";
+import { toast } from "~/components/toast";
 import { PLANS, type PlanId } from "~/server/billing/plans";
 import { useTRPC } from "~/trpc/react";
 import { BillingNotices } from "./billing-notices";

@@ -3,10 +3,10 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { toast } from "sonner";
 import { formatLimit, formatMoney, formatPrice } from "~/components/format";
 import { useDateFormat } from "~/components/locale";
 import { Alert, Button } from "~/components/ui";
+import { toast } from "~/components/toast";
 import { isUpgrade, type PlanId } from "~/server/billing/plans";
 import { useTRPC } from "~/trpc/react";
 
