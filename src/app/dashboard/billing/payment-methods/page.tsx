@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { FlashToast, type Flash } from "~/components/flash-toast";
+import { Breadcrumbs } from "~/components/breadcrumbs";
 import { PageHeader } from "~/components/ui";
 import { getQueryClient, HydrateClient, trpc } from "~/trpc/server";
 import { billingPageContext, returnFromCheckout } from "../billing-actor";
@@ -21,6 +22,7 @@ export default async function PaymentMethodsPage({ searchParams }: { searchParam
   return (
     <HydrateClient>
       <FlashToast flash={flash} />
+      <Breadcrumbs trail={[{ label: "Billing", href: "/dashboard/billing" }]} current="Payment methods" />
       <PageHeader title="Payment methods" description="Cards Stripe charges for this organization's subscription." />
       <PaymentMethodList orgId={orgId} canManage={canManage} />
     </HydrateClient>

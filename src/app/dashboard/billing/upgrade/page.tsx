@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { FlashToast } from "~/components/flash-toast";
+import { Breadcrumbs } from "~/components/breadcrumbs";
 import { PageHeader } from "~/components/ui";
 import { getQueryClient, HydrateClient, trpc } from "~/trpc/server";
 import { billingPageContext } from "../billing-actor";
@@ -18,6 +19,7 @@ export default async function UpgradePage({ searchParams }: { searchParams: Prom
   return (
     <HydrateClient>
       <FlashToast flash={canceled ? { tone: "info", message: "Checkout canceled: nothing was charged." } : null} />
+      <Breadcrumbs trail={[{ label: "Billing", href: "/dashboard/billing" }]} current="Plans" />
       <PageHeader title="Plans" description="Pick the plan that fits. A first paid plan starts with a 14-day free trial: one per organization, per owner and per card." />
       <PlanPicker orgId={orgId} canManage={canManage} />
     </HydrateClient>
