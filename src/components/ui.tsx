@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { ButtonHTMLAttributes, ComponentProps, InputHTMLAttributes, ReactNode } from "react";
+import type { ButtonHTMLAttributes, ComponentProps, ReactNode } from "react";
 
 const cx = (...parts: (string | false | null | undefined)[]) => parts.filter(Boolean).join(" ");
 
@@ -42,10 +42,12 @@ export function TableScroll({ label, children }: { label: string; children: Reac
 export function Field({
   label,
   error,
+  hint,
   id,
   ...props
-}: InputHTMLAttributes<HTMLInputElement> & { label: string; error?: string[] | string; id: string }) {
+}: ComponentProps<"input"> & { label: string; error?: string[] | string; hint?: ReactNode; id: string }) {
   const message = Array.isArray(error) ? error[0] : error;
+  const describedBy = [hint ? `${id}-hint` : null, message ? `${id}-error` : null].filter(Boolean).join(" ");
   return (
     <div className="space-y-1">
       <label htmlFor={id} className="block text-sm font-medium text-slate-700">
@@ -54,14 +56,15 @@ export function Field({
       <input
         id={id}
         aria-invalid={message ? true : undefined}
-        aria-describedby={message ? `${id}-error` : undefined}
+        aria-describedby={describedBy || undefined}
         className={cx(
           "block w-full rounded-lg border bg-white px-3 py-2 text-sm shadow-sm outline-none transition",
           "focus:border-brand-500 focus:ring-2 focus:ring-brand-100",
-          message ? "border-red-400" : "border-slate-300",
+          message || props["aria-invalid"] ? "border-red-400" : "border-slate-300",
         )}
         {...props}
       />
+      {hint && <div id={`${id}-hint`}>{hint}</div>}
       {message && (
         <p id={`${id}-error`} className="text-sm text-red-600">
           {message}
