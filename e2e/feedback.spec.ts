@@ -7,6 +7,15 @@ const TRIAL_CARD = "4012 8888 8888 1881";
 const SECOND_CARD = "4000 0000 0000 0077";
 
 /** The browser's console errors and uncaught page errors, as Next's dev overlay would count them. */
+/** A look at the page at desktop and phone width, kept in the test's output folder. */
+async function shoot(page: Page, name: string) {
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.screenshot({ path: test.info().outputPath(`${name}-${width}.png`) });
+  }
+  await page.setViewportSize({ width: 1280, height: 720 });
+}
+
 function consoleErrors(page: Page) {
   const errors: string[] = [];
   page.on("console", (message) => {
@@ -27,6 +36,7 @@ test("password rules show before submit and tick off live; signed-in users skip 
   await expect(length).toHaveAttribute("data-state", "pending");
   await page.getByLabel("Password").fill("long enough now");
   await expect(length).toHaveAttribute("data-state", "met");
+  await shoot(page, "register-password-rules");
 
   await register(page, "Signed In Already");
   await page.goto("/login");
@@ -42,6 +52,7 @@ test("password rules show before submit and tick off live; signed-in users skip 
   expect(inApp?.status()).toBe(404);
   await expect(page.getByRole("heading", { level: 1, name: "Page not found" })).toBeVisible();
   await expect(page.getByRole("navigation", { name: "Dashboard" })).toBeVisible();
+  await shoot(page, "dashboard-404");
   await page.getByRole("link", { name: "Back to the dashboard" }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
 
@@ -50,6 +61,7 @@ test("password rules show before submit and tick off live; signed-in users skip 
   await expect(page.getByRole("heading", { level: 1, name: "Page not found" })).toBeVisible();
   await expect(page.getByText("VantFlow", { exact: true })).toBeVisible();
   await expect(page.getByRole("link", { name: "Back to the dashboard" })).toHaveAttribute("href", "/dashboard");
+  await shoot(page, "app-404");
 });
 
 test("a wrong password and a 402 are shown on the page and print no console error", async ({ page, browser }) => {
@@ -95,6 +107,7 @@ test("Checkout return shows progress, toasts replace each other and leave on nav
   await page.getByRole("button", { name: "Start 14-day trial" }).click();
   await expect(page).toHaveURL(/\/dashboard\/billing\?checkout=success/);
   await expect(page.getByRole("status").filter({ hasText: "Confirming your payment…" })).toBeVisible();
+  await page.screenshot({ path: test.info().outputPath("checkout-confirming-1280.png") });
   release();
   const welcome = page.getByRole("status").filter({ hasText: "Your subscription is set up." });
   await expect(welcome).toBeVisible();
@@ -124,6 +137,7 @@ test("Checkout return shows progress, toasts replace each other and leave on nav
   await second.getByRole("button", { name: "Remove" }).click();
   const dialog = page.getByRole("dialog", { name: "Remove Visa •••• 0077?" });
   await expect(dialog).toBeVisible();
+  await page.screenshot({ path: test.info().outputPath("remove-card-dialog-1280.png") });
   await dialog.getByRole("button", { name: "Cancel" }).click();
   await expect(dialog).toBeHidden();
   await expect(cards).toHaveCount(2);
@@ -138,6 +152,7 @@ test("Checkout return shows progress, toasts replace each other and leave on nav
   await expect(page.getByRole("alert").filter({ hasText: "last card of an active subscription" })).toBeVisible();
   await expect(page.getByTestId("toast")).toHaveCount(1);
   await expect(page.getByTestId("toast")).toHaveAttribute("data-tone", "error");
+  await shoot(page, "payment-methods-error-toast");
   await expect(cards).toHaveCount(1);
 
   // Leaving the page takes the error toast along; the breadcrumb leads back to Billing.
