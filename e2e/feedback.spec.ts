@@ -64,6 +64,22 @@ test("password rules show before submit and tick off live; signed-in users skip 
   await shoot(page, "app-404");
 });
 
+test("dates follow the browser's language, the same text on the server and after hydration", async ({ browser }) => {
+  const context = await browser.newContext({ locale: "de-DE" });
+  try {
+    const page = await context.newPage();
+    const errors = consoleErrors(page);
+    await register(page, "Datum Leserin");
+    // Server-rendered (the overview's "Created") and client-rendered (the sessions list) alike.
+    await expect(page.getByRole("link", { name: /Created/ })).toContainText(/\d{2}\.\d{2}\.\d{4}/);
+    await page.goto("/dashboard/settings");
+    await expect(page.getByTestId("session-row").first()).toContainText(/\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2} UTC/);
+    expect(errors).toEqual([]);
+  } finally {
+    await context.close();
+  }
+});
+
 test("a wrong password and a 402 are shown on the page and print no console error", async ({ page, browser }) => {
   const setup = await browser.newContext();
   const user = await register(await setup.newPage(), "Quiet Console");
