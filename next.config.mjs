@@ -10,6 +10,12 @@ const { staticSecurityHeaders } = await jiti.import("./src/server/http/security-
 
 /** @type {import("next").NextConfig} */
 const config = {
+  // Self-hosting runs `node .next/standalone/server.js` (scripts/standalone.ts copies the assets
+  // beside it); Vercel ignores this. `next start` still serves the same build (it only warns).
+  output: "standalone",
+  // The repository root, not a parent folder that happens to hold a lockfile: server.js lands
+  // at .next/standalone/server.js.
+  outputFileTracingRoot: fileURLToPath(new URL(".", import.meta.url)),
   serverExternalPackages: ["pg", "@prisma/adapter-pg", "ioredis", "bcryptjs"],
   poweredByHeader: false,
   typedRoutes: false,

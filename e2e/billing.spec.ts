@@ -18,7 +18,8 @@ test("register → Upgrade → Pro → Start 14-Day Trial → card 4242 → Pro,
   await startProTrial(page, "4242 4242 4242 4242");
 
   await expect(page.getByTestId("plan-name")).toHaveText("Pro");
-  await expect(page.locator("[data-status]").first()).toHaveText("trialing");
+  await expect(page.locator("[data-status]").first()).toHaveText("Trial");
+  await expect(page.locator("[data-status]").first()).toHaveAttribute("data-status", "trialing");
   await expect(page.getByTestId("trial-days")).toHaveText("14 days left");
   await expect(page.getByText("Your subscription is set up")).toBeVisible();
   expect(await subscriptionStatus(email)).toEqual(["trialing"]);
@@ -27,18 +28,21 @@ test("register → Upgrade → Pro → Start 14-Day Trial → card 4242 → Pro,
   await advanceClockOf(email, 15);
   await expect(async () => {
     await page.reload();
-    await expect(page.locator("[data-status]").first()).toHaveText("active", { timeout: 1_000 });
+    await expect(page.locator("[data-status]").first()).toHaveText("Active", { timeout: 1_000 });
   }).toPass({ timeout: 20_000 });
   expect(await subscriptionStatus(email)).toEqual(["active"]);
   await expect(page.getByTestId("next-invoice")).toContainText("$29.00");
 
   await page.getByRole("link", { name: "Invoices" }).click();
   await expect(page).toHaveURL(/\/dashboard\/billing\/invoices$/);
+  // The trial's $0 invoice is hidden until asked for.
   const rows = page.getByTestId("invoice-row");
+  await expect(rows).toHaveCount(1);
+  await page.getByRole("button", { name: "Show $0 invoices (1)" }).click();
   await expect(rows).toHaveCount(2);
   await expect(rows.first()).toContainText("Renewal");
   await expect(rows.first()).toContainText("$29.00");
-  await expect(rows.first().locator("[data-status]")).toHaveText("paid");
+  await expect(rows.first().locator("[data-status]")).toHaveText("Paid");
   await expect(rows.first().getByRole("link", { name: "PDF" })).toHaveAttribute("href", /\/invoice\/in_.+\/pdf$/);
 
   await page.goto("/dashboard/billing/payment-methods");
@@ -59,7 +63,7 @@ test("card 0341: past_due after the trial, the dashboard warns and keeps Pro for
   await advanceClockOf(email, 15);
   await expect(async () => {
     await page.reload();
-    await expect(page.locator("[data-status]").first()).toHaveText("past due", { timeout: 1_000 });
+    await expect(page.locator("[data-status]").first()).toHaveText("Past due", { timeout: 1_000 });
   }).toPass({ timeout: 20_000 });
   await expect(page.getByRole("alert").filter({ hasText: "Your last payment failed" })).toContainText("Your Pro limits stay on until");
   await expect(page.getByTestId("usage-summary")).toContainText("2,000,000");
@@ -86,7 +90,7 @@ test("an active Pro org previews and makes an upgrade to Business, then cancels 
   await advanceClockOf(email, 15);
   await expect(async () => {
     await page.reload();
-    await expect(page.locator("[data-status]").first()).toHaveText("active", { timeout: 1_000 });
+    await expect(page.locator("[data-status]").first()).toHaveText("Active", { timeout: 1_000 });
   }).toPass({ timeout: 20_000 });
 
   await page.getByRole("link", { name: "Change plan" }).click();

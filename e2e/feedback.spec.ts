@@ -70,8 +70,6 @@ test("dates follow the browser's language, the same text on the server and after
     const page = await context.newPage();
     const errors = consoleErrors(page);
     await register(page, "Datum Leserin");
-    // Server-rendered (the overview's "Created") and client-rendered (the sessions list) alike.
-    await expect(page.getByRole("link", { name: /Created/ })).toContainText(/\d{2}\.\d{2}\.\d{4}/);
     await page.goto("/dashboard/settings");
     await expect(page.getByTestId("session-row").first()).toContainText(/\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2} UTC/);
     expect(errors).toEqual([]);

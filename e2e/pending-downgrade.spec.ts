@@ -16,7 +16,7 @@ test("a scheduled Business → Pro downgrade: the plans page shows it instead of
   await expect(preview.getByTestId("due-now")).toContainText("Nothing is charged now");
   await preview.getByRole("button", { name: "Confirm change" }).click();
   await expect(page).toHaveURL(/\/dashboard\/billing$/);
-  await expect(page.getByText(/Switches to pro \(monthly\) on/)).toBeVisible();
+  await expect(page.getByText(/Switches to Pro \(monthly\) on/)).toBeVisible();
   await expect(page.getByTestId("next-invoice")).toContainText("$29.00");
 
   // The plans page knows: Pro is scheduled, not offered again; Business can be kept.
@@ -37,11 +37,11 @@ test("a scheduled Business → Pro downgrade: the plans page shows it instead of
   await expect(dialog).toContainText("Your switch to Pro (monthly)");
   await dialog.getByRole("button", { name: "Cancel at period end" }).click();
   await expect(page.getByText(/Cancels on/)).toBeVisible();
-  await expect(page.getByText(/Switches to pro/)).toHaveCount(0);
+  await expect(page.getByText(/Switches to Pro/)).toHaveCount(0);
   await expect(page.getByTestId("next-invoice")).toHaveText("None scheduled");
 
   await page.getByRole("button", { name: "Resume subscription" }).click();
   await expect(page.getByText(/Cancels on/)).toHaveCount(0);
-  await expect(page.getByText(/Switches to pro \(monthly\) on/)).toBeVisible();
+  await expect(page.getByText(/Switches to Pro \(monthly\) on/)).toBeVisible();
   await expect(page.getByTestId("next-invoice")).toContainText("$29.00");
 });

@@ -68,13 +68,18 @@ test("card 4242 starts a 14-day trial and returns to success_url with the sessio
   expect(types.at(-1)).toBe("checkout.session.completed");
 });
 
-test("card 4000…9995 is declined on the page and nothing is created", async ({ page }) => {
+test("card 4000…9995 is declined on the page, the form keeps what was typed, and nothing is created", async ({ page }) => {
   const customer = await stripe.customers.create({ email: "declined@example.test" });
   const cs = await session({ trialDays: 14, customer: customer.id });
   await page.goto(cs.url!);
   await pay(page, "4000 0000 0000 9995");
   await page.getByRole("button", { name: "Start 14-day trial" }).click();
   await expect(page.getByRole("alert")).toContainText("insufficient funds");
+  // Only the card is to fix: it has the focus and is marked; the rest is still filled in.
+  await expect(page.getByLabel("Card number")).toBeFocused();
+  await expect(page.getByLabel("Card number")).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByLabel("Expiry (MM / YY)")).toHaveValue("12 / 34");
+  await expect(page.getByLabel("Name on card")).toHaveValue("Buyer Example");
   expect((await stripe.checkout.sessions.retrieve(cs.id)).status).toBe("open");
   expect((await stripe.subscriptions.list({ customer: customer.id, status: "all" })).data).toHaveLength(0);
 });
@@ -126,4 +131,32 @@ test("a past_due invoice is paid on its hosted page with a new card, and its PDF
   await expect(page.locator("[data-status]")).toHaveText("paid");
   expect(await stripe.invoices.retrieve(invoice.id)).toMatchObject({ status: "paid", amount_paid: 2900 });
   expect((await stripe.subscriptions.retrieve(sub.id)).status).toBe("active");
+});
+
+test.describe("on a phone", () => {
+  // A phone browser lays a page without a viewport meta out 980 px wide and shrinks it to fit.
+  test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+
+  test("Checkout, the billing portal and an invoice page fit a 390 px screen", async ({ page }) => {
+    const customer = await stripe.customers.create({ email: "phone@example.test" });
+    const pm = await stripe.paymentMethods.attach("pm_card_visa", { customer: customer.id });
+    await stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: pm.id } });
+    const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], expand: ["latest_invoice"] });
+    // A second plan with a long name, so that the portal's switch-plan list has a wide option.
+    const business = await stripe.products.create({ name: "VantFlow Business for larger teams" });
+    await stripe.prices.create({ product: business.id, currency: "usd", unit_amount: 14900, recurring: { interval: "month" } });
+    const portal = await stripe.billingPortal.sessions.create({ customer: customer.id, return_url: `${landingUrl}/dashboard/billing` });
+    const pages = [
+      { url: (await session({ trialDays: 14 })).url!, heading: "14 days free" },
+      { url: portal.url, heading: "Manage your subscription" },
+      { url: (sub.latest_invoice as Stripe.Invoice).hosted_invoice_url!, heading: "Download invoice (PDF)" },
+    ];
+    for (const { url, heading } of pages) {
+      await page.goto(url);
+      await expect(page.getByText(heading)).toBeVisible();
+      const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+      expect(innerWidth, `${heading}: laid out at the phone's width (viewport meta)`).toBe(390);
+      expect(scrollWidth, `${heading}: no horizontal scroll`).toBeLessThanOrEqual(innerWidth);
+    }
+  });
 });

@@ -20,8 +20,8 @@ test("an owner on Free is refused the invitation; on Pro the invitee registers f
   browser,
 }) => {
   const owner = await register(page, "Team Owner");
-  // The overview's Members tile opens the team page.
-  await page.getByRole("link", { name: /Members/ }).click();
+  // The overview's team members line opens the team page.
+  await page.getByRole("link", { name: "Team members" }).click();
   await expect(page).toHaveURL(/\/dashboard\/team$/);
   const orgName = (await page.getByTestId("org-name").textContent())!;
 

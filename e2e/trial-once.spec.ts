@@ -17,7 +17,7 @@ test("one trial per card: another person's trial with the same card is refused a
     if (i === 0) {
       await expect(page.getByTestId("trial-days")).toHaveText("14 days left");
     } else {
-      await expect(page.locator("[data-status]").first()).toHaveText("active");
+      await expect(page.locator("[data-status]").first()).toHaveText("Active");
       await expect(page.getByText("No free trial this time: this card was already used for a free trial")).toBeVisible();
       await expect(page.getByTestId("trial-days")).toHaveCount(0);
     }
@@ -40,5 +40,7 @@ test("one trial per owner: the owner's second organization is told there is no t
   await expect(page.getByText("API access for Second Venture.")).toBeVisible();
   await page.goto("/dashboard/billing/upgrade");
   await expect(page.getByTestId("trial-unavailable")).toContainText("the owner of this organization already had one");
+  // The page header promises no trial to an org that cannot have one (issue 14, point 3).
+  await expect(page.getByText("starts with a 14-day free trial")).toHaveCount(0);
   await expect(page.getByRole("region", { name: "Pro" }).getByRole("button", { name: "Subscribe to Pro" })).toBeVisible();
 });

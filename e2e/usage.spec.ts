@@ -2,23 +2,16 @@ import { expect, test } from "@playwright/test";
 import IORedis from "ioredis";
 import { usageKey } from "../src/server/usage/keys";
 import { monthOf } from "../src/server/usage/periods";
-import { query, register } from "./support/app";
+import { orgIdOf, register } from "./support/app";
 
 /** The Redis the app under test counts in (the test command gives both REDIS_URL). */
 const redis = new IORedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { lazyConnect: true });
 test.afterAll(() => redis.quit());
 
-const orgOf = async (email: string) =>
-  (
-    await query<{ organizationId: string }>(
-      `SELECT m."organizationId" FROM "Membership" m JOIN "User" u ON u.id = m."userId" WHERE u.email = $1`,
-      [email],
-    )
-  )[0]!.organizationId;
 
 test("the guide's 7.5 and 8.1: GET /api/billing/usage with a token, and the billing page's bar and banner follow the Redis counter", async ({ page, request }) => {
   const { email, password } = await register(page, "Usage Reader");
-  const orgId = await orgOf(email);
+  const orgId = await orgIdOf(email);
   const counter = usageKey(orgId, "gemini_tokens", monthOf(new Date()));
   const setTokens = (n: number) => redis.set(counter, String(n), "EX", 3_600);
 

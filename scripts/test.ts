@@ -2,8 +2,8 @@
  * `npm test`: every check and test, on any machine of this kind. It finds or starts what the
  * tests need — PostgreSQL (the machine's, else the embedded one), Redis (the machine's, else
  * Debian's redis-server, installed when root), Debian's chromium for e2e — then runs lint,
- * typecheck, the migrations drift check, vitest (unit + integration), `next build` and Playwright,
- * and ends with one line `N passed, N failed` over all of them. Exit code 1 on any failure.
+ * typecheck, the migrations drift check, vitest (unit + integration), `next build`, the standalone
+ * server's smoke test and Playwright, and ends with one line `N passed, N failed` over all of them. Exit code 1 on any failure.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -158,6 +158,14 @@ async function main() {
   // Built before vitest: the integration tests that run `next start` (webhook-server.int.test.ts)
   // use this build rather than building one of their own.
   const built = gate("next build", bin("next"), ["build"], { ...appEnv, NODE_ENV: "production" });
+  // The same build as self-hosting runs it: node .next/standalone/server.js with production
+  // variables and the stand-ins, on a database of its own (scripts/smoke-standalone.ts).
+  if (built) {
+    const smokeUrl = withDatabase(adminUrl, `vantflow_smoke_${Date.now()}_${process.pid}`);
+    cleanups.push(() => dropDatabase(smokeUrl));
+    await deployMigrations(smokeUrl);
+    gate("standalone smoke test", bin("tsx"), ["scripts/smoke-standalone.ts"], { ...base, DATABASE_URL: smokeUrl });
+  }
   const vitestOk = run("vitest (unit + integration)", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${join(out, "vitest.json")}`], base);
   countReport("vitest", vitestOk, join(out, "vitest.json"), vitestCounts);
 

@@ -69,6 +69,16 @@ export async function query<T>(sql: string, params: unknown[]): Promise<T[]> {
   }
 }
 
+/** The organization of the user with `email` (their first membership). */
+export async function orgIdOf(email: string) {
+  const [row] = await query<{ organizationId: string }>(
+    `SELECT m."organizationId" FROM "Membership" m JOIN "User" u ON u.id = m."userId" WHERE u.email = $1 ORDER BY m."createdAt" LIMIT 1`,
+    [email],
+  );
+  if (!row) throw new Error(`no membership for ${email}`);
+  return row.organizationId;
+}
+
 /** Moves the test clock of the customer with `email` (the stand-in gives each its own) forward. */
 export async function advanceClockOf(email: string, days: number) {
   const [customer] = (await stripe.customers.list({ email })).data;

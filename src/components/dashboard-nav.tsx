@@ -14,7 +14,7 @@ const links = [
 export function DashboardNav() {
   const pathname = usePathname();
   return (
-    <nav aria-label="Dashboard" className="flex flex-wrap gap-1 md:flex-col">
+    <nav aria-label="Dashboard" className="flex flex-col gap-1">
       {links.map((link) => {
         const active = link.exact ? pathname === link.href : pathname.startsWith(link.href);
         return (

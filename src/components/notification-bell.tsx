@@ -54,7 +54,9 @@ export function NotificationBell({ orgId }: { orgId: string }) {
   }, [loadedUnread, label]);
   const newest = bell.data?.entries[0]?.createdAt;
   return (
-    <div ref={root} className="relative">
+    // Positioned only from md up: on a phone the panel spans the top bar it sits in (DashboardSidebar)
+    // instead of hanging off the bell past the screen's edge.
+    <div ref={root} className="md:relative">
       <span role="status" aria-live="polite" className="sr-only" data-testid="bell-announcement">
         {announcement}
       </span>
@@ -70,7 +72,9 @@ export function NotificationBell({ orgId }: { orgId: string }) {
         <svg aria-hidden="true" viewBox="0 0 24 24" className="h-5 w-5" fill="none" stroke="currentColor" strokeWidth={1.8}>
           <path d="M15 17h5l-1.4-1.4A2 2 0 0 1 18 14.2V11a6 6 0 1 0-12 0v3.2a2 2 0 0 1-.6 1.4L4 17h5m6 0a3 3 0 1 1-6 0m6 0H9" />
         </svg>
-        <span aria-hidden="true">Notifications</span>
+        <span aria-hidden="true" className="hidden md:inline">
+          Notifications
+        </span>
         {unread > 0 && (
           <span data-testid="bell-unread" aria-hidden="true" className="rounded-full bg-red-600 px-1.5 text-xs font-semibold text-white">
             {unread > 99 ? "99+" : unread}
@@ -78,7 +82,7 @@ export function NotificationBell({ orgId }: { orgId: string }) {
         )}
       </button>
       {open && (
-        <div id={panelId} role="region" aria-label="Notifications" className="absolute left-0 z-20 mt-2 w-80 rounded-lg border border-slate-200 bg-white p-3 shadow-lg">
+        <div id={panelId} role="region" aria-label="Notifications" className="absolute inset-x-0 top-full z-20 mt-1 rounded-lg border border-slate-200 bg-white p-3 shadow-lg md:inset-x-auto md:top-auto md:left-0 md:mt-2 md:w-80">
           <div className="mb-2 flex items-center justify-between">
             <p className="text-sm font-semibold text-slate-900">Notifications</p>
             <button

@@ -39,6 +39,15 @@ export function TableScroll({ label, children }: { label: string; children: Reac
   );
 }
 
+/**
+ * The look of a text input or textarea. Its focus ring is the brand colour at full strength: a pale
+ * ring on white is not a visible indicator (3:1 against its surroundings, WCAG 2.2 non-text contrast).
+ */
+export const inputClass = cx(
+  "block w-full rounded-lg border bg-white px-3 py-2 text-sm shadow-sm outline-none transition",
+  "focus:border-brand-500 focus:ring-2 focus:ring-brand-500",
+);
+
 export function Field({
   label,
   error,
@@ -57,11 +66,7 @@ export function Field({
         id={id}
         aria-invalid={message ? true : undefined}
         aria-describedby={describedBy || undefined}
-        className={cx(
-          "block w-full rounded-lg border bg-white px-3 py-2 text-sm shadow-sm outline-none transition",
-          "focus:border-brand-500 focus:ring-2 focus:ring-brand-100",
-          message || props["aria-invalid"] ? "border-red-400" : "border-slate-300",
-        )}
+        className={cx(inputClass, message || props["aria-invalid"] ? "border-red-400" : "border-slate-300")}
         {...props}
       />
       {hint && <div id={`${id}-hint`}>{hint}</div>}
@@ -74,12 +79,13 @@ export function Field({
   );
 }
 
-export function Card({ title, action, children }: { title?: ReactNode; action?: ReactNode; children: ReactNode }) {
+/** A titled panel; `tone="danger"` sets apart an action that cannot simply be undone. */
+export function Card({ title, action, tone, children }: { title?: ReactNode; action?: ReactNode; tone?: "danger"; children: ReactNode }) {
   return (
-    <section className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+    <section className={cx("rounded-xl border bg-white p-6 shadow-sm", tone === "danger" ? "border-red-200" : "border-slate-200")}>
       {(title || action) && (
         <div className="mb-4 flex items-center justify-between gap-4">
-          {title && <h2 className="text-base font-semibold text-slate-900">{title}</h2>}
+          {title && <h2 className={cx("text-base font-semibold", tone === "danger" ? "text-red-800" : "text-slate-900")}>{title}</h2>}
           {action}
         </div>
       )}

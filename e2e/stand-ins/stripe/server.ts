@@ -5,22 +5,21 @@
  * and list shapes).
  */
 import { createHash } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import qs from "qs";
-import { cardBehavior, cardDeclined } from "./cards";
 import { StandInControl } from "./control";
 import { StripeApiError } from "./errors";
 import { EventBus, type DeliveryOptions } from "./events";
-import { checkoutPage, invoicePage, portalPage } from "./hosted-pages";
-import { invoicePdf } from "./invoice-pdf";
+import type { HostedContext } from "./hosted/context";
+import { hostedRoutes } from "./hosted/routes";
 import { persistState, type IdempotentReply } from "./persistence";
-import { billingRoutes, payOpenInvoice, portalActions } from "./resources/billing";
-import { checkoutRoutes, completeCheckout } from "./resources/checkout";
+import { readBody } from "./read-body";
+import { billingRoutes } from "./resources/billing";
+import { checkoutRoutes } from "./resources/checkout";
 import { catalogRoutes } from "./resources/catalog";
 import { customerRoutes } from "./resources/customers";
 import { paymentMethodRoutes } from "./resources/payment-methods";
-import { attachPaymentMethod, createCardPaymentMethod } from "./resources/payment-methods";
 import { portalRoutes } from "./resources/portal";
 import { scheduleRoutes } from "./resources/schedules";
 import { webhookRoutes } from "./resources/webhooks";
@@ -71,12 +70,6 @@ function expand(store: Store, value: unknown, paths: string[]): unknown {
   return out;
 }
 
-async function readBody(req: IncomingMessage) {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-}
-
 export interface StripeStandIn {
   url: string;
   port: number;
@@ -100,12 +93,13 @@ export async function startStripeStandIn(opts: {
   statePath?: string;
 }): Promise<StripeStandIn> {
   const store = new Store();
-  Object.assign(store.settings, opts.settings);
+  Object.assign(store.settings, { livemode: opts.secretKey.startsWith("sk_live_") }, opts.settings);
   const bus = new EventBus(store, opts.delivery);
   opts.webhooks?.forEach((w, i) => bus.endpoints.push({ id: `we_env_${i}`, url: w.url, secret: w.secret, enabledEvents: w.events ?? ["*"] }));
   const idempotent = new Map<string, IdempotentReply>();
   const control = new StandInControl();
   const persisted = opts.statePath ? persistState(opts.statePath, { store, bus, idempotent }) : null;
+  const hosted: HostedContext = { store, emit: (type, object, previous) => void bus.emit(type, object, { previous }) };
 
   const server: Server = createServer(async (req, res) => {
     // Whatever may have changed state is on disk once its answer has gone out.
@@ -117,17 +111,15 @@ export async function startStripeStandIn(opts: {
       res.end(text);
     };
     try {
-      const hosted = /^\/checkout\/([^/]+)(\/cancel)?$/.exec(new URL(req.url ?? "/", "http://stand-in").pathname);
-      if (hosted) return await hostedCheckout(req, res, hosted[1]!, Boolean(hosted[2]));
-      const portal = /^\/portal\/([^/]+)(?:\/(cancel|switch))?$/.exec(new URL(req.url ?? "/", "http://stand-in").pathname);
-      if (portal) return await hostedPortal(req, res, portal[1]!, portal[2]);
-      const invoice = /^\/invoice\/([^/]+)(\/pdf)?$/.exec(new URL(req.url ?? "/", "http://stand-in").pathname);
-      if (invoice) return await hostedInvoice(req, res, invoice[1]!, Boolean(invoice[2]));
+      const url = new URL(req.url ?? "/", "http://stand-in");
+      for (const [pattern, handle] of hostedRoutes) {
+        const match = pattern.exec(url.pathname);
+        if (match) return await handle(hosted, req, res, match);
+      }
       const auth = req.headers.authorization ?? "";
       if (auth !== `Bearer ${opts.secretKey}`) {
         throw new StripeApiError(401, "authentication_error", "Invalid API Key provided.");
       }
-      const url = new URL(req.url ?? "/", "http://stand-in");
       const method = req.method ?? "GET";
       const body = await readBody(req);
       if (url.pathname.startsWith("/__stand-in/")) {
@@ -185,88 +177,6 @@ export async function startStripeStandIn(opts: {
       send(e.status, e.toBody());
     }
   });
-
-  /** The browser side of Checkout: no API key, HTML in and out. */
-  async function hostedCheckout(req: IncomingMessage, res: ServerResponse, id: string, cancel: boolean) {
-    const html = (status: number, body: string) => {
-      res.writeHead(status, { "content-type": "text/html; charset=utf-8" });
-      res.end(body);
-    };
-    const session = store.table("checkout.session").get(id);
-    if (!session) return html(404, "<h1>No such Checkout Session</h1>");
-    if (cancel) {
-      res.writeHead(303, { location: (session.cancel_url as string | null) ?? "/" });
-      return res.end();
-    }
-    if (req.method !== "POST") return html(200, checkoutPage(store, session));
-    const form = qs.parse(await readBody(req)) as Record<string, unknown>;
-    try {
-      const location = completeCheckout(store, (type, object, previous) => void bus.emit(type, object, { previous }), session, form);
-      res.writeHead(303, { location });
-      res.end();
-    } catch (error) {
-      if (!(error instanceof StripeApiError)) throw error;
-      html(error.status, checkoutPage(store, session, error.message));
-    }
-  }
-
-  /** The hosted invoice page and its PDF: no API key, as Stripe's links need none. */
-  async function hostedInvoice(req: IncomingMessage, res: ServerResponse, id: string, pdf: boolean) {
-    const invoice = store.table("invoice").get(id);
-    if (!invoice || invoice.status === "draft") {
-      res.writeHead(404, { "content-type": "text/html; charset=utf-8" }).end("<h1>No such invoice</h1>");
-      return;
-    }
-    if (pdf) {
-      const body = await invoicePdf(invoice);
-      res.writeHead(200, { "content-type": "application/pdf", "content-disposition": `inline; filename="Invoice-${String(invoice.number)}.pdf"` }).end(body);
-      return;
-    }
-    res.setHeader("content-type", "text/html; charset=utf-8");
-    if (req.method !== "POST") {
-      res.writeHead(200).end(invoicePage(invoice));
-      return;
-    }
-    const form = qs.parse(await readBody(req)) as Record<string, string>;
-    const emit = (type: string, object: StripeObject, previous?: Record<string, unknown>) => void bus.emit(type, object, { previous });
-    try {
-      const number = (form.cardNumber ?? "").replace(/\s/g, "");
-      const [month, year] = (form.cardExpiry ?? "").split("/").map((part) => Number(part.trim()));
-      if (cardBehavior(number) === "declined") throw cardDeclined(number);
-      const pm = createCardPaymentMethod(store, number, { card: { exp_month: String(month ?? 12), exp_year: String(2000 + ((year ?? 30) % 100)) } });
-      attachPaymentMethod(store, pm, invoice.customer as string);
-      emit("payment_method.attached", pm);
-      payOpenInvoice(store, emit, invoice, pm.id);
-      res.writeHead(200).end(invoicePage(invoice, { ok: "Payment received. Thank you!" }));
-    } catch (error) {
-      if (!(error instanceof StripeApiError)) throw error;
-      res.writeHead(error.status).end(invoicePage(invoice, { error: error.message }));
-    }
-  }
-
-  /** The browser side of the billing portal: no API key, HTML in and out. */
-  async function hostedPortal(req: IncomingMessage, res: ServerResponse, id: string, action?: string) {
-    const session = store.table("billing_portal.session").get(id);
-    res.setHeader("content-type", "text/html; charset=utf-8");
-    if (!session) {
-      res.writeHead(404).end("<h1>No such portal session</h1>");
-      return;
-    }
-    if (req.method !== "POST" || !action) {
-      res.writeHead(200).end(portalPage(store, session));
-      return;
-    }
-    const form = qs.parse(await readBody(req)) as Record<string, string>;
-    const sub = store.table("subscription").get(form.subscription ?? "");
-    if (!sub || sub.customer !== session.customer) {
-      res.writeHead(404).end(portalPage(store, session, "No such subscription."));
-      return;
-    }
-    const emit = (type: string, object: StripeObject, previous?: Record<string, unknown>) => void bus.emit(type, object, { previous });
-    if (action === "cancel") portalActions.cancelAtPeriodEnd(store, emit, sub);
-    else portalActions.switchPrice(store, emit, sub, form.price ?? "");
-    res.writeHead(200).end(portalPage(store, session, action === "cancel" ? "Your plan will be canceled at the end of the period." : "Your plan was updated."));
-  }
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

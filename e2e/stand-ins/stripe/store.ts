@@ -9,6 +9,11 @@ export interface StandInSettings {
    * can move time for customers that the app under test creates.
    */
   clockPerCustomer: boolean;
+  /**
+   * Stand-in only: the mode its products and prices report (`livemode`), what a deployment's
+   * preflight compares with its key. Defaults to the secret key's: true for `sk_live_…`.
+   */
+  livemode: boolean;
 }
 
 export type StripeObject = { id: string; object: string; created: number; [key: string]: unknown };
@@ -21,7 +26,7 @@ export class Store {
   /** Where the stand-in serves its hosted pages (checkout, invoices); set once it listens. */
   baseUrl = "";
   /** Account settings that Stripe keeps in the Dashboard rather than the API. */
-  settings: StandInSettings = { afterFinalRetry: "cancel", clockPerCustomer: false };
+  settings: StandInSettings = { afterFinalRetry: "cancel", clockPerCustomer: false, livemode: false };
 
   id(prefix: string) {
     return `${prefix}_${randomBytes(12).toString("base64url").replace(/[-_]/g, "x")}`;

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { DashboardNav } from "~/components/dashboard-nav";
+import { DashboardSidebar } from "~/components/dashboard-sidebar";
 import { NotificationBell } from "~/components/notification-bell";
 import { OrgSwitcher } from "~/components/org-switcher";
 import { switchOrganization } from "./actions";
@@ -10,37 +11,47 @@ export default async function DashboardLayout({ children }: { children: React.Re
   const { user, memberships, active } = await getDashboardContext();
   return (
     <div className="min-h-screen md:flex">
-      <aside className="border-b border-slate-200 bg-white p-4 md:min-h-screen md:w-60 md:border-r md:border-b-0">
-        <Link href="/dashboard" className="mb-3 block text-lg font-semibold tracking-tight text-brand-700 md:mb-6">
-          VantFlow
-        </Link>
-        <div className="mb-3 space-y-1 md:mb-6">
-          <p className="text-xs font-medium uppercase tracking-wide text-slate-500">Organization</p>
-          {memberships.length > 1 && active ? (
-            <OrgSwitcher
-              organizations={memberships.map((m) => m.organization)}
-              activeId={active.organization.id}
-              action={switchOrganization}
-            />
-          ) : (
-            <p data-testid="org-name" className="text-sm font-medium text-slate-900">
-              {active?.organization.name ?? "No organization"}
-            </p>
-          )}
-        </div>
-        {active && (
-          <div className="mb-4">
-            <NotificationBell orgId={active.organization.id} />
+      {/* The first tab stop: keyboard users skip the navigation to the page itself. */}
+      <a
+        href="#main-content"
+        className="sr-only focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus:z-50 focus:rounded-lg focus:bg-white focus:px-4 focus:py-2 focus:text-sm focus:font-medium focus:text-brand-700 focus:shadow-lg"
+      >
+        Skip to content
+      </a>
+      <DashboardSidebar
+        brand={
+          <Link href="/dashboard" className="block text-lg font-semibold tracking-tight text-brand-700">
+            VantFlow
+          </Link>
+        }
+        bell={active && <NotificationBell orgId={active.organization.id} />}
+        organization={
+          <div className="space-y-1">
+            <p className="text-xs font-medium uppercase tracking-wide text-slate-500">Organization</p>
+            {memberships.length > 1 && active ? (
+              <OrgSwitcher
+                organizations={memberships.map((m) => m.organization)}
+                activeId={active.organization.id}
+                action={switchOrganization}
+              />
+            ) : (
+              <p data-testid="org-name" className="text-sm font-medium text-slate-900">
+                {active?.organization.name ?? "No organization"}
+              </p>
+            )}
           </div>
-        )}
-        <DashboardNav />
-        <div className="mt-4 border-t border-slate-100 pt-3 text-sm md:mt-8 md:pt-4">
-          <p className="truncate font-medium text-slate-900">{user.name}</p>
-          <p className="truncate text-slate-500">{user.email}</p>
-          <SignOutButton />
-        </div>
-      </aside>
-      <main className="min-w-0 flex-1 p-4 sm:p-6 md:p-10">
+        }
+        nav={<DashboardNav />}
+        account={
+          <>
+            <p className="truncate font-medium text-slate-900">{user.name}</p>
+            <p className="truncate text-slate-500">{user.email}</p>
+            <SignOutButton />
+          </>
+        }
+      />
+      {/* Focusable so the skip link moves focus here; not a tab stop of its own. */}
+      <main id="main-content" tabIndex={-1} className="min-w-0 flex-1 p-4 focus:outline-none sm:p-6 md:p-10">
         <div className="mx-auto max-w-4xl">{children}</div>
       </main>
     </div>

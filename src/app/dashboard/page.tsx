@@ -1,14 +1,19 @@
-import Link from "next/link";
-import { formatDate } from "~/components/format";
-import { Card, PageHeader } from "~/components/ui";
-import { getOrganization } from "~/server/orgs/memberships";
-import { getQueryClient, HydrateClient, trpc } from "~/trpc/server";
-import { requestLocale } from "../request-locale";
+import type { Metadata } from "next";
+import { PageHeader } from "~/components/ui";
+import { attentionItems } from "~/server/billing/attention";
+import { BILLING_ROLES } from "~/server/orgs/memberships";
+import { api, getQueryClient, HydrateClient, trpc } from "~/trpc/server";
+import { AttentionCard } from "./attention-card";
 import { getDashboardContext } from "./dashboard-context";
+import { PlanCard, RecentInvoicesCard, UsageCard } from "./org-home";
 import { OrganizationsPanel } from "./settings/organizations-panel";
 
+const RECENT_INVOICES = 5;
+
+export const metadata: Metadata = { title: "Overview" };
+
 export default async function DashboardPage() {
-  const { user, active } = await getDashboardContext();
+  const { active } = await getDashboardContext();
   if (!active) {
     // An invitee who left (or was removed from) their only org: they start one of their own here.
     await getQueryClient().prefetchQuery(trpc.org.list.queryOptions());
@@ -19,26 +24,28 @@ export default async function DashboardPage() {
       </HydrateClient>
     );
   }
-  const org = await getOrganization({ userId: user.id, organizationId: active.organization.id, role: active.role });
+  const orgId = active.organization.id;
+  // Read-only and rendered on the server: the same procedures (and role rules) as the billing
+  // pages, read once, so the attention list and the sections below it tell of one snapshot.
+  const caller = await api();
+  const [overview, usage, budgets, invoices] = await Promise.all([
+    caller.billing.overview({ orgId }),
+    caller.usage.current({ orgId }),
+    caller.usage.budgets({ orgId }),
+    caller.invoices.list({ orgId, limit: RECENT_INVOICES }),
+  ]);
+  const canManage = BILLING_ROLES.includes(active.role);
   return (
     <>
-      <PageHeader title={org.name} description={`You are ${active.role.toLowerCase()} of this organization.`} />
-      <div className="grid gap-4 sm:grid-cols-3">
-        <Stat label="Projects" value={org._count.projects} href="/dashboard/projects" />
-        <Stat label="Members" value={org._count.memberships} href="/dashboard/team" />
-        <Stat label="Created" value={formatDate(org.createdAt, await requestLocale())} href="/dashboard/billing" />
+      <PageHeader title={active.organization.name} description={`You are ${active.role.toLowerCase()} of this organization.`} />
+      <div className="space-y-6">
+        <AttentionCard items={attentionItems({ overview, usage, budgets: budgets.budgets })} planName={overview.subscribedPlanName ?? overview.planName} />
+        <PlanCard overview={overview} canManage={canManage} />
+        <div className="grid gap-6 lg:grid-cols-2">
+          <UsageCard lines={usage} />
+          <RecentInvoicesCard invoices={invoices.items} />
+        </div>
       </div>
     </>
-  );
-}
-
-function Stat({ label, value, href }: { label: string; value: number | string; href: string }) {
-  return (
-    <Link href={href} className="block transition hover:-translate-y-0.5">
-      <Card>
-        <p className="text-sm text-slate-500">{label}</p>
-        <p className="mt-1 text-2xl font-semibold">{value}</p>
-      </Card>
-    </Link>
   );
 }

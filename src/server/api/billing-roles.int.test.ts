@@ -83,8 +83,10 @@ describe("a MEMBER of the org", () => {
     await expect(member.billing.previewChange({ orgId, plan: "business", interval: "month" })).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
 
-  it("can still read the org's billing overview and invoices", async () => {
+  it("can still read the org's billing overview, invoices, usage and budgets (everything the overview page renders)", async () => {
     await expect(member.billing.overview({ orgId })).resolves.toMatchObject({ plan: "pro", status: "active" });
     await expect(member.invoices.list({ orgId })).resolves.toMatchObject({ items: [{ status: "paid", amountPaid: 2900 }] });
+    await expect(member.usage.current({ orgId })).resolves.toContainEqual(expect.objectContaining({ metric: "team_members", current: 2, limit: 5 }));
+    await expect(member.usage.budgets({ orgId })).resolves.toMatchObject({ canSet: false });
   });
 });

@@ -80,6 +80,8 @@ describe("billing emails on the Stripe stand-in's test clock", () => {
     for (const to of [owner.email, admin.email]) expect(subjects(to)).toContain(`Your Pro trial for ${owner.organization.name} ends in 3 days`);
     expect(mailbox.messages(owner.email)).toHaveLength(2);
     expect(mailbox.messages(member.email)).toEqual([]);
+    // The days left are counted on the customer's clock too (the wall clock still says 14).
+    expect(await owner.caller.billing.overview({ orgId: owner.orgId })).toMatchObject({ status: "trialing", trialDaysLeft: 3 });
 
     // The trial ends; the card attached but every charge fails.
     await advance(customer, 3 * DAY + 60);

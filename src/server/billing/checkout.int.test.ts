@@ -110,6 +110,10 @@ describe("checkout", () => {
     expect(first.items.map((i) => i.billingReason)).toEqual(["subscription_cycle"]);
     const second = await o.caller.invoices.list({ orgId: o.orgId, limit: 1, cursor: first.nextCursor });
     expect(second).toMatchObject({ items: [{ billingReason: "subscription_create" }], nextCursor: null });
+    // The trial's $0 invoice can be left out; its count still comes back for the "Show $0 invoices" toggle.
+    expect(first.zeroCount).toBe(1);
+    const charged = await o.caller.invoices.list({ orgId: o.orgId, hideZero: true });
+    expect(charged).toMatchObject({ items: [{ billingReason: "subscription_cycle", total: 2900 }], nextCursor: null, zeroCount: 1 });
   });
 
   it("with card 0341: past_due after the trial, Pro limits for the 7-day grace, then free", async () => {

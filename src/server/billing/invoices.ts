@@ -7,6 +7,8 @@ import { idInput } from "~/server/validation";
 export const invoiceListInput = z.object({
   cursor: idInput("Cursor").nullish(),
   limit: z.number().int().min(1).max(100).default(20),
+  /** Leaves out invoices of $0 (a plan change during a trial makes one each time); their count still comes back. */
+  hideZero: z.boolean().default(false),
 });
 export const invoiceInput = z.object({ invoiceId: idInput("Invoice id") });
 
@@ -34,17 +36,21 @@ const invoiceSelect = {
   lines: true,
 } as const;
 
-/** The org's invoices, newest first, a page at a time (`nextCursor` is null on the last page). */
+/** The org's invoices, newest first, a page at a time (`nextCursor` is null on the last page), with how many are $0. */
 export async function listInvoices(actor: Actor, input: z.infer<typeof invoiceListInput>) {
-  const rows = await db.invoiceRecord.findMany({
-    where: { organizationId: actor.organizationId },
-    orderBy: [{ stripeCreatedAt: "desc" }, { id: "desc" }],
-    take: input.limit + 1,
-    ...(input.cursor ? { cursor: { id: input.cursor }, skip: 1 } : {}),
-    select: invoiceSelect,
-  });
+  const org = { organizationId: actor.organizationId };
+  const [rows, zeroCount] = await Promise.all([
+    db.invoiceRecord.findMany({
+      where: input.hideZero ? { ...org, total: { not: 0 } } : org,
+      orderBy: [{ stripeCreatedAt: "desc" }, { id: "desc" }],
+      take: input.limit + 1,
+      ...(input.cursor ? { cursor: { id: input.cursor }, skip: 1 } : {}),
+      select: invoiceSelect,
+    }),
+    db.invoiceRecord.count({ where: { ...org, total: 0 } }),
+  ]);
   const items = rows.slice(0, input.limit);
-  return { items, nextCursor: rows.length > input.limit ? items.at(-1)!.id : null };
+  return { items, nextCursor: rows.length > input.limit ? items.at(-1)!.id : null, zeroCount };
 }
 
 export async function getInvoice(actor: Actor, invoiceId: string) {

@@ -22,6 +22,7 @@ export async function getBillingOverview(actor: Actor, now = new Date()) {
         subscriptionDriftIds: true,
         lostStripeCustomerAt: true,
         lostStripeCustomerReason: true,
+        stripeClockAt: true,
       },
     }),
     trialEligibility(actor.organizationId, actor.userId),
@@ -41,7 +42,9 @@ export async function getBillingOverview(actor: Actor, now = new Date()) {
   const entitlements = entitlementsOf(subscriptions, now);
   const sub = subscriptions.find((s) => s.stripeSubscriptionId === entitlements.subscription?.stripeSubscriptionId) ?? null;
   const live = sub && isLive(sub.status);
-  const trialDaysLeft = sub?.status === "trialing" && sub.trialEnd ? Math.max(0, Math.ceil((sub.trialEnd.getTime() - now.getTime()) / DAY_MS)) : null;
+  // A trial ends on Stripe's clock: a test clock's frozen time (as of the last sync) when the customer has one.
+  const stripeNow = org.stripeClockAt ?? now;
+  const trialDaysLeft = sub?.status === "trialing" && sub.trialEnd ? Math.max(0, Math.ceil((sub.trialEnd.getTime() - stripeNow.getTime()) / DAY_MS)) : null;
   // A scheduled change bills the new plan's price at the period end (before tax and discounts).
   const pending = sub?.pendingPlan && sub.pendingInterval ? PLANS[sub.pendingPlan as PlanId]?.prices?.[sub.pendingInterval as Interval] : undefined;
   const nextInvoice =
@@ -77,6 +80,10 @@ export async function getBillingOverview(actor: Actor, now = new Date()) {
           cancelAtPeriodEnd: sub.cancelAtPeriodEnd,
           pendingPlan: sub.pendingPlan,
           pendingInterval: sub.pendingInterval,
+          /** What one period costs as Stripe bills it (integer minor units, before tax and discounts). */
+          price: { amount: (sub.unitAmount ?? 0) * sub.quantity, currency: sub.currency },
+          /** When the convergent sync last wrote this row from Stripe. */
+          lastSyncedAt: sub.lastSyncedAt,
         }
       : null,
     nextInvoice,

@@ -13,6 +13,7 @@ import { getBillingOverview } from "~/server/billing/overview";
 import { syncStripeCustomer } from "~/server/billing/sync-stripe-customer";
 import { db } from "~/server/clients/db";
 import type { Actor } from "~/server/orgs/memberships";
+import { makeOwner, subscribe } from "~/test/billing";
 import { makeUser } from "~/test/factories";
 import { advanceCustomerClock, injectStripeFault, payOnHostedPage, prices, sdk } from "~/test/stripe";
 
@@ -57,7 +58,7 @@ describe("plan changes", () => {
     const end = row.currentPeriodEnd!.getTime() / 1000;
 
     const preview = await previewChange(o.actor, { plan: "business", interval: "month" });
-    expect(preview).toMatchObject({ timing: "now", dueNow: { amount: proration(2900, 14900, start, end, clock.frozen_time), currency: "usd" } });
+    expect(preview).toMatchObject({ timing: "now", trialEnd: null, dueNow: { amount: proration(2900, 14900, start, end, clock.frozen_time), currency: "usd" } });
     expect(preview.dueNow.amount).toBeGreaterThan(0);
     expect(preview.dueNow.amount).toBeLessThan(14900 - 2900);
     expect(preview.dueNow.lines.map((l) => l.proration)).toEqual([true, true]);
@@ -72,6 +73,17 @@ describe("plan changes", () => {
     const yearEnd = new Date(clock.frozen_time * 1000);
     yearEnd.setUTCFullYear(yearEnd.getUTCFullYear() + 1);
     expect(yearly.nextInvoice.date).toEqual(yearEnd);
+  });
+
+  it("previews a change during a trial as the trial going on: nothing due now, the first charge when the trial ends", async () => {
+    const o = await makeOwner("Trial Changer");
+    expect(await subscribe(o, "6011 1111 1111 1117")).toEqual({ trial: true });
+    const row = await rowOf(o.orgId);
+    const preview = await o.caller.billing.previewChange({ orgId: o.orgId, plan: "business", interval: "month" });
+    expect(preview).toMatchObject({ timing: "now", trialEnd: row.trialEnd, dueNow: { amount: 0, lines: [] }, nextInvoice: { amount: 14900, date: row.trialEnd } });
+    // The overview's plan header shows what a period costs.
+    const overview = await o.caller.billing.overview({ orgId: o.orgId });
+    expect(overview.subscription).toMatchObject({ status: "trialing", interval: "month", price: { amount: 2900, currency: "usd" } });
   });
 
   it("upgrades Pro → Business now: the proration is invoiced and paid, the plan changes at once", async () => {

@@ -118,10 +118,13 @@ export async function previewChange(actor: Actor, input: PlanChangeInput) {
   const priceId = priceIdFor(input.plan, input.interval);
   const price = await stripe().prices.retrieve(priceId);
   const nextAmount = (price.unit_amount ?? 0) * (item.quantity ?? 1);
+  // A change during a trial keeps the trial: nothing is charged until it ends.
+  const trialEnd = sub.status === "trialing" && sub.trial_end ? at(sub.trial_end) : null;
   if (timing === "period_end") {
     return {
       ...input,
       timing,
+      trialEnd,
       dueNow: { amount: 0, currency: sub.currency, lines: [] as PreviewLine[] },
       nextInvoice: { amount: nextAmount, currency: price.currency, date: at(item.current_period_end) },
     };
@@ -138,6 +141,7 @@ export async function previewChange(actor: Actor, input: PlanChangeInput) {
   return {
     ...input,
     timing,
+    trialEnd,
     prorationDate,
     dueNow: {
       amount: preview.amount_due,

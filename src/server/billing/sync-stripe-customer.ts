@@ -185,7 +185,7 @@ export async function writeStripeState(organizationId: string, ticket: bigint, s
       // Also the per-org write lock: a concurrent sync waits here for this row, then compares
       // tickets. An org that has meanwhile lost this customer is not written either.
       const current = await tx.$executeRaw`
-        UPDATE "Organization" SET "stripeSyncTicket" = ${ticket}
+        UPDATE "Organization" SET "stripeSyncTicket" = ${ticket}, "stripeClockAt" = ${state.testClock ? now : null}
          WHERE "id" = ${organizationId} AND "stripeCustomerId" = ${customerId}
            AND ("stripeSyncTicket" IS NULL OR "stripeSyncTicket" < ${ticket})`;
       if (!current) return null;

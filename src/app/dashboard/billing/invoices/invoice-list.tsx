@@ -1,11 +1,13 @@
 "use client";
 
-import { useInfiniteQuery } from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
+import { useState } from "react";
 import { formatMoney } from "~/components/format";
 import { useDateFormat } from "~/components/locale";
 import { StatusBadge } from "~/components/status-badge";
 import { Alert, Button, Card, TableScroll } from "~/components/ui";
 import { useTRPC } from "~/trpc/react";
+import { invoiceListQuery } from "./invoice-query";
 
 const REASONS: Record<string, string> = {
   subscription_create: "Subscription started",
@@ -17,13 +19,39 @@ const REASONS: Record<string, string> = {
 export function InvoiceList({ orgId, pageSize }: { orgId: string; pageSize: number }) {
   const { formatDate } = useDateFormat();
   const trpc = useTRPC();
+  const [showZero, setShowZero] = useState(false);
   const invoices = useInfiniteQuery(
-    trpc.invoices.list.infiniteQueryOptions({ orgId, limit: pageSize }, { getNextPageParam: (page) => page.nextCursor }),
+    trpc.invoices.list.infiniteQueryOptions(invoiceListQuery(orgId, pageSize, showZero), {
+      getNextPageParam: (page) => page.nextCursor,
+      placeholderData: keepPreviousData,
+    }),
   );
   if (invoices.isPending) return <p className="text-sm text-slate-500">Loading invoices…</p>;
   if (invoices.isError) return <Alert>Could not load invoices: {invoices.error.message}</Alert>;
   const rows = invoices.data.pages.flatMap((page) => page.items);
-  if (rows.length === 0) return <Card><p className="text-sm text-slate-500">No invoices yet. They appear here once your first billing period starts.</p></Card>;
+  const zeroCount = invoices.data.pages[0]?.zeroCount ?? 0;
+  const zeroToggle = zeroCount > 0 && (
+    <div className="mt-4 text-sm">
+      <button
+        type="button"
+        aria-pressed={showZero}
+        className="rounded font-medium text-brand-700 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-500"
+        onClick={() => setShowZero((shown) => !shown)}
+      >
+        {showZero ? `Hide $0 invoices (${zeroCount})` : `Show $0 invoices (${zeroCount})`}
+      </button>
+    </div>
+  );
+  if (rows.length === 0) {
+    return (
+      <Card>
+        <p className="text-sm text-slate-500">
+          {zeroCount > 0 ? "No charges yet: every invoice so far is for $0." : "No invoices yet. They appear here once your first billing period starts."}
+        </p>
+        {zeroToggle}
+      </Card>
+    );
+  }
 
   return (
     <Card>
@@ -75,6 +103,7 @@ export function InvoiceList({ orgId, pageSize }: { orgId: string; pageSize: numb
           </Button>
         </div>
       )}
+      {zeroToggle}
     </Card>
   );
 }

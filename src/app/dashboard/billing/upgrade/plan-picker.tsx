@@ -3,26 +3,28 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { formatLimit, formatMoney, formatPrice } from "~/components/format";
-import { useDateFormat } from "~/components/locale";
-import { Alert, Button } from "~/components/ui";
 import { toast } from "~/components/toast";
-import { isUpgrade, type PlanId } from "~/server/billing/plans";
-import { useTRPC } from "~/trpc/react";
+import { Alert } from "~/components/ui";
+import { useTRPC, type RouterOutputs } from "~/trpc/react";
+import { planCardAction, yearlyToggleNote } from "../billing-labels";
+import { CancelConfirmation, type CancelableSubscription } from "../cancel-subscription";
+import { ChangePreview, type Target } from "./change-preview";
+import { PlanCard } from "./plan-card";
+import { useReveal } from "./use-reveal";
 
 type Interval = "month" | "year";
-type PaidPlan = "pro" | "business";
-type Target = { plan: PaidPlan; interval: Interval };
+type Plans = RouterOutputs["billing"]["plans"];
+/** The panel below the cards: the price of a change, or what downgrading to Free means. */
+type Panel = { kind: "change"; target: Target } | { kind: "free" } | null;
 
 export function PlanPicker({ orgId, canManage }: { orgId: string; canManage: boolean }) {
-  const { formatDate } = useDateFormat();
   const trpc = useTRPC();
   const plans = useQuery(trpc.billing.plans.queryOptions());
   const overview = useQuery(trpc.billing.overview.queryOptions({ orgId }));
   // Until the user picks, the toggle shows the interval the org pays by.
   const [picked, setInterval] = useState<Interval | null>(null);
   const interval: Interval = picked ?? (overview.data?.subscription?.interval === "year" ? "year" : "month");
-  const [target, setTarget] = useState<Target | null>(null);
+  const [panel, setPanel] = useState<Panel>(null);
   const checkout = useMutation(
     trpc.billing.createCheckoutSession.mutationOptions({
       onSuccess: ({ url }) => window.location.assign(url),
@@ -33,28 +35,19 @@ export function PlanPicker({ orgId, canManage }: { orgId: string; canManage: boo
   if (plans.isPending || overview.isPending) return <p className="text-sm text-slate-500">Loading plans…</p>;
   if (plans.isError || overview.isError) return <Alert>Could not load plans: {(plans.error ?? overview.error)?.message}</Alert>;
   const o = overview.data;
-  const current = o.subscription ? { plan: o.subscription.plan, interval: o.subscription.interval } : { plan: "free", interval: null };
-  const bestSaving = Math.max(...plans.data.map((p) => p.yearlySaving));
+  const sub = o.subscription;
+  const currentPlan = sub?.plan ?? "free";
+
+  const onAction = (plan: Plans[number]) => {
+    if (plan.id === "free") return setPanel({ kind: "free" });
+    if (!sub) return checkout.mutate({ orgId, plan: plan.id, interval });
+    setPanel({ kind: "change", target: { plan: plan.id, interval } });
+  };
 
   return (
     <div className="space-y-6">
-      <div role="radiogroup" aria-label="Billing interval" className="inline-flex rounded-lg border border-slate-200 bg-white p-1 text-sm">
-        {(["month", "year"] as const).map((value) => (
-          <button
-            key={value}
-            type="button"
-            role="radio"
-            aria-checked={interval === value}
-            onClick={() => setInterval(value)}
-            className={`rounded-md px-4 py-1.5 font-medium transition ${interval === value ? "bg-brand-600 text-white" : "text-slate-600 hover:bg-slate-50"}`}
-          >
-            {value === "month" ? "Monthly" : "Yearly"}
-            {value === "year" && bestSaving > 0 && <span className="ml-2 text-xs opacity-80">save up to {formatPrice(bestSaving, "usd")}</span>}
-          </button>
-        ))}
-      </div>
-
-      {!o.subscription && !o.trialAvailable && o.trialUnavailableReason && (
+      <IntervalToggle interval={interval} onChange={setInterval} note={yearlyToggleNote(plans.data)} />
+      {!sub && !o.trialAvailable && o.trialUnavailableReason && (
         <Alert tone="info">
           <span data-testid="trial-unavailable">
             {o.trialUnavailableReason === "owner_had_trial"
@@ -65,142 +58,75 @@ export function PlanPicker({ orgId, canManage }: { orgId: string; canManage: boo
         </Alert>
       )}
       <div className="grid gap-4 md:grid-cols-3">
-        {plans.data.map((plan) => {
-          const isCurrent = plan.id === current.plan && (plan.id === "free" || current.interval === interval);
-          // A change already scheduled for the period end is shown as such, not offered again.
-          const isScheduled = plan.id === o.subscription?.pendingPlan && interval === o.subscription.pendingInterval;
-          const price = plan.prices?.[interval] ?? 0;
-          return (
-            <section
-              key={plan.id}
-              aria-label={plan.name}
-              data-current={isCurrent || undefined}
-              className={`flex flex-col rounded-xl border bg-white p-6 shadow-sm ${isCurrent ? "border-brand-500 ring-2 ring-brand-100" : "border-slate-200"}`}
-            >
-              <div className="flex items-center justify-between">
-                <h2 className="text-lg font-semibold">{plan.name}</h2>
-                {isCurrent && <span className="rounded-full bg-brand-50 px-2 py-0.5 text-xs font-medium text-brand-700">Current plan</span>}
-              </div>
-              <p className="mt-1 text-sm text-slate-500">{plan.description}</p>
-              <p className="mt-4">
-                <span className="text-3xl font-semibold">{formatPrice(price, plan.currency)}</span>
-                <span className="text-sm text-slate-500">{plan.prices ? ` / ${interval}` : " forever"}</span>
-              </p>
-              {interval === "year" && plan.yearlySaving > 0 && (
-                <p className="text-sm font-medium text-emerald-700">Save {formatPrice(plan.yearlySaving, plan.currency)} a year</p>
-              )}
-              <ul className="mt-4 flex-1 space-y-1 text-sm text-slate-600">
-                <li>{formatLimit(plan.limits.gemini_tokens)} Gemini tokens / month</li>
-                <li>{formatLimit(plan.limits.projects)} projects</li>
-                <li>
-                  {formatLimit(plan.limits.team_members)} team {plan.limits.team_members === 1 ? "member" : "members"}
-                </li>
-              </ul>
-              {isScheduled && (
-                <p data-testid="scheduled-change" className="mt-6 rounded-lg bg-slate-50 px-3 py-2 text-center text-sm font-medium text-slate-700">
-                  Starts on {formatDate(o.subscription?.currentPeriodEnd)}
-                </p>
-              )}
-              {plan.id !== "free" && o.subscription && !isCurrent && !isScheduled && (
-                <Button
-                  className="mt-6"
-                  variant={isUpgrade(current.plan as PlanId, plan.id) ? "primary" : "secondary"}
-                  disabled={!canManage}
-                  onClick={() => setTarget({ plan: plan.id as PaidPlan, interval })}
-                >
-                  {isUpgrade(current.plan as PlanId, plan.id) ? "Upgrade" : "Switch"} to {plan.name}
-                  {plan.id === current.plan ? (interval === "year" ? " yearly" : " monthly") : ""}
-                </Button>
-              )}
-              {plan.id !== "free" && !o.subscription && (
-                <Button
-                  className="mt-6"
-                  disabled={!canManage || checkout.isPending}
-                  onClick={() => checkout.mutate({ orgId, plan: plan.id as "pro" | "business", interval })}
-                >
-                  {checkout.isPending && checkout.variables?.plan === plan.id
-                    ? "Redirecting…"
-                    : o.trialAvailable
-                      ? "Start 14-Day Trial"
-                      : `Subscribe to ${plan.name}`}
-                </Button>
-              )}
-            </section>
-          );
-        })}
+        {plans.data.map((plan) => (
+          <PlanCard
+            key={plan.id}
+            plan={plan}
+            interval={interval}
+            action={planCardAction(plan, interval, sub, o.trialAvailable)}
+            isCurrentPlan={plan.id === currentPlan}
+            paidInterval={sub?.interval ?? null}
+            disabled={!canManage || checkout.isPending}
+            pendingLabel={checkout.isPending && checkout.variables?.plan === plan.id ? "Redirecting…" : null}
+            onAction={() => onAction(plan)}
+          />
+        ))}
       </div>
-      {target && <ChangePreview orgId={orgId} target={target} planName={plans.data.find((p) => p.id === target.plan)!.name} onClose={() => setTarget(null)} />}
+      {panel?.kind === "change" && (
+        <ChangePreview
+          key={`${panel.target.plan}-${panel.target.interval}`}
+          orgId={orgId}
+          target={panel.target}
+          planName={plans.data.find((p) => p.id === panel.target.plan)!.name}
+          onClose={() => setPanel(null)}
+        />
+      )}
+      {panel?.kind === "free" && sub && (
+        <DowngradeToFree orgId={orgId} planName={o.subscribedPlanName ?? o.planName} sub={sub} onClose={() => setPanel(null)} />
+      )}
       {!canManage && <p className="text-sm text-slate-500">Only owners and admins can change the plan.</p>}
     </div>
   );
 }
 
-/** The cost of a change before it is made: due now (prorated) and the next invoice. */
-function ChangePreview({ orgId, target, planName, onClose }: { orgId: string; target: Target; planName: string; onClose: () => void }) {
-  const { formatDate } = useDateFormat();
+/** Monthly / Yearly. The Yearly label claims only a saving every plan shares; each card states its own. */
+function IntervalToggle({ interval, onChange, note }: { interval: Interval; onChange: (value: Interval) => void; note: string | null }) {
+  return (
+    <div role="radiogroup" aria-label="Billing interval" className="inline-flex rounded-lg border border-slate-200 bg-white p-1 text-sm">
+      {(["month", "year"] as const).map((value) => (
+        <button
+          key={value}
+          type="button"
+          role="radio"
+          aria-checked={interval === value}
+          onClick={() => onChange(value)}
+          className={`rounded-md px-4 py-1.5 font-medium transition ${interval === value ? "bg-brand-600 text-white" : "text-slate-600 hover:bg-slate-50"}`}
+        >
+          {value === "month" ? "Monthly" : "Yearly"}
+          {value === "year" && note && <span className="ml-2 text-xs opacity-80">{note}</span>}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+/** Free is not a plan to switch to: it is what the org is on once its subscription ends, so the card cancels at the period end. */
+function DowngradeToFree(props: { orgId: string; planName: string; sub: CancelableSubscription; onClose: () => void }) {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
-  const preview = useQuery(trpc.billing.previewChange.queryOptions({ orgId, ...target }, { staleTime: 0 }));
-  const change = useMutation(
-    trpc.billing.changePlan.mutationOptions({
-      onSuccess: async (result) => {
-        await queryClient.invalidateQueries({ queryKey: trpc.billing.overview.queryKey({ orgId }) });
-        if (result.invoice && result.invoice.status === "open") {
-          toast.error("The plan changed, but the card was declined: pay the open invoice to keep it.");
-        } else {
-          toast.success(result.timing === "now" ? `You are now on ${planName}.` : `${planName} starts on ${formatDate(result.effectiveAt)}.`);
-        }
-        router.push("/dashboard/billing");
-      },
-      onError: (error) => toast.error(error.message),
-    }),
-  );
+  const { panel, heading } = useReveal<HTMLElement, HTMLHeadingElement>();
+  const onCanceled = async () => {
+    await queryClient.invalidateQueries({ queryKey: trpc.billing.overview.queryKey({ orgId: props.orgId }) });
+    router.push("/dashboard/billing");
+  };
   return (
-    <section aria-label="Plan change" className="rounded-xl border border-brand-200 bg-brand-50/40 p-6">
-      <h2 className="text-base font-semibold">
-        Change to {planName}, billed {target.interval === "year" ? "yearly" : "monthly"}
+    <section ref={panel} aria-label="Downgrade to Free" className="scroll-mt-4 rounded-xl border border-red-200 bg-white p-6">
+      <h2 ref={heading} tabIndex={-1} className="mb-3 rounded text-base font-semibold focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-500">
+        Downgrade to Free
       </h2>
-      {preview.isPending && <p className="mt-2 text-sm text-slate-500">Calculating…</p>}
-      {preview.isError && <Alert>Could not price this change: {preview.error.message}</Alert>}
-      {preview.data && (
-        <div className="mt-3 space-y-2 text-sm">
-          {preview.data.timing === "now" ? (
-            <>
-              <ul className="space-y-1 text-slate-600">
-                {preview.data.dueNow.lines.map((line, i) => (
-                  <li key={i} className="flex justify-between gap-4">
-                    <span>{line.description}</span>
-                    <span>{formatMoney(line.amount, preview.data.dueNow.currency)}</span>
-                  </li>
-                ))}
-              </ul>
-              <p data-testid="due-now" className="flex justify-between border-t border-slate-200 pt-2 font-semibold">
-                <span>Due now</span>
-                <span>{formatMoney(preview.data.dueNow.amount, preview.data.dueNow.currency)}</span>
-              </p>
-            </>
-          ) : (
-            <p data-testid="due-now">Nothing is charged now: you keep your current plan until {formatDate(preview.data.nextInvoice.date)}.</p>
-          )}
-          <p className="text-slate-600">
-            Then {formatMoney(preview.data.nextInvoice.amount, preview.data.nextInvoice.currency)} on {formatDate(preview.data.nextInvoice.date)}.
-          </p>
-        </div>
-      )}
-      <div className="mt-4 flex gap-3">
-        <Button
-          disabled={!preview.data || change.isPending}
-          onClick={() =>
-            change.mutate({ orgId, ...target, ...(preview.data && "prorationDate" in preview.data ? { prorationDate: preview.data.prorationDate } : {}) })
-          }
-        >
-          {change.isPending ? "Changing…" : "Confirm change"}
-        </Button>
-        <Button variant="secondary" onClick={onClose}>
-          Not now
-        </Button>
-      </div>
+      <p className="mb-3 text-sm text-slate-600">Moving to Free cancels your subscription at the end of the period you paid for.</p>
+      <CancelConfirmation orgId={props.orgId} planName={props.planName} sub={props.sub} onCanceled={onCanceled} onKeep={props.onClose} />
     </section>
   );
 }

@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { ListState } from "~/components/list-state";
-import { Alert, Button, Card } from "~/components/ui";
+import { Alert, Button, Card, inputClass } from "~/components/ui";
 import { useTRPC } from "~/trpc/react";
 
 const count = (n: number) => new Intl.NumberFormat("en-US").format(n);
@@ -74,7 +74,7 @@ export function ChatPanel({ projectId }: { projectId: string }) {
             value={content}
             onChange={(e) => setContent(e.target.value)}
             aria-invalid={fieldError ? true : undefined}
-            className="block w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm outline-none focus:border-brand-500 focus:ring-2 focus:ring-brand-100"
+            className={`${inputClass} border-slate-300`}
           />
           {fieldError && <p className="text-sm text-red-600">{fieldError}</p>}
           <Button type="submit" disabled={send.isPending || !content.trim()}>
