@@ -50,6 +50,7 @@ test("register → Upgrade → Pro → Start 14-Day Trial → card 4242 → Pro,
   await expect(page.getByTestId("payment-method")).toContainText("Default");
   // The only card of an active subscription cannot be removed.
   await page.getByRole("button", { name: "Remove" }).click();
+  await page.getByRole("dialog", { name: "Remove Visa •••• 4242?" }).getByRole("button", { name: "Remove card" }).click();
   await expect(page.getByText("last card of an active subscription")).toBeVisible();
   await expect(page.getByTestId("payment-method")).toHaveCount(1);
 });

@@ -5,7 +5,7 @@ import { query, register } from "./support/app";
 
 const DAY_MS = 86_400_000;
 /** A date as settings shows it (the app's one date formatter). */
-const dayIn = (days: number, from = Date.now()) => formatDate(new Date(from + days * DAY_MS));
+const dayIn = (days: number, from = Date.now()) => formatDate(new Date(from + days * DAY_MS), "en-US");
 
 test("POST /api/auth/token issues at most 20 tokens per user per hour, then 429 with Retry-After", async ({ request }) => {
   const email = `e2e-${randomUUID()}@example.test`;

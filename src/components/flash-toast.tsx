@@ -2,7 +2,7 @@
 
 import { usePathname, useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
-import { toast } from "sonner";
+import { toast } from "~/components/toast";
 
 export type Flash = { tone: "success" | "error" | "info"; message: string } | null;
 
@@ -14,9 +14,7 @@ export function FlashToast({ flash }: { flash: Flash }) {
   useEffect(() => {
     if (!flash || shown.current) return;
     shown.current = true;
-    if (flash.tone === "success") toast.success(flash.message);
-    else if (flash.tone === "error") toast.error(flash.message);
-    else toast(flash.message);
+    toast[flash.tone](flash.message);
     router.replace(pathname, { scroll: false });
   }, [flash, pathname, router]);
   return null;

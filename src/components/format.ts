@@ -21,11 +21,52 @@ export const formatPrice = (amount: number, currency: string) => {
   }).format(value);
 };
 
-/** A UTC calendar date: billing dates are UTC. */
-export const formatDate = (date: Date | string | null | undefined) =>
-  date ? new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" }).format(new Date(date)) : "—";
+/** The locale when the request names none we can format in. */
+export const DEFAULT_LOCALE = "en-US";
 
-/** A UTC instant to the minute (2026-01-31 14:05 UTC), for "last used" and "last seen". */
-export const formatDateTime = (date: Date | string) => new Date(date).toISOString().slice(0, 16).replace("T", " ") + " UTC";
+/**
+ * The user's locale from an Accept-Language header: the most preferred language tag Intl can
+ * format in. The server resolves it once per request and hands the same string to the client
+ * (locale.tsx), so server-rendered and hydrated dates are the same text.
+ */
+export function resolveLocale(acceptLanguage: string | null | undefined): string {
+  const ranked = (acceptLanguage ?? "")
+    .split(",")
+    .map((part, index) => {
+      const [tag = "", ...params] = part.trim().split(";");
+      const q = Number(params.find((p) => p.trim().startsWith("q="))?.trim().slice(2) ?? 1);
+      return { tag: tag.trim(), q: Number.isFinite(q) ? q : 0, index };
+    })
+    .filter((entry) => entry.tag && entry.tag !== "*" && entry.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index);
+  for (const { tag } of ranked) {
+    try {
+      const [supported] = Intl.DateTimeFormat.supportedLocalesOf(tag);
+      if (supported) return supported;
+    } catch {
+      // Not a well-formed language tag: try the next one.
+    }
+  }
+  return DEFAULT_LOCALE;
+}
+
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+const formatIn = (locale: string, options: Intl.DateTimeFormatOptions) => {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let format = dateFormats.get(key);
+  if (!format) dateFormats.set(key, (format = new Intl.DateTimeFormat(locale, options)));
+  return format;
+};
+
+/**
+ * The one date formatter of the UI: a calendar date in the user's locale, in UTC (billing dates
+ * are UTC days, so a date never shifts by the reader's time zone). Null shows as a dash.
+ */
+export const formatDate = (date: Date | string | null | undefined, locale: string) =>
+  date ? formatIn(locale, { dateStyle: "medium", timeZone: "UTC" }).format(new Date(date)) : "—";
+
+/** An instant to the minute in the user's locale, in UTC and saying so ("Jan 31, 2026, 2:05 PM UTC"). */
+export const formatDateTime = (date: Date | string, locale: string) =>
+  `${formatIn(locale, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(new Date(date))} UTC`;
 
 export const formatLimit = (limit: number | null) => (limit === null ? "Unlimited" : new Intl.NumberFormat("en-US").format(limit));

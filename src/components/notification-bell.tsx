@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useId, useRef, useState } from "react";
-import { formatDateTime } from "~/components/format";
+import { useDateFormat } from "~/components/locale";
 import { useTRPC } from "~/trpc/react";
 
 /** How often an open dashboard asks for new notifications. */
@@ -11,6 +11,7 @@ const POLL_MS = 60_000;
 
 /** The header's bell: the org's notifications, this member's unread count, and "mark all read". */
 export function NotificationBell({ orgId }: { orgId: string }) {
+  const { formatDateTime } = useDateFormat();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const bell = useQuery({ ...trpc.notifications.bell.queryOptions({ orgId }), refetchInterval: POLL_MS });

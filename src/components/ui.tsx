@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { ButtonHTMLAttributes, ComponentProps, InputHTMLAttributes, ReactNode } from "react";
+import type { ButtonHTMLAttributes, ComponentProps, ReactNode } from "react";
 
 const cx = (...parts: (string | false | null | undefined)[]) => parts.filter(Boolean).join(" ");
 
@@ -51,10 +51,12 @@ export const inputClass = cx(
 export function Field({
   label,
   error,
+  hint,
   id,
   ...props
-}: InputHTMLAttributes<HTMLInputElement> & { label: string; error?: string[] | string; id: string }) {
+}: ComponentProps<"input"> & { label: string; error?: string[] | string; hint?: ReactNode; id: string }) {
   const message = Array.isArray(error) ? error[0] : error;
+  const describedBy = [hint ? `${id}-hint` : null, message ? `${id}-error` : null].filter(Boolean).join(" ");
   return (
     <div className="space-y-1">
       <label htmlFor={id} className="block text-sm font-medium text-slate-700">
@@ -63,10 +65,11 @@ export function Field({
       <input
         id={id}
         aria-invalid={message ? true : undefined}
-        aria-describedby={message ? `${id}-error` : undefined}
-        className={cx(inputClass, message ? "border-red-400" : "border-slate-300")}
+        aria-describedby={describedBy || undefined}
+        className={cx(inputClass, message || props["aria-invalid"] ? "border-red-400" : "border-slate-300")}
         {...props}
       />
+      {hint && <div id={`${id}-hint`}>{hint}</div>}
       {message && (
         <p id={`${id}-error`} className="text-sm text-red-600">
           {message}

@@ -20,7 +20,8 @@ const CONTROL_CHARACTERS_BUT_LINES = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u0
 /** Half of a surrogate pair on its own: not a character, and UTF-8 cannot encode it (it would be stored as U+FFFD). */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-export const passwordFitsBcrypt = (password: string) => Buffer.byteLength(password, "utf8") <= PASSWORD_MAX_BYTES;
+// TextEncoder, not Buffer: the password forms run these rules in the browser too.
+export const passwordFitsBcrypt = (password: string) => new TextEncoder().encode(password).length <= PASSWORD_MAX_BYTES;
 
 /**
  * Trimmed text of 1..max characters without control characters (`multiline` allows tab and line
@@ -53,11 +54,30 @@ const byteLimitMessage =
   `Password must be at most ${PASSWORD_MAX_BYTES} bytes in UTF-8 (${PASSWORD_MAX_BYTES} plain letters or digits; ` +
   "accented letters and emoji take 2 to 4 bytes each).";
 
-/** A new password: at least PASSWORD_MIN_LENGTH characters and at most PASSWORD_MAX_BYTES bytes, all of which bcrypt reads. */
-export const passwordInput = z
-  .string({ error: "Password is required." })
-  .min(PASSWORD_MIN_LENGTH, { error: `Password must be at least ${PASSWORD_MIN_LENGTH} characters.` })
-  .refine(passwordFitsBcrypt, { error: byteLimitMessage });
+/**
+ * The rules of a new password, in one place: passwordInput enforces them, and the password forms
+ * list them under the field before anything is typed and tick them off live (password-field.tsx).
+ */
+export const PASSWORD_RULES = [
+  {
+    id: "length",
+    label: `At least ${PASSWORD_MIN_LENGTH} characters`,
+    message: `Password must be at least ${PASSWORD_MIN_LENGTH} characters.`,
+    test: (password: string) => password.length >= PASSWORD_MIN_LENGTH,
+  },
+  {
+    id: "bytes",
+    label: `At most ${PASSWORD_MAX_BYTES} bytes (accented letters and emoji count 2 to 4)`,
+    message: byteLimitMessage,
+    test: passwordFitsBcrypt,
+  },
+] as const;
+
+/** A new password: every PASSWORD_RULES rule, each failing with its own message. */
+export const passwordInput = PASSWORD_RULES.reduce(
+  (schema, rule) => schema.refine(rule.test, { error: rule.message }),
+  z.string({ error: "Password is required." }),
+);
 
 /**
  * A password given to sign in. One past PASSWORD_MAX_BYTES can never be right: bcrypt would

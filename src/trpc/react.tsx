@@ -8,6 +8,7 @@ import { useState } from "react";
 import superjson from "superjson";
 import { TRPC_MAX_BATCH_SIZE } from "~/server/api/batch-limit";
 import type { AppRouter } from "~/server/api/root";
+import { isExpectedError } from "./expected-error";
 import { createQueryClient } from "./query-client";
 
 let clientQueryClientSingleton: QueryClient | undefined;
@@ -29,7 +30,7 @@ export function TRPCReactProvider(props: { children: React.ReactNode }) {
     createTRPCClient<AppRouter>({
       links: [
         loggerLink({
-          enabled: (op) => op.direction === "down" && op.result instanceof Error,
+          enabled: (op) => op.direction === "down" && op.result instanceof Error && !isExpectedError(op.result),
         }),
         // Mutations are not streamed: a streamed answer sends its headers before the procedure
         // ends, so a mutation could not set a cookie (the password change moves the session's).

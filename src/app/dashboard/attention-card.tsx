@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { requestLocale } from "~/app/request-locale";
 import type { ReactNode } from "react";
 import { formatDate, formatMoney } from "~/components/format";
 import { Card } from "~/components/ui";
@@ -31,7 +32,7 @@ const PLANS = "/dashboard/billing/upgrade";
 const days = (n: number) => (n === 0 ? "today" : n === 1 ? "in 1 day" : `in ${n} days`);
 
 /** An item's words and where to act on it; the item itself (from src/server) decides only what needs attention. */
-function shown(item: AttentionItem, planName: string): Shown {
+function shown(item: AttentionItem, planName: string, locale: string): Shown {
   switch (item.kind) {
     case "unpaid":
       return { tone: "critical", text: "The subscription is unpaid: the paid limits are off until the open invoice is paid.", links: [{ href: "/dashboard/billing/invoices", label: "Invoices" }] };
@@ -41,7 +42,7 @@ function shown(item: AttentionItem, planName: string): Shown {
         text: (
           <>
             The last payment failed{item.amountDue !== null && item.currency ? `: ${formatMoney(item.amountDue, item.currency)} is due` : ""}.
-            {item.graceEndsAt ? ` ${planName} limits stay on until ${formatDate(item.graceEndsAt)}.` : ""}
+            {item.graceEndsAt ? ` ${planName} limits stay on until ${formatDate(item.graceEndsAt, locale)}.` : ""}
           </>
         ),
         links: [...(item.payUrl ? [{ href: item.payUrl, label: "Pay now", external: true }] : []), { href: "/dashboard/billing/payment-methods", label: "Payment methods" }],
@@ -49,15 +50,15 @@ function shown(item: AttentionItem, planName: string): Shown {
     case "budget_reached":
       return {
         tone: "critical",
-        text: `The monthly budget of ${countFormat.format(item.limit)} Gemini tokens is used up: automations stop until ${formatDate(nextMonthStart(new Date()))}.`,
+        text: `The monthly budget of ${countFormat.format(item.limit)} Gemini tokens is used up: automations stop until ${formatDate(nextMonthStart(new Date()), locale)}.`,
         links: [{ href: BILLING, label: "Budget" }],
       };
     case "limit_reached":
-      return { tone: "critical", text: limitText(item), links: [{ href: PLANS, label: "See plans" }] };
+      return { tone: "critical", text: limitText(item, locale), links: [{ href: PLANS, label: "See plans" }] };
     case "trial_ending":
       return {
         tone: "warning",
-        text: `Trial ends ${days(item.daysLeft)}${item.trialEnd ? `, on ${formatDate(item.trialEnd)}` : ""}: then the ${planName} plan is billed to the card on file unless it is canceled.`,
+        text: `Trial ends ${days(item.daysLeft)}${item.trialEnd ? `, on ${formatDate(item.trialEnd, locale)}` : ""}: then the ${planName} plan is billed to the card on file unless it is canceled.`,
         links: [{ href: BILLING, label: "Billing" }],
       };
     case "near_limit":
@@ -67,18 +68,19 @@ function shown(item: AttentionItem, planName: string): Shown {
         links: [{ href: item.limitType === "budget" ? BILLING : PLANS, label: item.limitType === "budget" ? "Budget" : "See plans" }],
       };
     case "pending_cancellation":
-      return { tone: "info", text: `The ${planName} subscription ends on ${formatDate(item.endsAt)}; the organization then goes back to Free.`, links: [{ href: BILLING, label: "Billing" }] };
+      return { tone: "info", text: `The ${planName} subscription ends on ${formatDate(item.endsAt, locale)}; the organization then goes back to Free.`, links: [{ href: BILLING, label: "Billing" }] };
   }
 }
 
-function limitText(item: Extract<AttentionItem, { kind: "limit_reached" }>) {
-  if (item.metric === "gemini_tokens") return `The ${QUOTAS.gemini_tokens} (${countFormat.format(item.limit)}) is used up: automations stop until ${formatDate(nextMonthStart(new Date()))}.`;
+function limitText(item: Extract<AttentionItem, { kind: "limit_reached" }>, locale: string) {
+  if (item.metric === "gemini_tokens") return `The ${QUOTAS.gemini_tokens} (${countFormat.format(item.limit)}) is used up: automations stop until ${formatDate(nextMonthStart(new Date()), locale)}.`;
   if (item.metric === "projects") return `All ${item.limit} projects of the plan are in use: a new one is refused.`;
   return `${item.current} team members for ${item.limit} seats: new members are refused until some leave or the plan grows.`;
 }
 
 /** What needs the org's attention, most urgent first, each with the page where it is dealt with. */
-export function AttentionCard({ items, planName }: { items: AttentionItem[]; planName: string }) {
+export async function AttentionCard({ items, planName }: { items: AttentionItem[]; planName: string }) {
+  const locale = await requestLocale();
   return (
     <Card title="Needs attention">
       {items.length === 0 ? (
@@ -88,7 +90,7 @@ export function AttentionCard({ items, planName }: { items: AttentionItem[]; pla
       ) : (
         <ul data-testid="attention" className="space-y-3">
           {items.map((item) => {
-            const { tone, text, links } = shown(item, planName);
+            const { tone, text, links } = shown(item, planName, locale);
             return (
               <li
                 key={"metric" in item ? `${item.kind}:${item.metric}` : item.kind}

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { requestLocale } from "~/app/request-locale";
 import { formatDate, formatMoney } from "~/components/format";
 import { StatusBadge } from "~/components/status-badge";
 import { ButtonLink, Card } from "~/components/ui";
@@ -22,7 +23,8 @@ function SectionLink({ href, children }: { href: string; children: React.ReactNo
 }
 
 /** Plan and status, the trial's end and the next invoice; a Free org gets the way to upgrade. */
-export function PlanCard({ overview: o, canManage }: { overview: Overview; canManage: boolean }) {
+export async function PlanCard({ overview: o, canManage }: { overview: Overview; canManage: boolean }) {
+  const locale = await requestLocale();
   const sub = o.subscription;
   return (
     <Card title="Plan" action={<SectionLink href="/dashboard/billing">Billing details</SectionLink>}>
@@ -38,16 +40,16 @@ export function PlanCard({ overview: o, canManage }: { overview: Overview; canMa
           <div>
             <dt className="text-slate-500">Trial</dt>
             <dd data-testid="home-trial" className="font-medium">
-              Ends {formatDate(sub?.trialEnd)} ({o.trialDaysLeft === 1 ? "1 day" : `${o.trialDaysLeft} days`} left)
+              Ends {formatDate(sub?.trialEnd, locale)} ({o.trialDaysLeft === 1 ? "1 day" : `${o.trialDaysLeft} days`} left)
             </dd>
           </div>
         )}
         <div>
           <dt className="text-slate-500">Next invoice</dt>
           <dd data-testid="home-next-invoice" className="font-medium">
-            {o.nextInvoice ? `${formatMoney(o.nextInvoice.amount, o.nextInvoice.currency)} on ${formatDate(o.nextInvoice.date)}` : "No upcoming invoice"}
+            {o.nextInvoice ? `${formatMoney(o.nextInvoice.amount, o.nextInvoice.currency)} on ${formatDate(o.nextInvoice.date, locale)}` : "No upcoming invoice"}
           </dd>
-          {sub?.cancelAtPeriodEnd && <dd className="text-amber-700">Ends on {formatDate(sub.currentPeriodEnd)}</dd>}
+          {sub?.cancelAtPeriodEnd && <dd className="text-amber-700">Ends on {formatDate(sub.currentPeriodEnd, locale)}</dd>}
         </div>
       </dl>
       {!sub && <UpgradeCall canManage={canManage} trialAvailable={o.trialAvailable} />}
@@ -89,7 +91,8 @@ export function UsageCard({ lines }: { lines: RouterOutputs["usage"]["current"] 
 }
 
 /** The newest invoices; the invoices page has them all. */
-export function RecentInvoicesCard({ invoices }: { invoices: Invoice[] }) {
+export async function RecentInvoicesCard({ invoices }: { invoices: Invoice[] }) {
+  const locale = await requestLocale();
   return (
     <Card title="Recent invoices" action={<SectionLink href="/dashboard/billing/invoices">All invoices</SectionLink>}>
       {invoices.length === 0 ? (
@@ -100,7 +103,7 @@ export function RecentInvoicesCard({ invoices }: { invoices: Invoice[] }) {
         <ul className="divide-y divide-slate-100 text-sm">
           {invoices.map((invoice) => (
             <li key={invoice.id} data-testid="home-invoice" className="flex flex-wrap items-center justify-between gap-x-4 gap-y-1 py-2">
-              <span className="text-slate-600">{formatDate(invoice.stripeCreatedAt)}</span>
+              <span className="text-slate-600">{formatDate(invoice.stripeCreatedAt, locale)}</span>
               <span className="flex items-center gap-3">
                 <StatusBadge status={invoice.status} />
                 <span className="font-medium">{formatMoney(invoice.total, invoice.currency)}</span>

@@ -4,6 +4,7 @@ import type { JWT } from "next-auth/jwt";
 import Credentials from "next-auth/providers/credentials";
 import { AppError } from "~/server/errors";
 import { logger } from "~/server/logger";
+import { authLogger } from "~/server/auth/auth-logger";
 import { sessionConfig } from "~/server/auth/session-config";
 import { throttledCode, UNAVAILABLE_CODE } from "~/server/auth/sign-in-error";
 import { endSession, isSessionLive, offerHandover, startSession, takeHandover } from "~/server/auth/sessions";
@@ -74,15 +75,7 @@ export const { handlers, auth, signIn, signOut, unstable_update } = NextAuth({
       },
     }),
   ],
-  logger: {
-    // A refused sign-in (wrong password, throttled) is an expected answer, not an error: Auth.js
-    // would print each with a stack trace, 40 lines for a burst of 40 guesses. The throttle logs
-    // each lock-out once instead.
-    error(error) {
-      if (error instanceof CredentialsSignin) return;
-      logger.error("auth error", { error });
-    },
-  },
+  logger: authLogger,
 });
 
 /**

@@ -1,5 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { env } from "~/env";
+import { authLogger } from "~/server/auth/auth-logger";
 import { handlers } from "~/server/auth/config";
 import {
   endAllSessions,
@@ -169,6 +170,8 @@ function authClient(userAgent = "IntTest/1.0") {
   const csrf = async () => ((await (await send("GET", "/api/auth/csrf")).json()) as { csrfToken: string }).csrfToken;
   return {
     jar,
+    send,
+    csrf,
     async signIn(email: string, password: string) {
       const res = await send("POST", "/api/auth/callback/credentials", { email, password, csrfToken: await csrf(), callbackUrl: "/dashboard" });
       expect(res.status).toBe(302);
@@ -235,5 +238,35 @@ describe("the session cookie (Auth.js endpoints)", () => {
     const browser = authClient();
     browser.jar.set(salt, legacy);
     expect(await browser.session()).toBeNull();
+  });
+});
+
+describe("what a sign-in writes to the server log", () => {
+  /** Every console line written while `run` runs (the logger writes through console). */
+  async function logLines(run: () => Promise<unknown>) {
+    const spies = (["error", "warn", "log", "info"] as const).map((level) => vi.spyOn(console, level).mockImplementation(() => undefined));
+    try {
+      await run();
+      return spies.flatMap((spy) => spy.mock.calls.map((args) => args.map(String).join(" ")));
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+  }
+
+  it("a wrong password is refused without a line, let alone Auth.js's stack trace", async () => {
+    const { email } = await makeUser();
+    const browser = authClient();
+    const lines = await logLines(async () => {
+      const res = await browser.send("POST", "/api/auth/callback/credentials", { email, password: "not-the-password", csrfToken: await browser.csrf() });
+      expect(res.headers.get("location")).toContain("error=CredentialsSignin");
+    });
+    expect(lines).toEqual([]);
+  });
+
+  it("any other Auth.js error is one JSON line without a stack", async () => {
+    const lines = await logLines(async () => authLogger.error(new Error("JWT could not be decoded")));
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ level: "error", message: "auth error", error: { message: "JWT could not be decoded" } });
+    expect(lines[0]).not.toMatch(/\n\s+at /);
   });
 });

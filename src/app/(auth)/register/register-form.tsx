@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
 import { useState } from "react";
+import { PasswordField } from "~/components/password-field";
 import { Alert, Button, Field } from "~/components/ui";
 
 type FieldErrors = Record<string, string[] | undefined>;
@@ -96,16 +97,7 @@ export function RegisterForm({ invitation = null, invitationUnusable = false }: 
         required
         {...(invitation ? { defaultValue: invitation.email, readOnly: true } : {})}
       />
-      <Field
-        id="password"
-        name="password"
-        type="password"
-        label="Password"
-        autoComplete="new-password"
-        error={fieldErrors.password}
-        minLength={8}
-        required
-      />
+      <PasswordField id="password" name="password" label="Password" autoComplete="new-password" error={fieldErrors.password} required />
       <Button type="submit" className="w-full" disabled={pending}>
         {pending ? "Creating account…" : "Create account"}
       </Button>

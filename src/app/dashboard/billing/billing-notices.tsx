@@ -1,5 +1,6 @@
 import Link from "next/link";
-import { formatDate, formatMoney } from "~/components/format";
+import { formatMoney } from "~/components/format";
+import { useDateFormat } from "~/components/locale";
 import { Alert } from "~/components/ui";
 import type { Metric } from "~/server/billing/plans";
 
@@ -29,6 +30,7 @@ const LIMIT_LABELS: Record<Metric, (limit: number) => string> = {
 
 /** What the billing page must not hide: a failed payment, limits reached, double billing, a lost Stripe customer, a refused trial. */
 export function BillingNotices({ notices }: { notices: Notices }) {
+  const { formatDate } = useDateFormat();
   const { drift, lostCustomer, trialRefusedReason } = notices;
   return (
     <>
@@ -58,6 +60,7 @@ export function BillingNotices({ notices }: { notices: Notices }) {
 
 /** While past_due: how much is owed, the hosted invoice to pay it, and when the paid limits stop. */
 function PastDueNotice({ notices }: { notices: Notices }) {
+  const { formatDate } = useDateFormat();
   if (notices.status !== "past_due") return null;
   const { pastDue } = notices;
   const graceEndsAt = pastDue?.graceEndsAt ?? notices.graceEndsAt;

@@ -1,8 +1,8 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { toast } from "sonner";
-import { formatDateTime } from "~/components/format";
+import { useDateFormat } from "~/components/locale";
+import { toast } from "~/components/toast";
 import { Alert, Button, ButtonLink, Card } from "~/components/ui";
 import { useTRPC, type RouterOutputs } from "~/trpc/react";
 import { BillingNotices } from "./billing-notices";
@@ -100,6 +100,7 @@ function ManageCard({ orgId, canManage, o }: { orgId: string; canManage: boolean
  * daily job keep it current; this is for support, or for the impatient, so it stays small.
  */
 function SyncStatus({ orgId, lastSyncedAt }: { orgId: string; lastSyncedAt: Date | null }) {
+  const { formatDateTime } = useDateFormat();
   const trpc = useTRPC();
   const refresh = useRefreshBilling(orgId);
   const syncNow = useMutation(

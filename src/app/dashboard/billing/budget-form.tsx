@@ -2,9 +2,9 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { toast } from "sonner";
 import { formatLimit } from "~/components/format";
 import { Button, Card, Field } from "~/components/ui";
+import { toast } from "~/components/toast";
 import { useTRPC } from "~/trpc/react";
 
 const count = new Intl.NumberFormat("en-US");

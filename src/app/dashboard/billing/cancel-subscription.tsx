@@ -2,8 +2,8 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
-import { toast } from "sonner";
-import { formatDate } from "~/components/format";
+import { useDateFormat } from "~/components/locale";
+import { toast } from "~/components/toast";
 import { Button, Card } from "~/components/ui";
 import { PLANS } from "~/server/billing/plans";
 import { useTRPC } from "~/trpc/react";
@@ -27,6 +27,7 @@ export function CancelConfirmation(props: {
   onCanceled: () => Promise<unknown> | void;
   onKeep: () => void;
 }) {
+  const { formatDate } = useDateFormat();
   const { orgId, planName, sub } = props;
   const trpc = useTRPC();
   const ends = formatDate(sub.currentPeriodEnd);
@@ -65,6 +66,7 @@ export function CancelConfirmation(props: {
 
 /** Canceling, set apart from the everyday actions: its own card, danger styling, a confirmation first. */
 export function DangerZone(props: { orgId: string; planName: string; sub: CancelableSubscription; onCanceled: () => Promise<unknown> }) {
+  const { formatDate } = useDateFormat();
   const [confirming, setConfirming] = useState(false);
   return (
     <Card title="Danger zone" tone="danger">

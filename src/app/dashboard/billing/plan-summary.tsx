@@ -1,4 +1,5 @@
-import { formatDate, formatMoney } from "~/components/format";
+import { formatMoney } from "~/components/format";
+import { useDateFormat } from "~/components/locale";
 import { StatusBadge } from "~/components/status-badge";
 import { ButtonLink, Card } from "~/components/ui";
 import type { RouterOutputs } from "~/trpc/react";
@@ -10,6 +11,7 @@ const brandName = (brand: string | null) => (brand ? brand[0]!.toUpperCase() + b
 
 /** The plan the org is on: name, status and price up front, then the trial, the next invoice and the card. */
 export function PlanSummary({ o }: { o: Overview }) {
+  const { formatDate } = useDateFormat();
   const sub = o.subscription;
   return (
     <Card

@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { formatDate } from "~/components/format";
+import { useDateFormat } from "~/components/locale";
 import { Alert, Card } from "~/components/ui";
 import { countFormat, METRIC_LABELS, percentFormat, UsageBar } from "~/components/usage-bar";
 import { NEAR_LIMIT_PERCENT } from "~/server/billing/attention";
@@ -23,6 +23,7 @@ const UPGRADE_PATH = "/dashboard/billing/upgrade";
  * plan's limit), the daily chart with its forecast, and the upgrade banner.
  */
 export function UsageSection({ orgId, planName }: { orgId: string; planName: string }) {
+  const { formatDate } = useDateFormat();
   const trpc = useTRPC();
   const current = useQuery(trpc.usage.current.queryOptions({ orgId }));
   const daily = useQuery(trpc.usage.daily.queryOptions({ orgId }));
@@ -73,6 +74,7 @@ export function UsageSection({ orgId, planName }: { orgId: string; planName: str
  * its one seat, and nothing is interrupted there.
  */
 function QuotaBanner({ lines, forecast }: { lines: UsageLine[]; forecast: { period: string; limitReachedOn: string | null } | null }) {
+  const { formatDate } = useDateFormat();
   const line = lines
     .filter((l) => (METERED_METRICS as readonly Metric[]).includes(l.metric) && !l.unlimited && l.percentage >= NEAR_LIMIT_PERCENT)
     .sort((a, b) => b.percentage - a.percentage)[0];

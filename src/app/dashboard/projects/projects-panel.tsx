@@ -4,10 +4,12 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { ListState } from "~/components/list-state";
 import { NameForm } from "~/components/name-form";
+import { useDateFormat } from "~/components/locale";
 import { Card } from "~/components/ui";
 import { useTRPC } from "~/trpc/react";
 
 export function ProjectsPanel({ orgId }: { orgId: string }) {
+  const { formatDate } = useDateFormat();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const projects = useQuery(trpc.project.list.queryOptions({ orgId }));
@@ -40,7 +42,7 @@ export function ProjectsPanel({ orgId }: { orgId: string }) {
                   <Link className="font-medium text-brand-700 hover:underline" href={`/dashboard/projects/${p.id}`}>
                     {p.name}
                   </Link>
-                  <span className="text-slate-500">{p.createdAt.toISOString().slice(0, 10)}</span>
+                  <span className="text-slate-500">{formatDate(p.createdAt)}</span>
                 </li>
               ))}
             </ul>

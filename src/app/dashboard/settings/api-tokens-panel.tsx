@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { formatDate, formatDateTime } from "~/components/format";
+import { useDateFormat } from "~/components/locale";
 import { ListState } from "~/components/list-state";
 import { NameForm } from "~/components/name-form";
 import { Alert, Button, Card, TableScroll } from "~/components/ui";
@@ -21,6 +21,7 @@ const DEFAULT_EXPIRY = "90";
 const expired = (expiresAt: Date | null, readAt: number) => expiresAt !== null && expiresAt.getTime() <= readAt;
 
 export function ApiTokensPanel({ orgId }: { orgId: string }) {
+  const { formatDate, formatDateTime } = useDateFormat();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const tokens = useQuery(trpc.token.list.queryOptions({ orgId }));

@@ -1,6 +1,7 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { PasswordField } from "~/components/password-field";
 import { Alert, Button, Card, Field } from "~/components/ui";
 import { useTRPC } from "~/trpc/react";
 import { useLeaveDashboard } from "./leave-dashboard";
@@ -48,15 +49,7 @@ export function PasswordPanel() {
           error={fieldErrors?.currentPassword}
           required
         />
-        <Field
-          id="new-password"
-          name="newPassword"
-          type="password"
-          label="New password"
-          autoComplete="new-password"
-          error={fieldErrors?.newPassword}
-          required
-        />
+        <PasswordField id="new-password" name="newPassword" label="New password" autoComplete="new-password" error={fieldErrors?.newPassword} required />
         <Button type="submit" disabled={change.isPending}>
           {change.isPending ? "Changing…" : "Change password"}
         </Button>

@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { formatDateTime } from "~/components/format";
+import { useDateFormat } from "~/components/locale";
 import { ListState } from "~/components/list-state";
 import { Alert, Button, Card, TableScroll } from "~/components/ui";
 import { useTRPC } from "~/trpc/react";
@@ -9,6 +9,7 @@ import { useLeaveDashboard } from "./leave-dashboard";
 
 /** The user's signed-in browsers, with revoke per session and "Sign out everywhere". */
 export function SessionsPanel() {
+  const { formatDateTime } = useDateFormat();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const sessions = useQuery(trpc.account.sessions.queryOptions());

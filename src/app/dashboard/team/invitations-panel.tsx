@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { formatDateTime } from "~/components/format";
+import { useDateFormat } from "~/components/locale";
 import { ListState } from "~/components/list-state";
 import { ErrorAlert } from "~/components/error-alert";
 import { Button, Card } from "~/components/ui";
@@ -9,6 +9,7 @@ import { useTRPC } from "~/trpc/react";
 
 /** OWNER/ADMIN: invitations not yet used or revoked, with their expiry, to resend or revoke. */
 export function InvitationsPanel({ orgId }: { orgId: string }) {
+  const { formatDateTime } = useDateFormat();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const invitations = useQuery(trpc.team.invitations.queryOptions({ orgId }));

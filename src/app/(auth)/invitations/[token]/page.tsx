@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { requestLocale } from "~/app/request-locale";
 import { SignOutButton } from "~/app/dashboard/sign-out-button";
 import { Alert } from "~/components/ui";
 import { formatDateTime } from "~/components/format";
@@ -37,7 +38,7 @@ export default async function InvitationPage({ params }: { params: Promise<{ tok
         {invitation.inviterName ?? "A teammate"} invited <strong>{invitation.email}</strong> to join{" "}
         <strong>{invitation.organization.name}</strong> as <strong data-testid="invited-role">{invitation.role}</strong>.
       </p>
-      <p className="text-xs text-slate-500">The link works once and expires on {formatDateTime(invitation.expiresAt)}.</p>
+      <p className="text-xs text-slate-500">The link works once and expires on {formatDateTime(invitation.expiresAt, await requestLocale())}.</p>
       {signedInAs === invitation.email ? (
         <AcceptInvitationForm token={token} />
       ) : signedInAs ? (

@@ -5,7 +5,8 @@ import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
 import { useState } from "react";
 import { postJson } from "~/components/post-json";
-import { Alert, Button, Field } from "~/components/ui";
+import { PasswordField } from "~/components/password-field";
+import { Alert, Button } from "~/components/ui";
 
 export function InvalidResetLink() {
   return (
@@ -54,16 +55,7 @@ export function ResetPasswordForm({ token }: { token: string }) {
       <h1 className="text-lg font-semibold">Choose a new password</h1>
       <p className="text-sm text-slate-500">Setting it signs out every device signed in to your account.</p>
       {error && <Alert>{error}</Alert>}
-      <Field
-        id="password"
-        name="password"
-        type="password"
-        label="New password"
-        autoComplete="new-password"
-        error={fieldError}
-        minLength={8}
-        required
-      />
+      <PasswordField id="password" name="password" label="New password" autoComplete="new-password" error={fieldError} required />
       <Button type="submit" className="w-full" disabled={pending}>
         {pending ? "Saving…" : "Set the new password"}
       </Button>

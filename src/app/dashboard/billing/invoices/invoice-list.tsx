@@ -2,7 +2,8 @@
 
 import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { formatDate, formatMoney } from "~/components/format";
+import { formatMoney } from "~/components/format";
+import { useDateFormat } from "~/components/locale";
 import { StatusBadge } from "~/components/status-badge";
 import { Alert, Button, Card, TableScroll } from "~/components/ui";
 import { useTRPC } from "~/trpc/react";
@@ -16,6 +17,7 @@ const REASONS: Record<string, string> = {
 };
 
 export function InvoiceList({ orgId, pageSize }: { orgId: string; pageSize: number }) {
+  const { formatDate } = useDateFormat();
   const trpc = useTRPC();
   const [showZero, setShowZero] = useState(false);
   const invoices = useInfiniteQuery(

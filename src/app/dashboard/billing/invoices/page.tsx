@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { Breadcrumbs } from "~/components/breadcrumbs";
 import { PageHeader } from "~/components/ui";
 import { getQueryClient, HydrateClient, trpc } from "~/trpc/server";
 import { billingPageContext } from "../billing-actor";
@@ -15,6 +16,7 @@ export default async function InvoicesPage() {
   await getQueryClient().prefetchInfiniteQuery(trpc.invoices.list.infiniteQueryOptions(invoiceListQuery(orgId, PAGE_SIZE), { getNextPageParam: (page) => page.nextCursor }));
   return (
     <HydrateClient>
+      <Breadcrumbs trail={[{ label: "Billing", href: "/dashboard/billing" }]} current="Invoices" />
       <PageHeader title="Invoices" description="Every invoice Stripe issued to this organization, newest first." />
       <InvoiceList orgId={orgId} pageSize={PAGE_SIZE} />
     </HydrateClient>

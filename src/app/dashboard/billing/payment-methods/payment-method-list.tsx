@@ -1,9 +1,11 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { toast } from "sonner";
+import { useState } from "react";
+import { ConfirmDialog } from "~/components/confirm-dialog";
 import { ListState } from "~/components/list-state";
 import { Button, Card } from "~/components/ui";
+import { toast } from "~/components/toast";
 import { useTRPC } from "~/trpc/react";
 
 export function PaymentMethodList({ orgId, canManage }: { orgId: string; canManage: boolean }) {
@@ -20,6 +22,7 @@ export function PaymentMethodList({ orgId, canManage }: { orgId: string; canMana
   const setDefault = useMutation(trpc.billing.setDefaultPaymentMethod.mutationOptions({ onSuccess: done("Default card updated."), onError: failed }));
   const remove = useMutation(trpc.billing.removePaymentMethod.mutationOptions({ onSuccess: done("Card removed."), onError: failed }));
   const busy = add.isPending || setDefault.isPending || remove.isPending;
+  const [removing, setRemoving] = useState<{ id: string; label: string } | null>(null);
 
   return (
     <Card
@@ -38,7 +41,7 @@ export function PaymentMethodList({ orgId, canManage }: { orgId: string; canMana
             {rows.map((card) => (
               <li key={card.stripePaymentMethodId} data-testid="payment-method" className="flex flex-wrap items-center justify-between gap-3 py-3 text-sm">
                 <span>
-                  <span className="font-medium capitalize">{card.brand ?? card.type}</span> •••• {card.last4}
+                  <span className="font-medium">{cardLabel(card)}</span>
                   <span className="ml-3 text-slate-500">
                     expires {String(card.expMonth).padStart(2, "0")}/{card.expYear}
                   </span>
@@ -51,7 +54,7 @@ export function PaymentMethodList({ orgId, canManage }: { orgId: string; canMana
                         Make default
                       </Button>
                     )}
-                    <Button variant="danger" disabled={busy} onClick={() => remove.mutate({ orgId, paymentMethodId: card.stripePaymentMethodId })}>
+                    <Button variant="danger" disabled={busy} onClick={() => setRemoving({ id: card.stripePaymentMethodId, label: cardLabel(card) })}>
                       Remove
                     </Button>
                   </span>
@@ -61,6 +64,24 @@ export function PaymentMethodList({ orgId, canManage }: { orgId: string; canMana
           </ul>
         )}
       </ListState>
+      <ConfirmDialog
+        open={removing !== null}
+        title={`Remove ${removing?.label ?? "this card"}?`}
+        confirmLabel="Remove card"
+        onCancel={() => setRemoving(null)}
+        onConfirm={() => {
+          if (removing) remove.mutate({ orgId, paymentMethodId: removing.id });
+          setRemoving(null);
+        }}
+      >
+        Stripe will no longer charge this card for the organization.
+      </ConfirmDialog>
     </Card>
   );
+}
+
+/** "Visa •••• 4242": the card as the user knows it, in the list and in the removal question. */
+function cardLabel(card: { brand: string | null; type: string; last4: string | null }) {
+  const brand = card.brand ?? card.type;
+  return `${brand.charAt(0).toUpperCase()}${brand.slice(1)} •••• ${card.last4 ?? "????"}`;
 }

@@ -2,8 +2,9 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { toast } from "sonner";
-import { formatDate, formatMoney } from "~/components/format";
+import { formatMoney } from "~/components/format";
+import { useDateFormat } from "~/components/locale";
+import { toast } from "~/components/toast";
 import { Alert, Button } from "~/components/ui";
 import { useTRPC, type RouterOutputs } from "~/trpc/react";
 import { intervalAdverb, trialContinuesLabel } from "../billing-labels";
@@ -18,6 +19,7 @@ type Preview = RouterOutputs["billing"]["previewChange"];
  * itself into view and takes the focus.
  */
 export function ChangePreview({ orgId, target, planName, onClose }: { orgId: string; target: Target; planName: string; onClose: () => void }) {
+  const { formatDate } = useDateFormat();
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
@@ -63,6 +65,7 @@ export function ChangePreview({ orgId, target, planName, onClose }: { orgId: str
 }
 
 function PreviewCost({ preview }: { preview: Preview }) {
+  const { formatDate } = useDateFormat();
   const next = preview.nextInvoice;
   const then = (
     <p className="text-slate-600">

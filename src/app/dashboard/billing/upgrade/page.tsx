@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { FlashToast } from "~/components/flash-toast";
+import { Breadcrumbs } from "~/components/breadcrumbs";
 import { PageHeader } from "~/components/ui";
 import { TRIAL_DAYS } from "~/server/billing/plans";
 import { getQueryClient, HydrateClient, trpc } from "~/trpc/server";
@@ -23,6 +24,7 @@ export default async function UpgradePage({ searchParams }: { searchParams: Prom
   return (
     <HydrateClient>
       <FlashToast flash={canceled ? { tone: "info", message: "Checkout canceled: nothing was charged." } : null} />
+      <Breadcrumbs trail={[{ label: "Billing", href: "/dashboard/billing" }]} current="Plans" />
       <PageHeader title="Plans" description={description} />
       <PlanPicker orgId={orgId} canManage={canManage} />
     </HydrateClient>

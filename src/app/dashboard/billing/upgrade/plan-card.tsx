@@ -1,4 +1,5 @@
-import { formatDate, formatPrice } from "~/components/format";
+import { formatPrice } from "~/components/format";
+import { useDateFormat } from "~/components/locale";
 import { Button } from "~/components/ui";
 import type { RouterOutputs } from "~/trpc/react";
 import { intervalAdverb, limitLines, type PlanCardAction } from "../billing-labels";
@@ -61,6 +62,7 @@ export function PlanCard(props: {
 type FooterProps = Pick<Parameters<typeof PlanCard>[0], "action" | "disabled" | "pendingLabel" | "onAction">;
 
 function PlanCardFooter({ action, disabled, pendingLabel, onAction }: FooterProps) {
+  const { formatDate } = useDateFormat();
   switch (action.kind) {
     case "current":
       return null;

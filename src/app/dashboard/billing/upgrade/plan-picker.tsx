@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { toast } from "sonner";
+import { toast } from "~/components/toast";
 import { Alert } from "~/components/ui";
 import { useTRPC, type RouterOutputs } from "~/trpc/react";
 import { planCardAction, yearlyToggleNote } from "../billing-labels";
