@@ -68,7 +68,7 @@ test("plans page: savings per card, trial promised only when available, current 
   await free.getByRole("button", { name: "Downgrade to Free" }).click();
   const downgrade = page.getByRole("region", { name: "Downgrade to Free" });
   await expect(downgrade.getByRole("heading", { name: "Downgrade to Free" })).toBeFocused();
-  await expect(downgrade.getByTestId("cancel-explanation")).toContainText(/Your Pro plan stays on until .+; nothing more is charged after that/);
+  await expect(downgrade.getByTestId("cancel-explanation")).toContainText(/Your Pro trial stays on until .+; you will not be charged/);
   await expect(downgrade.getByTestId("cancel-explanation")).toContainText("moves to the Free plan (100,000 Gemini tokens / month, 3 projects, 1 team member)");
   await downgrade.getByRole("button", { name: "Keep my plan" }).click();
   await expect(downgrade).toHaveCount(0);
@@ -144,7 +144,9 @@ test("billing overview: price and human status up front, usage against limits, S
   await danger.getByRole("button", { name: "Cancel subscription" }).click();
   const confirm = page.getByRole("group", { name: "Confirm cancellation" });
   const periodEnd = (await page.getByTestId("trial-end").textContent())!.replace(/^Ends /, "");
-  await expect(confirm.getByTestId("cancel-explanation")).toContainText(`Your Pro plan stays on until ${periodEnd}; nothing more is charged after that.`);
+  // A trial was not paid for: the wording says nothing is charged, not "the period you paid for".
+  await expect(confirm.getByTestId("cancel-explanation")).toContainText(`Your Pro trial stays on until ${periodEnd}; you will not be charged.`);
+  await expect(danger.getByTestId("cancel-summary")).not.toContainText("paid for");
   await atBothWidths(page, testInfo, "billing-overview-cancel-confirmation", async () => {
     const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
     expect(scrollWidth).toBeLessThanOrEqual(innerWidth);

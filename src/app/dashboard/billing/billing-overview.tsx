@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useDateFormat } from "~/components/locale";
 import { toast } from "~/components/toast";
 import { Alert, Button, ButtonLink, Card } from "~/components/ui";
+import { isCancelable } from "~/server/billing/subscription-status";
 import { useTRPC, type RouterOutputs } from "~/trpc/react";
 import { BillingNotices } from "./billing-notices";
 import { DangerZone } from "./cancel-subscription";
@@ -32,7 +33,8 @@ export function BillingOverview({ orgId, canManage }: { orgId: string; canManage
   if (overview.isError) return <Alert>Could not load billing: {overview.error.message}</Alert>;
   const o = overview.data;
   const sub = o.subscription;
-  const cancelable = canManage && sub && !sub.cancelAtPeriodEnd && sub.status !== "paused";
+  // Offered only where the server accepts it (CANCELABLE_STATUSES): a paused or incomplete subscription is not.
+  const cancelable = canManage && sub && !sub.cancelAtPeriodEnd && isCancelable(sub.status);
 
   return (
     <div className="space-y-6">
@@ -40,7 +42,7 @@ export function BillingOverview({ orgId, canManage }: { orgId: string; canManage
       <PlanSummary o={o} />
       <UsageSection orgId={orgId} planName={o.planName} />
       <ManageCard orgId={orgId} canManage={canManage} o={o} />
-      {cancelable && <DangerZone orgId={orgId} planName={o.subscribedPlanName ?? o.planName} sub={sub} onCanceled={refresh} />}
+      {cancelable && <DangerZone orgId={orgId} planName={o.subscribedPlanName ?? o.planName} sub={sub} owed={o.pastDue} onCanceled={refresh} />}
     </div>
   );
 }
