@@ -81,6 +81,24 @@ test("card 0341: past_due after the trial, the dashboard warns and keeps Pro for
     expect(failed?.html).toContain(`href="${payUrl}"`);
     expect(failed?.text).toContain(grace.replace(/^(\w+) (\d+), (\d+)$/, "$2 $1 $3"));
   }).toPass({ timeout: 20_000 });
+
+  // Canceling while past_due: the open invoice is still owed and retried, and Pro lasts only to the grace end.
+  const summary = page.getByTestId("danger-zone").getByTestId("cancel-summary");
+  await expect(summary).toContainText("but not the open invoice of $29.00: Stripe keeps retrying your card for it");
+  await page.getByTestId("danger-zone").getByRole("button", { name: "Cancel subscription" }).click();
+  const explanation = page.getByTestId("cancel-explanation");
+  await expect(explanation).toContainText(`your Pro limits stay on until ${grace} at most`);
+  await expect(explanation).not.toContainText("nothing more is charged");
+
+  // The plans page offers no change the server refuses while past_due: shown disabled, with what to do first.
+  await page.goto("/dashboard/billing/upgrade");
+  const business = page.getByRole("region", { name: "Business" });
+  await expect(business.getByRole("button", { name: "Upgrade to Business" })).toBeDisabled();
+  await expect(business.getByTestId("blocked-reason")).toHaveText("Pay the open invoice first.");
+  await page.getByRole("radio", { name: /Yearly/ }).click();
+  await expect(page.getByRole("region", { name: "Pro" }).getByRole("button", { name: "Switch to yearly" })).toBeDisabled();
+  // Canceling is accepted while past_due: Free stays on offer.
+  await expect(page.getByRole("region", { name: "Free" }).getByRole("button", { name: "Downgrade to Free" })).toBeEnabled();
 });
 
 test("an active Pro org previews and makes an upgrade to Business, then cancels and resumes", async ({ page }) => {

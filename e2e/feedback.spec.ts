@@ -121,6 +121,9 @@ test("Checkout return shows progress, toasts replace each other and leave on nav
   await page.getByRole("button", { name: "Start 14-day trial" }).click();
   await expect(page).toHaveURL(/\/dashboard\/billing\?checkout=success/);
   await expect(page.getByRole("status").filter({ hasText: "Confirming your payment…" })).toBeVisible();
+  // Meanwhile the plan card claims no plan (the rows still say Free until Stripe has answered).
+  await expect(page.getByTestId("plan-pending")).toBeVisible();
+  await expect(page.getByTestId("plan-name")).toHaveCount(0);
   await page.screenshot({ path: test.info().outputPath("checkout-confirming-1280.png") });
   release();
   const welcome = page.getByRole("status").filter({ hasText: "Your subscription is set up." });
@@ -128,6 +131,7 @@ test("Checkout return shows progress, toasts replace each other and leave on nav
   await expect(page.getByTestId("checkout-confirming")).toHaveCount(0);
   await expect(page).toHaveURL(/\/dashboard\/billing$/);
   await expect(page.getByTestId("plan-name")).toHaveText("Pro");
+  await expect(page.getByTestId("plan-pending")).toHaveCount(0);
   await page.unroute("**/api/trpc/billing.completeCheckout**");
   // A success toast has a close button.
   await welcome.getByRole("button", { name: "Dismiss notification" }).click();

@@ -37,6 +37,16 @@ const FORM_FACTORS: FormFactor[] = [{ name: "mobile" }, { name: "desktop", confi
  */
 const DEFAULT_CPU_SLOWDOWN = 4;
 const REFERENCE_BENCHMARK_INDEX = 1500;
+/**
+ * The calibration is measured just before the trace, but another job may start (or end) between
+ * the two: when Lighthouse's own benchmarkIndex in the run differs from the calibration index by
+ * more than this fraction, the multiplier did not fit the trace, so that run is redone once with a
+ * fresh calibration rather than trusted (a drifted run is kept in the summary, marked, and never
+ * counts as the best; a redo is taken as it comes, drifted or not, so the test ends).
+ */
+const CALIBRATION_DRIFT = 0.3;
+
+const drifted = (calibration: number | null, measured: number) => calibration !== null && Math.abs(measured - calibration) / calibration > CALIBRATION_DRIFT;
 
 /** Its own card: each card's trial is claimed once per run (the other specs use theirs). */
 const CARD = "3566 0020 2036 0505";
@@ -53,6 +63,8 @@ type Run = {
   hostBenchmarkIndex: number | null;
   /** Lighthouse's own measure in the run. */
   benchmarkIndex: number;
+  /** The host's speed moved by more than CALIBRATION_DRIFT between the calibration and the run: redone once, not trusted. */
+  drifted: boolean;
   cpuSlowdownMultiplier: number;
   scores: Record<Category, number>;
   failing: Record<Category, string[]>;
@@ -109,6 +121,8 @@ async function audit(url: string, port: number, formFactor: FormFactor, cpuSlowd
   }
   const { lhr } = result;
   if (lhr.runtimeError) throw new Error(`Lighthouse on ${url}: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
+  // Scores of the page asked for, not of where it went: a lost session redirects to /login, which scores well too.
+  expect(new URL(lhr.finalDisplayedUrl).pathname, `Lighthouse on ${url} ended on ${lhr.finalDisplayedUrl}`).toBe(new URL(url).pathname);
   return {
     benchmarkIndex: Math.round(lhr.environment.benchmarkIndex),
     cpuSlowdownMultiplier: lhr.configSettings.throttling.cpuSlowdownMultiplier,
@@ -147,12 +161,20 @@ test("Lighthouse on the billing overview and the plans page: performance ≥ 90,
       for (const { name, path } of PAGES) {
         // Accessibility and best practices are the same on every run; performance moves with the
         // host's load, so a miss is measured once more and the better run counts (both are kept).
+        // A run whose calibration drifted (CALIBRATION_DRIFT) is redone once, and that redo does not use up the retry.
+        let redone = false;
         for (let attempt = 1; attempt <= 2; attempt++) {
           const index = formFactor.name === "mobile" ? await hostBenchmarkIndex(page) : null;
-          const label = `lighthouse-${name}-${formFactor.name}${attempt > 1 ? `-${attempt}` : ""}`;
+          const label = `lighthouse-${name}-${formFactor.name}-${runs.filter((r) => r.path === path && r.formFactor === formFactor.name).length + 1}`;
           const slowdown = index === null ? 1 : calibratedCpuSlowdown(index);
           const result = await audit(new URL(path, baseURL).href, port, formFactor, slowdown, label, testInfo);
-          runs.push({ page: name, path, formFactor: formFactor.name, attempt, hostBenchmarkIndex: index, ...result });
+          const redo = !redone && drifted(index, result.benchmarkIndex);
+          runs.push({ page: name, path, formFactor: formFactor.name, attempt, hostBenchmarkIndex: index, ...result, drifted: redo });
+          if (redo) {
+            redone = true;
+            attempt--;
+            continue;
+          }
           if (result.scores.performance >= THRESHOLDS.performance) break;
         }
       }
@@ -162,7 +184,7 @@ test("Lighthouse on the billing overview and the plans page: performance ≥ 90,
     writeFileSync(SUMMARY, JSON.stringify({ at: new Date().toISOString(), thresholds: THRESHOLDS, runs }, null, 2) + "\n");
     await testInfo.attach("lighthouse-summary.json", { path: SUMMARY, contentType: "application/json" });
     const best = new Map<string, Run>();
-    for (const run of runs) {
+    for (const run of runs.filter((r) => !r.drifted)) {
       const key = `${run.path} ${run.formFactor}`;
       if ((best.get(key)?.scores.performance ?? -1) < run.scores.performance) best.set(key, run);
     }

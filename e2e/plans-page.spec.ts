@@ -68,7 +68,7 @@ test("plans page: savings per card, trial promised only when available, current 
   await free.getByRole("button", { name: "Downgrade to Free" }).click();
   const downgrade = page.getByRole("region", { name: "Downgrade to Free" });
   await expect(downgrade.getByRole("heading", { name: "Downgrade to Free" })).toBeFocused();
-  await expect(downgrade.getByTestId("cancel-explanation")).toContainText(/Your Pro plan stays on until .+; nothing more is charged after that/);
+  await expect(downgrade.getByTestId("cancel-explanation")).toContainText(/Your Pro trial stays on until .+; you will not be charged/);
   await expect(downgrade.getByTestId("cancel-explanation")).toContainText("moves to the Free plan (100,000 Gemini tokens / month, 3 projects, 1 team member)");
   await downgrade.getByRole("button", { name: "Keep my plan" }).click();
   await expect(downgrade).toHaveCount(0);
@@ -102,6 +102,7 @@ test("plans page: savings per card, trial promised only when available, current 
   await page.goto("/dashboard/billing/invoices");
   const toggle = page.getByRole("button", { name: /Show \$0 invoices \(\d+\)/ });
   await expect(toggle).toBeVisible();
+  await expect(toggle).toHaveAttribute("aria-pressed", "false");
   const hidden = Number((await toggle.textContent())!.match(/\((\d+)\)/)![1]);
   expect(hidden).toBeGreaterThanOrEqual(2); // the trial's start and the plan change
   await expect(page.getByTestId("invoice-row")).toHaveCount(0);
@@ -110,7 +111,9 @@ test("plans page: savings per card, trial promised only when available, current 
   await toggle.click();
   await expect(page.getByTestId("invoice-row")).toHaveCount(hidden);
   await expect(page.getByTestId("invoice-row").filter({ hasText: "Plan change" }).first()).toContainText("$0.00");
-  await expect(page.getByRole("button", { name: `Hide $0 invoices (${hidden})` })).toBeVisible();
+  // A toggle: the same label, pressed (not a label that flips to "Hide" as well).
+  await expect(toggle).toHaveAttribute("aria-pressed", "true");
+  await expect(toggle).toHaveText(`Show $0 invoices (${hidden})`);
 });
 
 test("billing overview: price and human status up front, usage against limits, Sync now in a footer, cancel set apart with a plain confirmation", async ({ page }, testInfo) => {
@@ -144,7 +147,9 @@ test("billing overview: price and human status up front, usage against limits, S
   await danger.getByRole("button", { name: "Cancel subscription" }).click();
   const confirm = page.getByRole("group", { name: "Confirm cancellation" });
   const periodEnd = (await page.getByTestId("trial-end").textContent())!.replace(/^Ends /, "");
-  await expect(confirm.getByTestId("cancel-explanation")).toContainText(`Your Pro plan stays on until ${periodEnd}; nothing more is charged after that.`);
+  // A trial was not paid for: the wording says nothing is charged, not "the period you paid for".
+  await expect(confirm.getByTestId("cancel-explanation")).toContainText(`Your Pro trial stays on until ${periodEnd}; you will not be charged.`);
+  await expect(danger.getByTestId("cancel-summary")).not.toContainText("paid for");
   await atBothWidths(page, testInfo, "billing-overview-cancel-confirmation", async () => {
     const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
     expect(scrollWidth).toBeLessThanOrEqual(innerWidth);

@@ -38,7 +38,17 @@ test("the guide's 7.5 and 8.1: GET /api/billing/usage with a token, and the bill
   await page.goto("/dashboard/billing");
   await expect(bar).toHaveAttribute("aria-valuetext", "1.25%");
   await expect(page.getByTestId("usage-summary")).toContainText("100,000");
-  await expect(page.getByTestId("usage-chart").locator("svg")).toBeVisible();
+  const chart = page.getByTestId("usage-chart");
+  await expect(chart.locator("svg")).toBeVisible();
+  // Screen readers get the chart as a table, a row a day; the drawing and its axis and day labels (a string of numbers read aloud) are hidden from them.
+  await expect(chart.getByTestId("usage-chart-plot")).toHaveAttribute("aria-hidden", "true");
+  await expect(chart.getByTestId("usage-chart-days")).toHaveAttribute("aria-hidden", "true");
+  const now = new Date();
+  const daysInMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 0)).getUTCDate();
+  const table = chart.getByRole("table", { name: /per day this month \(UTC\); the limit is 100,000$/ });
+  await expect(table.getByRole("row")).toHaveCount(daysInMonth + 1);
+  await expect(table.getByRole("columnheader")).toHaveText(["Day", "Used that day", "Total this month", "Forecast at this pace"]);
+  await expect(table.getByRole("rowheader", { name: "Day 1", exact: true })).toBeAttached();
   await expect(banner).toHaveCount(0);
 
   await setTokens(85_000);

@@ -94,15 +94,25 @@ export async function tabTo(page: Page, target: Locator, { key = "Tab", max = 40
   throw new Error(`${key} never reached ${target.toString()} in ${max} stops: ${path.join(" → ")}`);
 }
 
-/** Tabs into `group` and onto its radio named `name`, whether the group moves by arrow keys (one tab stop) or by Tab. */
+/**
+ * Tabs into `group` and onto its radio named `name` as a radio group must work (WAI-ARIA APG):
+ * the group is one tab stop, landing on the checked radio, and the arrow keys move the focus and
+ * the selection together. A group of buttons that merely look like radios (a Tab stop each, arrows
+ * ignored) fails here.
+ */
 export async function focusRadio(page: Page, group: Locator, name: string | RegExp) {
   const target = group.getByRole("radio", { name });
   const inGroup = () => group.evaluate((el) => el.contains(document.activeElement)).catch(() => false);
   for (let i = 0; i < 40 && !(await inGroup()); i++) await press(page, "Tab");
-  for (let i = 0; i < 5 && !(await isFocused(target)); i++) {
-    // Buttons that merely look like radios ignore arrows: the next one is then a Tab away.
-    if (!(await press(page, "ArrowRight")).moved) await press(page, "Tab");
+  const focusedRadio = group.locator("[role=radio]:focus, input[type=radio]:focus");
+  await expect(focusedRadio, "Tab lands on the checked radio").toBeChecked();
+  const radios = await group.getByRole("radio").count();
+  for (let i = 0; i < radios && !(await isFocused(target)); i++) {
+    expect((await press(page, "ArrowRight")).moved, "ArrowRight moves the focus to the next radio").toBe(true);
+    expect(await inGroup(), "ArrowRight stays in the group").toBe(true);
+    await expect(focusedRadio, "ArrowRight checks the radio it moves to").toBeChecked();
   }
   await expect(target).toBeFocused();
+  await expect(target).toBeChecked();
   return target;
 }

@@ -78,12 +78,21 @@ function limitText(item: Extract<AttentionItem, { kind: "limit_reached" }>, loca
   return `${item.current} team members for ${item.limit} seats: new members are refused until some leave or the plan grows.`;
 }
 
-/** What needs the org's attention, most urgent first, each with the page where it is dealt with. */
-export async function AttentionCard({ items, planName }: { items: AttentionItem[]; planName: string }) {
+/**
+ * What needs the org's attention, most urgent first, each with the page where it is dealt with.
+ * `incomplete`: usage or budgets could not be read, so the limits were not checked, and "nothing
+ * needs attention" is not claimed.
+ */
+export async function AttentionCard({ items, incomplete, planName }: { items: AttentionItem[]; incomplete: boolean; planName: string }) {
   const locale = await requestLocale();
   return (
     <Card title="Needs attention">
-      {items.length === 0 ? (
+      {incomplete && (
+        <p data-testid="attention-incomplete" className="mb-3 text-sm text-slate-500">
+          Usage against the limits cannot be checked right now.
+        </p>
+      )}
+      {items.length === 0 && incomplete ? null : items.length === 0 ? (
         <p data-testid="attention-none" className="text-sm text-slate-500">
           Nothing needs attention: payments are in order and usage is within its limits.
         </p>

@@ -90,14 +90,25 @@ export function UsageCard({ lines }: { lines: RouterOutputs["usage"]["current"] 
   );
 }
 
-/** The newest invoices; the invoices page has them all. */
+/** A section whose read failed: its card stays in place and says so, and a reload tries again. */
+export function UnavailableCard({ title, section, text }: { title: string; section: string; text: string }) {
+  return (
+    <Card title={title}>
+      <p role="status" data-testid="home-unavailable" data-section={section} className="text-sm text-slate-500">
+        {text} Reload the page to try again.
+      </p>
+    </Card>
+  );
+}
+
+/** The newest invoices that charged something; the invoices page has them all, $0 ones included. */
 export async function RecentInvoicesCard({ invoices }: { invoices: Invoice[] }) {
   const locale = await requestLocale();
   return (
     <Card title="Recent invoices" action={<SectionLink href="/dashboard/billing/invoices">All invoices</SectionLink>}>
       {invoices.length === 0 ? (
         <p data-testid="home-no-invoices" className="text-sm text-slate-500">
-          No invoices yet. They appear here once a paid plan bills.
+          No charges yet. Invoices appear here once a paid plan bills.
         </p>
       ) : (
         <ul className="divide-y divide-slate-100 text-sm">

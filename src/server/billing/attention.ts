@@ -5,12 +5,14 @@
  * lines and the budgets already say (the same procedures every member may read), so it shows
  * nothing those do not.
  */
+import { TRIAL_WARNING_MS } from "~/server/billing/billing-transitions";
 import type { Metric } from "~/server/billing/plans";
+import { ALERT_THRESHOLDS } from "~/server/usage/alert-thresholds";
 
-/** From this percentage a limit is "near" (the first usage alert threshold, alerts.ts; the usage bars turn amber here). */
-export const NEAR_LIMIT_PERCENT = 80;
-/** A trial this many days (or fewer) from its end is worth a reminder (Stripe warns 3 days before). */
-export const TRIAL_ENDING_DAYS = 3;
+/** From this percentage a limit is "near": the first usage alert threshold (the usage bars turn amber here). */
+export const NEAR_LIMIT_PERCENT: number = ALERT_THRESHOLDS[0];
+/** A trial this many days (or fewer) from its end is worth a reminder: when Stripe warns of its end (trial_will_end). */
+export const TRIAL_ENDING_DAYS = Math.round(TRIAL_WARNING_MS / 86_400_000);
 
 export type AttentionItem =
   | { kind: "unpaid" }

@@ -13,7 +13,7 @@ import { withBillingLock } from "~/server/billing/billing-lock";
 import { INTERVALS, PAID_PLAN_IDS, isUpgrade, type Interval, type PaidPlanId } from "~/server/billing/plans";
 import { planForPrice, priceIdFor } from "~/server/billing/price-ids";
 import { stripeNow } from "~/server/billing/stripe-clock";
-import { LIVE_STATUSES } from "~/server/billing/subscription-status";
+import { CANCELABLE_STATUSES, CHANGEABLE_STATUSES, isCancelable, LIVE_STATUSES } from "~/server/billing/subscription-status";
 import { syncStripeCustomer } from "~/server/billing/sync-stripe-customer";
 import { db } from "~/server/clients/db";
 import { stripe } from "~/server/clients/stripe";
@@ -32,10 +32,6 @@ type Target = { plan: PaidPlanId; interval: Interval };
 type PreviewLine = { description: string | null; amount: number; proration: boolean };
 type Timing = "now" | "period_end";
 
-/** Statuses whose plan can change in place: anything else settles first, or starts over in checkout. */
-const CHANGEABLE: readonly string[] = ["trialing", "active"];
-/** Statuses that can be set to end at the period end. */
-const CANCELABLE: readonly string[] = ["trialing", "active", "past_due", "unpaid"];
 
 const at = (seconds: number) => new Date(seconds * 1000);
 const itemOf = (sub: Stripe.Subscription) => sub.items.data[0]!;
@@ -112,7 +108,7 @@ async function openSchedule(sub: Stripe.Subscription) {
 /** What a change would cost: due now (an upgrade's proration) and the first invoice after it. */
 export async function previewChange(actor: Actor, input: PlanChangeInput) {
   const { sub, customerId } = await ownSubscription(actor);
-  requireStatus(sub, CHANGEABLE, "change plan");
+  requireStatus(sub, CHANGEABLE_STATUSES, "change plan");
   const timing = timingOf(currentTarget(sub), input);
   const item = itemOf(sub);
   const priceId = priceIdFor(input.plan, input.interval);
@@ -231,7 +227,7 @@ export function changePlan(actor: Actor, input: PlanChangeInput) {
   return planAction(actor, async (touch) => {
     const { sub, customerId } = await ownSubscription(actor);
     touch(customerId);
-    requireStatus(sub, CHANGEABLE, "change plan");
+    requireStatus(sub, CHANGEABLE_STATUSES, "change plan");
     const timing = timingOf(currentTarget(sub), input);
     const priceId = priceIdFor(input.plan, input.interval);
     const item = itemOf(sub);
@@ -292,7 +288,7 @@ export function cancelSubscription(actor: Actor) {
   return planAction(actor, async (touch) => {
     const { sub, customerId } = await ownSubscription(actor);
     touch(customerId);
-    requireStatus(sub, CANCELABLE, "be canceled");
+    requireStatus(sub, CANCELABLE_STATUSES, "be canceled");
     const schedule = await openSchedule(sub);
     if (schedule) {
       await stripe().subscriptions.update(sub.id, { metadata: setAsideMetadata(scheduledTarget(schedule)) });
@@ -312,7 +308,7 @@ async function restoreSetAside(sub: Stripe.Subscription) {
   const target = setAsideOf(sub);
   if (!target) return;
   const current = planForPrice(itemOf(sub).price);
-  const stillDue = CANCELABLE.includes(sub.status) && current && timingBetween(current, target) === "period_end";
+  const stillDue = isCancelable(sub.status) && current && timingBetween(current, target) === "period_end";
   if (stillDue && !(await openSchedule(sub))) await scheduleAtPeriodEnd(sub, target);
   await stripe().subscriptions.update(sub.id, { metadata: setAsideMetadata(null) });
 }

@@ -17,7 +17,7 @@ import { orgRecipients } from "~/server/notifications/recipients";
 import { renderEmail } from "~/server/notifications/render-email";
 import { usageAlert, type UsageAlertProps } from "~/server/notifications/templates/usage-alert";
 import { usageAlertUnsubscribe } from "~/server/notifications/unsubscribe";
-import type { AlertThreshold } from "~/server/usage/alerts";
+import type { AlertThreshold } from "~/server/usage/alert-thresholds";
 import { nextMonthStart } from "~/server/usage/periods";
 import { BUDGET_URL, METRIC_UNITS, UPGRADE_URL, type LimitType } from "~/server/usage/quota";
 

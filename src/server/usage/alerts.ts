@@ -14,12 +14,10 @@ import { db } from "~/server/clients/db";
 import { logger } from "~/server/logger";
 import { addInAppNotifications, BILLING_PAGE, USAGE_ALERT_KIND } from "~/server/notifications/in-app";
 import { enqueueAlertEmails, usageAlertDedupeKey, usageAlertTitle, type AlertIdentity } from "~/server/usage/alert-emails";
+import { ALERT_THRESHOLDS, type AlertThreshold } from "~/server/usage/alert-thresholds";
 import { monthOf } from "~/server/usage/periods";
 import type { LimitType } from "~/server/usage/quota";
 
-/** Percent of the limit at which an alert is recorded. */
-export const ALERT_THRESHOLDS = [80, 100] as const;
-export type AlertThreshold = (typeof ALERT_THRESHOLDS)[number];
 
 /**
  * The thresholds passed by going from `before` to `after` (integers; exact, no rounding):

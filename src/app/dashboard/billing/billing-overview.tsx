@@ -4,9 +4,11 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useDateFormat } from "~/components/locale";
 import { toast } from "~/components/toast";
 import { Alert, Button, ButtonLink, Card } from "~/components/ui";
+import { isCancelable } from "~/server/billing/subscription-status";
 import { useTRPC, type RouterOutputs } from "~/trpc/react";
 import { BillingNotices } from "./billing-notices";
 import { DangerZone } from "./cancel-subscription";
+import { useConfirmingCheckout } from "./checkout-return";
 import { PlanSummary } from "./plan-summary";
 import { UsageSection } from "./usage-section";
 
@@ -23,25 +25,42 @@ function useRefreshBilling(orgId: string) {
     ]);
 }
 
-export function BillingOverview({ orgId, canManage }: { orgId: string; canManage: boolean }) {
+/** `checkoutReturn`: opened back from a Checkout, whose confirmation (CheckoutReturn) is under way. */
+export function BillingOverview({ orgId, canManage, checkoutReturn = false }: { orgId: string; canManage: boolean; checkoutReturn?: boolean }) {
   const trpc = useTRPC();
   const overview = useQuery(trpc.billing.overview.queryOptions({ orgId }));
   const refresh = useRefreshBilling(orgId);
+  const confirming = useConfirmingCheckout(checkoutReturn);
 
   if (overview.isPending) return <p className="text-sm text-slate-500">Loading billing…</p>;
   if (overview.isError) return <Alert>Could not load billing: {overview.error.message}</Alert>;
   const o = overview.data;
   const sub = o.subscription;
-  const cancelable = canManage && sub && !sub.cancelAtPeriodEnd && sub.status !== "paused";
+  // Offered only where the server accepts it (CANCELABLE_STATUSES): a paused or incomplete subscription is not.
+  const cancelable = canManage && sub && !sub.cancelAtPeriodEnd && isCancelable(sub.status);
 
   return (
     <div className="space-y-6">
       <BillingNotices notices={o} />
-      <PlanSummary o={o} />
+      {confirming ? <PlanPending /> : <PlanSummary o={o} />}
       <UsageSection orgId={orgId} planName={o.planName} />
       <ManageCard orgId={orgId} canManage={canManage} o={o} />
-      {cancelable && <DangerZone orgId={orgId} planName={o.subscribedPlanName ?? o.planName} sub={sub} onCanceled={refresh} />}
+      {cancelable && <DangerZone orgId={orgId} planName={o.subscribedPlanName ?? o.planName} sub={sub} owed={o.pastDue} onCanceled={refresh} />}
     </div>
+  );
+}
+
+/** The plan card while a payment is confirmed: the rows still say Free, so no plan is claimed until Stripe has answered. */
+function PlanPending() {
+  return (
+    <Card title="Current plan">
+      <div data-testid="plan-pending" aria-busy="true" className="animate-pulse space-y-3">
+        <span className="sr-only">Your new plan appears here once the payment is confirmed.</span>
+        <div aria-hidden="true" className="h-9 w-40 rounded bg-slate-200" />
+        <div aria-hidden="true" className="h-5 w-28 rounded bg-slate-100" />
+        <div aria-hidden="true" className="h-12 w-full rounded bg-slate-100" />
+      </div>
+    </Card>
   );
 }
 

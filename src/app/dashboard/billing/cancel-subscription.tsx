@@ -4,33 +4,51 @@ import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { useDateFormat } from "~/components/locale";
 import { toast } from "~/components/toast";
+import { formatMoney } from "~/components/format";
 import { Button, Card } from "~/components/ui";
-import { PLANS } from "~/server/billing/plans";
 import { useTRPC } from "~/trpc/react";
-import { limitLines, planAtInterval } from "./billing-labels";
+import { cancelWording, planAtInterval } from "./billing-labels";
 
 export interface CancelableSubscription {
+  status: string;
   currentPeriodEnd: Date | string | null;
   pendingPlan: string | null;
   pendingInterval: string | null;
 }
 
-/**
- * Cancel at the period end, said plainly before it is done: what stays on until when, that
- * nothing more is charged, what Free allows after, and a scheduled switch that will not happen.
- * The one confirmation behind both the billing page's danger zone and the Free plan's card.
- */
-export function CancelConfirmation(props: {
+/** What a past_due subscription owes, from the billing overview's `pastDue`. */
+export interface OwedInvoice {
+  amountDue: number;
+  currency: string;
+  graceEndsAt: Date | string | null;
+}
+
+interface CancelProps {
   orgId: string;
   planName: string;
   sub: CancelableSubscription;
+  owed: OwedInvoice | null;
   onCanceled: () => Promise<unknown> | void;
-  onKeep: () => void;
-}) {
+}
+
+/** The status's wording (billing-labels.ts cancelWording) with the dates and amounts in the reader's locale. */
+function useCancelWording({ planName, sub, owed }: Pick<CancelProps, "planName" | "sub" | "owed">) {
   const { formatDate } = useDateFormat();
-  const { orgId, planName, sub } = props;
-  const trpc = useTRPC();
   const ends = formatDate(sub.currentPeriodEnd);
+  const owedText = owed ? { amount: formatMoney(owed.amountDue, owed.currency), graceEnds: owed.graceEndsAt ? formatDate(owed.graceEndsAt) : null } : null;
+  return { ends, ...cancelWording({ status: sub.status, planName, ends, owed: owedText }) };
+}
+
+/**
+ * Cancel at the period end, said plainly before it is done, in the subscription's status: what
+ * stays on until when, what is (or is not) still charged, what Free allows after, and a scheduled
+ * switch that will not happen. The one confirmation behind both the billing page's danger zone and
+ * the Free plan's card.
+ */
+export function CancelConfirmation(props: CancelProps & { onKeep: () => void }) {
+  const { orgId, sub } = props;
+  const trpc = useTRPC();
+  const { ends, confirmation } = useCancelWording(props);
   const cancel = useMutation(
     trpc.billing.cancel.mutationOptions({
       onSuccess: async () => {
@@ -42,10 +60,7 @@ export function CancelConfirmation(props: {
   );
   return (
     <div role="group" aria-label="Confirm cancellation" className="rounded-lg border border-red-200 bg-red-50 p-4 text-sm">
-      <p data-testid="cancel-explanation">
-        Your {planName} plan stays on until {ends}; nothing more is charged after that. The organization then moves to the Free plan (
-        {limitLines(PLANS.free.limits).join(", ")}). You can resume any time before {ends}.
-      </p>
+      <p data-testid="cancel-explanation">{confirmation}</p>
       {sub.pendingPlan && (
         <p data-testid="cancel-pending-warning" className="mt-2 font-medium text-red-800">
           Your switch to {planAtInterval(sub.pendingPlan, sub.pendingInterval)} on {ends} will not happen: the subscription ends that day instead. Resume
@@ -65,14 +80,14 @@ export function CancelConfirmation(props: {
 }
 
 /** Canceling, set apart from the everyday actions: its own card, danger styling, a confirmation first. */
-export function DangerZone(props: { orgId: string; planName: string; sub: CancelableSubscription; onCanceled: () => Promise<unknown> }) {
-  const { formatDate } = useDateFormat();
+export function DangerZone(props: CancelProps) {
+  const { summary } = useCancelWording(props);
   const [confirming, setConfirming] = useState(false);
   return (
     <Card title="Danger zone" tone="danger">
       <div data-testid="danger-zone" className="space-y-4">
-        <p className="text-sm text-slate-600">
-          Canceling stops the renewal. You keep {props.planName} until the end of the period you paid for ({formatDate(props.sub.currentPeriodEnd)}).
+        <p data-testid="cancel-summary" className="text-sm text-slate-600">
+          {summary}
         </p>
         {confirming ? (
           <CancelConfirmation {...props} onKeep={() => setConfirming(false)} />

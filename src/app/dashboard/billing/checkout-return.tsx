@@ -1,6 +1,6 @@
 "use client";
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useMutationState, useQueryClient } from "@tanstack/react-query";
 import { usePathname, useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
 import { toast } from "~/components/toast";
@@ -42,4 +42,17 @@ export function CheckoutReturn({ orgId, sessionId, confirming, done }: { orgId: 
       {confirming}
     </div>
   );
+}
+
+/**
+ * Whether the Checkout return on this page (`returned`: the page was opened with its session id)
+ * is still being confirmed: from the first render, before the call starts, until it settles. The
+ * call's onSuccess (the refetch) finishes before it counts as settled, so the data shown after is
+ * the confirmed one. Meanwhile the plan the page has is the one before paying (Free).
+ */
+export function useConfirmingCheckout(returned: boolean) {
+  const trpc = useTRPC();
+  const statuses = useMutationState({ filters: { mutationKey: trpc.billing.completeCheckout.mutationKey() }, select: (m) => m.state.status });
+  const last = statuses.at(-1);
+  return returned && (last === undefined || last === "idle" || last === "pending");
 }

@@ -18,13 +18,14 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
     queryClient.prefetchQuery(trpc.usage.daily.queryOptions({ orgId })),
     queryClient.prefetchQuery(trpc.usage.forecast.queryOptions({ orgId })),
   ]);
+  const checkoutReturn = params.checkout === "success" && Boolean(params.session_id);
   return (
     <HydrateClient>
       <PageHeader title="Billing" description={`Plan, payments and limits of ${orgName}.`} />
-      {params.checkout === "success" && params.session_id && (
+      {checkoutReturn && params.session_id && (
         <CheckoutReturn orgId={orgId} sessionId={params.session_id} confirming="Confirming your payment…" done="Your subscription is set up. Welcome aboard!" />
       )}
-      <BillingOverview orgId={orgId} canManage={canManage} />
+      <BillingOverview orgId={orgId} canManage={canManage} checkoutReturn={checkoutReturn} />
     </HydrateClient>
   );
 }

@@ -15,7 +15,9 @@ const LIMIT_COLOR = "#dc2626";
  * Plain SVG and HTML, rendered with the page: a charting library cost the billing page ~115 KB of
  * gzipped script and most of its main-thread time on a phone (Lighthouse, issue 14). The SVG
  * stretches to any width (preserveAspectRatio none, non-scaling strokes); its labels are HTML, so
- * text keeps its size.
+ * text keeps its size. The drawing, its axis and day labels and the legend are hidden from screen
+ * readers (read aloud they are a string of numbers); a visually hidden table gives them each day's
+ * numbers instead.
  */
 export function UsageChart({ points, limit, label }: { points: UsageChartPoint[]; limit: number | null; label: string }) {
   const axes = usageChartAxes(points, limit);
@@ -24,7 +26,7 @@ export function UsageChart({ points, limit, label }: { points: UsageChartPoint[]
     points.flatMap(({ day, [key]: value }) => (value === null ? [] : [`${day - 0.5},${y(value, axes.total)}`])).join(" ");
   return (
     <figure data-testid="usage-chart" aria-label={`${label}: daily usage and forecast this month`} className="w-full text-xs text-slate-500">
-      <div className="flex h-52 gap-2 pt-4">
+      <div data-testid="usage-chart-plot" aria-hidden="true" className="flex h-52 gap-2 pt-4">
         <AxisLabels axis={axes.daily} side="left" />
         <div className="relative flex-1 border-b border-slate-300">
           {axes.daily.ticks.map((tick) => (
@@ -34,7 +36,6 @@ export function UsageChart({ points, limit, label }: { points: UsageChartPoint[]
             className="absolute inset-0 h-full w-full overflow-visible"
             viewBox={`0 0 ${points.length} ${HEIGHT}`}
             preserveAspectRatio="none"
-            aria-hidden="true"
           >
             {points.map((p) =>
               p.daily ? (
@@ -58,7 +59,8 @@ export function UsageChart({ points, limit, label }: { points: UsageChartPoint[]
         <AxisLabels axis={axes.total} side="right" />
       </div>
       <DayLabels days={points.length} />
-      <figcaption className="mt-3 flex flex-wrap justify-center gap-x-4 gap-y-1">
+      <UsageTable points={points} limit={limit} label={label} />
+      <figcaption aria-hidden="true" className="mt-3 flex flex-wrap justify-center gap-x-4 gap-y-1">
         <LegendItem swatch={<span className="inline-block h-2.5 w-2.5" style={{ background: BAR_COLOR }} />}>Per day</LegendItem>
         <LegendItem swatch={<span className="inline-block w-4 border-t-2" style={{ borderColor: LINE_COLOR }} />}>This month</LegendItem>
         <LegendItem swatch={<span className="inline-block w-4 border-t-2 border-dashed" style={{ borderColor: LINE_COLOR }} />}>Forecast</LegendItem>
@@ -80,11 +82,42 @@ function AxisLabels({ axis, side }: { axis: ChartAxis; side: "left" | "right" })
   );
 }
 
+/** The chart's numbers for a screen reader: a row a day, with the day's usage, the month's total so far, or the forecast. */
+function UsageTable({ points, limit, label }: { points: UsageChartPoint[]; limit: number | null; label: string }) {
+  const cell = (value: number | null) => (value === null ? "—" : full.format(value));
+  // The wrapper is what is visually hidden: a table ignores sr-only's 1px width and overflow, and widened the phone page.
+  return (
+    <div className="sr-only">
+      <table data-testid="usage-chart-table">
+        <caption>{`${label}, per day this month (UTC)${limit === null ? "" : `; the limit is ${full.format(limit)}`}`}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Day</th>
+            <th scope="col">Used that day</th>
+            <th scope="col">Total this month</th>
+            <th scope="col">Forecast at this pace</th>
+          </tr>
+        </thead>
+        <tbody>
+          {points.map((p) => (
+            <tr key={p.day}>
+              <th scope="row">{`Day ${p.day}`}</th>
+              <td>{cell(p.daily)}</td>
+              <td>{cell(p.total)}</td>
+              <td>{cell(p.forecast)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 /** The days under the plot: the first, every fifth and the last, each under its bar. */
 function DayLabels({ days }: { days: number }) {
   const shown = Array.from({ length: days }, (_, i) => i + 1).filter((day) => day === 1 || day === days || (day % 5 === 0 && days - day >= 2));
   return (
-    <div className="relative mx-12 mt-1 h-4">
+    <div data-testid="usage-chart-days" aria-hidden="true" className="relative mx-12 mt-1 h-4">
       {shown.map((day) => (
         <span key={day} className="absolute -translate-x-1/2" style={{ left: `${((day - 0.5) / days) * 100}%` }}>
           {day}

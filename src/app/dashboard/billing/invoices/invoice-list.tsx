@@ -32,13 +32,14 @@ export function InvoiceList({ orgId, pageSize }: { orgId: string; pageSize: numb
   const zeroCount = invoices.data.pages[0]?.zeroCount ?? 0;
   const zeroToggle = zeroCount > 0 && (
     <div className="mt-4 text-sm">
+      {/* A toggle button: its label stays, aria-pressed says whether they are shown (a label that flips as well would say it twice). */}
       <button
         type="button"
         aria-pressed={showZero}
         className="rounded font-medium text-brand-700 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-500"
         onClick={() => setShowZero((shown) => !shown)}
       >
-        {showZero ? `Hide $0 invoices (${zeroCount})` : `Show $0 invoices (${zeroCount})`}
+        {`Show $0 invoices (${zeroCount})`}
       </button>
     </div>
   );

@@ -1,5 +1,6 @@
 import { formatPrice } from "~/components/format";
 import { useDateFormat } from "~/components/locale";
+import { useId } from "react";
 import { Button } from "~/components/ui";
 import type { RouterOutputs } from "~/trpc/react";
 import { intervalAdverb, limitLines, type PlanCardAction } from "../billing-labels";
@@ -63,6 +64,7 @@ type FooterProps = Pick<Parameters<typeof PlanCard>[0], "action" | "disabled" | 
 
 function PlanCardFooter({ action, disabled, pendingLabel, onAction }: FooterProps) {
   const { formatDate } = useDateFormat();
+  const reasonId = useId();
   switch (action.kind) {
     case "current":
       return null;
@@ -83,6 +85,18 @@ function PlanCardFooter({ action, disabled, pendingLabel, onAction }: FooterProp
         <Button className="mt-6" disabled={disabled} onClick={onAction}>
           {pendingLabel ?? action.label}
         </Button>
+      );
+    case "blocked":
+      // Shown, so the way is known, but disabled with the reason (the server would refuse it now).
+      return (
+        <div className="mt-6 space-y-2">
+          <Button className="w-full" variant="secondary" disabled aria-describedby={`${reasonId}-blocked`}>
+            {action.label}
+          </Button>
+          <p id={`${reasonId}-blocked`} data-testid="blocked-reason" className="text-center text-xs text-slate-500">
+            {action.reason}
+          </p>
+        </div>
       );
     case "change":
       return (

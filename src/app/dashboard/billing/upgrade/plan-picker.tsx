@@ -2,12 +2,12 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { toast } from "~/components/toast";
 import { Alert } from "~/components/ui";
 import { useTRPC, type RouterOutputs } from "~/trpc/react";
 import { planCardAction, yearlyToggleNote } from "../billing-labels";
-import { CancelConfirmation, type CancelableSubscription } from "../cancel-subscription";
+import { CancelConfirmation, type CancelableSubscription, type OwedInvoice } from "../cancel-subscription";
 import { ChangePreview, type Target } from "./change-preview";
 import { PlanCard } from "./plan-card";
 import { useReveal } from "./use-reveal";
@@ -82,23 +82,43 @@ export function PlanPicker({ orgId, canManage }: { orgId: string; canManage: boo
         />
       )}
       {panel?.kind === "free" && sub && (
-        <DowngradeToFree orgId={orgId} planName={o.subscribedPlanName ?? o.planName} sub={sub} onClose={() => setPanel(null)} />
+        <DowngradeToFree orgId={orgId} planName={o.subscribedPlanName ?? o.planName} sub={sub} owed={o.pastDue} onClose={() => setPanel(null)} />
       )}
       {!canManage && <p className="text-sm text-slate-500">Only owners and admins can change the plan.</p>}
     </div>
   );
 }
 
-/** Monthly / Yearly. The Yearly label claims only a saving every plan shares; each card states its own. */
+const INTERVALS = ["month", "year"] as const;
+const ARROW_STEP: Record<string, number> = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
+
+/**
+ * Monthly / Yearly. The Yearly label claims only a saving every plan shares; each card states its own.
+ * A radio group as ARIA describes it: one tab stop (the checked radio, roving tabindex), and the
+ * arrow keys move the selection and the focus together, wrapping around.
+ */
 function IntervalToggle({ interval, onChange, note }: { interval: Interval; onChange: (value: Interval) => void; note: string | null }) {
+  const radios = useRef<(HTMLButtonElement | null)[]>([]);
+  const onKeyDown = (event: React.KeyboardEvent) => {
+    const step = ARROW_STEP[event.key];
+    if (!step) return;
+    event.preventDefault();
+    const next = (INTERVALS.indexOf(interval) + step + INTERVALS.length) % INTERVALS.length;
+    onChange(INTERVALS[next]!);
+    radios.current[next]?.focus();
+  };
   return (
-    <div role="radiogroup" aria-label="Billing interval" className="inline-flex rounded-lg border border-slate-200 bg-white p-1 text-sm">
-      {(["month", "year"] as const).map((value) => (
+    <div role="radiogroup" aria-label="Billing interval" onKeyDown={onKeyDown} className="inline-flex rounded-lg border border-slate-200 bg-white p-1 text-sm">
+      {INTERVALS.map((value, i) => (
         <button
           key={value}
+          ref={(el) => {
+            radios.current[i] = el;
+          }}
           type="button"
           role="radio"
           aria-checked={interval === value}
+          tabIndex={interval === value ? 0 : -1}
           onClick={() => onChange(value)}
           className={`rounded-md px-4 py-1.5 font-medium transition ${interval === value ? "bg-brand-600 text-white" : "text-slate-600 hover:bg-slate-50"}`}
         >
@@ -111,7 +131,7 @@ function IntervalToggle({ interval, onChange, note }: { interval: Interval; onCh
 }
 
 /** Free is not a plan to switch to: it is what the org is on once its subscription ends, so the card cancels at the period end. */
-function DowngradeToFree(props: { orgId: string; planName: string; sub: CancelableSubscription; onClose: () => void }) {
+function DowngradeToFree(props: { orgId: string; planName: string; sub: CancelableSubscription; owed: OwedInvoice | null; onClose: () => void }) {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
@@ -125,8 +145,8 @@ function DowngradeToFree(props: { orgId: string; planName: string; sub: Cancelab
       <h2 ref={heading} tabIndex={-1} className="mb-3 rounded text-base font-semibold focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-500">
         Downgrade to Free
       </h2>
-      <p className="mb-3 text-sm text-slate-600">Moving to Free cancels your subscription at the end of the period you paid for.</p>
-      <CancelConfirmation orgId={props.orgId} planName={props.planName} sub={props.sub} onCanceled={onCanceled} onKeep={props.onClose} />
+      <p className="mb-3 text-sm text-slate-600">Moving to Free cancels your subscription at the end of its current period.</p>
+      <CancelConfirmation orgId={props.orgId} planName={props.planName} sub={props.sub} owed={props.owed} onCanceled={onCanceled} onKeep={props.onClose} />
     </section>
   );
 }
