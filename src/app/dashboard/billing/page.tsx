@@ -21,7 +21,8 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
   return (
     <HydrateClient>
       <PageHeader title="Billing" description={`Plan, payments and limits of ${orgName}.`} />
-      {params.checkout === "success" && params.session_id && (
+      {/* Confirming is a billing change (OWNER/ADMIN): a member sent this link would only see it refused. */}
+      {canManage && params.checkout === "success" && params.session_id && (
         <CheckoutReturn orgId={orgId} sessionId={params.session_id} confirming="Confirming your payment…" done="Your subscription is set up. Welcome aboard!" />
       )}
       <BillingOverview orgId={orgId} canManage={canManage} />
