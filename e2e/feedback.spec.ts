@@ -6,7 +6,6 @@ import { fillCard, register } from "./support/app";
 const TRIAL_CARD = "4012 8888 8888 1881";
 const SECOND_CARD = "4000 0000 0000 0077";
 
-/** The browser's console errors and uncaught page errors, as Next's dev overlay would count them. */
 /** A look at the page at desktop and phone width, kept in the test's output folder. */
 async function shoot(page: Page, name: string) {
   for (const width of [1280, 390]) {
@@ -16,6 +15,7 @@ async function shoot(page: Page, name: string) {
   await page.setViewportSize({ width: 1280, height: 720 });
 }
 
+/** The browser's console errors and uncaught page errors, as Next's dev overlay would count them. */
 function consoleErrors(page: Page) {
   const errors: string[] = [];
   page.on("console", (message) => {
@@ -119,19 +119,28 @@ test("Checkout return shows progress, toasts replace each other and leave on nav
     await route.continue();
   });
   await page.getByRole("button", { name: "Start 14-day trial" }).click();
-  await expect(page).toHaveURL(/\/dashboard\/billing\?checkout=success/);
   await expect(page.getByRole("status").filter({ hasText: "Confirming your payment…" })).toBeVisible();
+  // The query string is gone while confirming (a reload would not confirm again).
+  await expect(page).toHaveURL(/\/dashboard\/billing$/);
   await page.screenshot({ path: test.info().outputPath("checkout-confirming-1280.png") });
+  // The user moves on before the answer: its arrival does not pull them back to Billing.
+  await page.getByRole("link", { name: "Invoices", exact: true }).click();
+  await expect(page).toHaveURL(/\/dashboard\/billing\/invoices$/);
+  const answered = page.waitForResponse("**/api/trpc/billing.completeCheckout**");
   release();
+  await answered;
   const welcome = page.getByRole("status").filter({ hasText: "Your subscription is set up." });
   await expect(welcome).toBeVisible();
-  await expect(page.getByTestId("checkout-confirming")).toHaveCount(0);
-  await expect(page).toHaveURL(/\/dashboard\/billing$/);
-  await expect(page.getByTestId("plan-name")).toHaveText("Pro");
+  // A navigation the answer started would fetch Billing's payload: wait for the network to go quiet, then look.
+  await page.waitForLoadState("networkidle");
+  await expect(page).toHaveURL(/\/dashboard\/billing\/invoices$/);
   await page.unroute("**/api/trpc/billing.completeCheckout**");
   // A success toast has a close button.
   await welcome.getByRole("button", { name: "Dismiss notification" }).click();
   await expect(page.getByTestId("toast")).toHaveCount(0);
+  await page.goto("/dashboard/billing");
+  await expect(page.getByTestId("plan-name")).toHaveText("Pro");
+  await expect(page.getByTestId("checkout-confirming")).toHaveCount(0);
 
   // Breadcrumbs: Billing / Payment methods, the current page marked.
   await page.goto("/dashboard/billing/payment-methods");
