@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
-import { fillCard, register } from "./support/app";
+import { fillCard, query, register } from "./support/app";
 
 // Cards of this spec alone: a card's trial is claimed once per run (trial-claims.ts).
 const TRIAL_CARD = "4012 8888 8888 1881";
@@ -192,5 +192,27 @@ test("Checkout return shows progress, toasts replace each other and leave on nav
     await expect(trail.locator('[aria-current="page"]')).toHaveText(current);
     await trail.getByRole("link", { name: "Billing" }).click();
     await expect(page).toHaveURL(/\/dashboard\/billing$/);
+  }
+});
+
+test("a member who opens a checkout return link is not shown a confirmation they may not make", async ({ page }) => {
+  const user = await register(page, "Billing Member");
+  // Demoted in their own org: roles are read per request, so the next page sees a MEMBER.
+  await query(`UPDATE "Membership" SET role = 'MEMBER' WHERE "userId" = (SELECT id FROM "User" WHERE email = $1)`, [user.email]);
+  const confirmCalls: string[] = [];
+  page.on("request", (request) => {
+    if (request.url().includes("billing.completeCheckout")) confirmCalls.push(request.url());
+  });
+  for (const [path, heading] of [
+    ["/dashboard/billing?checkout=success&session_id=cs_test_from_an_admin", "Billing"],
+    ["/dashboard/billing/payment-methods?setup=success&session_id=cs_test_from_an_admin", "Payment methods"],
+  ] as const) {
+    await page.goto(path);
+    await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+    if (heading === "Billing") await expect(page.getByText("Only owners and admins can change billing.")).toBeVisible();
+    await expect(page.getByTestId("checkout-confirming")).toHaveCount(0);
+    await page.waitForLoadState("networkidle");
+    expect(confirmCalls).toEqual([]);
+    await expect(page.getByTestId("toast")).toHaveCount(0);
   }
 });
