@@ -1,12 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
-import { fillCard, register } from "./support/app";
+import { fillCard, query, register } from "./support/app";
 
 // Cards of this spec alone: a card's trial is claimed once per run (trial-claims.ts).
 const TRIAL_CARD = "4012 8888 8888 1881";
 const SECOND_CARD = "4000 0000 0000 0077";
 
-/** The browser's console errors and uncaught page errors, as Next's dev overlay would count them. */
 /** A look at the page at desktop and phone width, kept in the test's output folder. */
 async function shoot(page: Page, name: string) {
   for (const width of [1280, 390]) {
@@ -16,6 +15,7 @@ async function shoot(page: Page, name: string) {
   await page.setViewportSize({ width: 1280, height: 720 });
 }
 
+/** The browser's console errors and uncaught page errors, as Next's dev overlay would count them. */
 function consoleErrors(page: Page) {
   const errors: string[] = [];
   page.on("console", (message) => {
@@ -119,23 +119,32 @@ test("Checkout return shows progress, toasts replace each other and leave on nav
     await route.continue();
   });
   await page.getByRole("button", { name: "Start 14-day trial" }).click();
-  await expect(page).toHaveURL(/\/dashboard\/billing\?checkout=success/);
   await expect(page.getByRole("status").filter({ hasText: "Confirming your payment…" })).toBeVisible();
   // Meanwhile the plan card claims no plan (the rows still say Free until Stripe has answered).
   await expect(page.getByTestId("plan-pending")).toBeVisible();
   await expect(page.getByTestId("plan-name")).toHaveCount(0);
+  // The query string is gone while confirming (a reload would not confirm again).
+  await expect(page).toHaveURL(/\/dashboard\/billing$/);
   await page.screenshot({ path: test.info().outputPath("checkout-confirming-1280.png") });
+  // The user moves on before the answer: its arrival does not pull them back to Billing.
+  await page.getByRole("link", { name: "Invoices", exact: true }).click();
+  await expect(page).toHaveURL(/\/dashboard\/billing\/invoices$/);
+  const answered = page.waitForResponse("**/api/trpc/billing.completeCheckout**");
   release();
+  await answered;
   const welcome = page.getByRole("status").filter({ hasText: "Your subscription is set up." });
   await expect(welcome).toBeVisible();
-  await expect(page.getByTestId("checkout-confirming")).toHaveCount(0);
-  await expect(page).toHaveURL(/\/dashboard\/billing$/);
-  await expect(page.getByTestId("plan-name")).toHaveText("Pro");
-  await expect(page.getByTestId("plan-pending")).toHaveCount(0);
+  // A navigation the answer started would fetch Billing's payload: wait for the network to go quiet, then look.
+  await page.waitForLoadState("networkidle");
+  await expect(page).toHaveURL(/\/dashboard\/billing\/invoices$/);
   await page.unroute("**/api/trpc/billing.completeCheckout**");
   // A success toast has a close button.
   await welcome.getByRole("button", { name: "Dismiss notification" }).click();
   await expect(page.getByTestId("toast")).toHaveCount(0);
+  await page.goto("/dashboard/billing");
+  await expect(page.getByTestId("plan-name")).toHaveText("Pro");
+  await expect(page.getByTestId("checkout-confirming")).toHaveCount(0);
+  await expect(page.getByTestId("plan-pending")).toHaveCount(0);
 
   // Breadcrumbs: Billing / Payment methods, the current page marked.
   await page.goto("/dashboard/billing/payment-methods");
@@ -187,5 +196,27 @@ test("Checkout return shows progress, toasts replace each other and leave on nav
     await expect(trail.locator('[aria-current="page"]')).toHaveText(current);
     await trail.getByRole("link", { name: "Billing" }).click();
     await expect(page).toHaveURL(/\/dashboard\/billing$/);
+  }
+});
+
+test("a member who opens a checkout return link is not shown a confirmation they may not make", async ({ page }) => {
+  const user = await register(page, "Billing Member");
+  // Demoted in their own org: roles are read per request, so the next page sees a MEMBER.
+  await query(`UPDATE "Membership" SET role = 'MEMBER' WHERE "userId" = (SELECT id FROM "User" WHERE email = $1)`, [user.email]);
+  const confirmCalls: string[] = [];
+  page.on("request", (request) => {
+    if (request.url().includes("billing.completeCheckout")) confirmCalls.push(request.url());
+  });
+  for (const [path, heading] of [
+    ["/dashboard/billing?checkout=success&session_id=cs_test_from_an_admin", "Billing"],
+    ["/dashboard/billing/payment-methods?setup=success&session_id=cs_test_from_an_admin", "Payment methods"],
+  ] as const) {
+    await page.goto(path);
+    await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+    if (heading === "Billing") await expect(page.getByText("Only owners and admins can change billing.")).toBeVisible();
+    await expect(page.getByTestId("checkout-confirming")).toHaveCount(0);
+    await page.waitForLoadState("networkidle");
+    expect(confirmCalls).toEqual([]);
+    await expect(page.getByTestId("toast")).toHaveCount(0);
   }
 });

@@ -93,6 +93,9 @@ test("plans page: savings per card, trial promised only when available, current 
 
   // The billing page: price, human status and trial end in the header.
   await expect(page).toHaveURL(/\/dashboard\/billing$/);
+  // The change's toast was raised on the Plans page for Billing: it is still there on arrival.
+  await expect(page.getByRole("status").filter({ hasText: "You are now on Business." })).toBeVisible();
+  await atBothWidths(page, testInfo, "billing-plan-change-toast");
   await expect(page.getByTestId("plan-name")).toHaveText("Business");
   await expect(page.getByTestId("plan-price")).toContainText("$149 / month");
   await expect(page.locator("[data-status]").first()).toHaveText("Trial");

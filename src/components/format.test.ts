@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_LOCALE, formatDate, formatDateTime, formatMoney, formatPrice, resolveLocale } from "~/components/format";
+import {
+  DATE_FORMAT_CACHE_MAX,
+  dateFormatCacheSize,
+  DEFAULT_LOCALE,
+  formatDate,
+  formatDateTime,
+  formatMoney,
+  formatPrice,
+  resolveLocale,
+} from "~/components/format";
 
 describe("formatMoney / formatPrice: amounts in the currency's smallest unit", () => {
   it("two-decimal currencies are divided by 100", () => {
@@ -32,6 +41,38 @@ describe("resolveLocale: the user's locale from Accept-Language", () => {
     expect(resolveLocale("*")).toBe(DEFAULT_LOCALE);
     expect(resolveLocale("not a tag!!, ;q=1")).toBe(DEFAULT_LOCALE);
     expect(resolveLocale("fr;q=0")).toBe(DEFAULT_LOCALE);
+  });
+
+  it("keeps language, script and region only: the header picks no calendar, numbering or private extension", () => {
+    expect(resolveLocale("en-u-ca-buddhist")).toBe("en");
+    expect(formatDate("2026-11-29T00:00:00Z", resolveLocale("en-u-ca-buddhist"))).toBe("Nov 29, 2026");
+    expect(resolveLocale("ar-EG-u-nu-arab")).toBe("ar-EG");
+    expect(resolveLocale("zh-Hant-TW-x-private")).toBe("zh-Hant-TW");
+    expect(resolveLocale("de-DE-1996")).toBe("de-DE");
+  });
+
+  it("reads only the start of a 10 KB header: a tag past it is ignored", () => {
+    const header = `${"xx;q=0.1,".repeat(1_200)}fr-FR`;
+    expect(header.length).toBeGreaterThan(10_000);
+    expect(resolveLocale(header)).toBe(DEFAULT_LOCALE);
+    expect(resolveLocale(`${"1,".repeat(10)}fr-FR`)).toBe(DEFAULT_LOCALE); // the 11th entry
+    expect(resolveLocale(`${"1,".repeat(9)}fr-FR`)).toBe("fr-FR");
+  });
+});
+
+describe("the formatter cache stays bounded whatever the headers", () => {
+  const day = new Date("2026-11-29T00:00:00Z");
+
+  it("1000 private-use tags (en-x-<random>) are all one locale", () => {
+    const before = dateFormatCacheSize();
+    for (let i = 0; i < 1000; i++) expect(formatDate(day, resolveLocale(`en-x-${Math.random().toString(36).slice(2, 10)}`))).toBe("Nov 29, 2026");
+    expect(dateFormatCacheSize()).toBeLessThanOrEqual(before + 1);
+  });
+
+  it("every region of a language (en-AA … en-ZZ, 676 locales) never holds more than the cap", () => {
+    const letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    for (const a of letters) for (const b of letters) formatDate(day, resolveLocale(`en-${a}${b}`));
+    expect(dateFormatCacheSize()).toBe(DATE_FORMAT_CACHE_MAX);
   });
 });
 

@@ -24,14 +24,37 @@ export const formatPrice = (amount: number, currency: string) => {
 /** The locale when the request names none we can format in. */
 export const DEFAULT_LOCALE = "en-US";
 
+/** Browsers send a handful of languages; anything past these bounds is not a preference list. */
+const ACCEPT_LANGUAGE_MAX_CHARS = 200;
+const ACCEPT_LANGUAGE_MAX_ENTRIES = 10;
+
+/**
+ * A language tag reduced to language, script and region ("en-u-ca-buddhist" → "en",
+ * "zh-Hant-TW-x-foo" → "zh-Hant-TW"), if Intl can format in it. Extensions and variants go: the
+ * header is the client's, so it may not pick the calendar or numbering system, nor mint a new
+ * cache key per request.
+ */
+function formattableBase(tag: string): string | null {
+  try {
+    const { language, script, region } = new Intl.Locale(tag);
+    const base = [language, script, region].filter(Boolean).join("-");
+    return Intl.DateTimeFormat.supportedLocalesOf(base).length ? base : null;
+  } catch {
+    return null; // not a well-formed language tag
+  }
+}
+
 /**
  * The user's locale from an Accept-Language header: the most preferred language tag Intl can
- * format in. The server resolves it once per request and hands the same string to the client
- * (locale.tsx), so server-rendered and hydrated dates are the same text.
+ * format in, as language[-script][-region]. Only the header's first ACCEPT_LANGUAGE_MAX_CHARS
+ * characters and ACCEPT_LANGUAGE_MAX_ENTRIES entries are read. The server resolves it once per
+ * request and hands the same string to the client (locale.tsx), so server-rendered and hydrated
+ * dates are the same text.
  */
 export function resolveLocale(acceptLanguage: string | null | undefined): string {
   const ranked = (acceptLanguage ?? "")
-    .split(",")
+    .slice(0, ACCEPT_LANGUAGE_MAX_CHARS)
+    .split(",", ACCEPT_LANGUAGE_MAX_ENTRIES)
     .map((part, index) => {
       const [tag = "", ...params] = part.trim().split(";");
       const q = Number(params.find((p) => p.trim().startsWith("q="))?.trim().slice(2) ?? 1);
@@ -40,23 +63,30 @@ export function resolveLocale(acceptLanguage: string | null | undefined): string
     .filter((entry) => entry.tag && entry.tag !== "*" && entry.q > 0)
     .sort((a, b) => b.q - a.q || a.index - b.index);
   for (const { tag } of ranked) {
-    try {
-      const [supported] = Intl.DateTimeFormat.supportedLocalesOf(tag);
-      if (supported) return supported;
-    } catch {
-      // Not a well-formed language tag: try the next one.
-    }
+    const base = formattableBase(tag);
+    if (base) return base;
   }
   return DEFAULT_LOCALE;
 }
 
+/**
+ * Built formatters by locale and options. Bounded although locales are reduced to base names
+ * (en-AA … en-ZZ are all "supported"): past the cap the oldest entry goes, so no run of requests
+ * grows it without end.
+ */
+export const DATE_FORMAT_CACHE_MAX = 100;
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 const formatIn = (locale: string, options: Intl.DateTimeFormatOptions) => {
   const key = `${locale}|${JSON.stringify(options)}`;
   let format = dateFormats.get(key);
-  if (!format) dateFormats.set(key, (format = new Intl.DateTimeFormat(locale, options)));
+  if (!format) {
+    if (dateFormats.size >= DATE_FORMAT_CACHE_MAX) dateFormats.delete(dateFormats.keys().next().value!);
+    dateFormats.set(key, (format = new Intl.DateTimeFormat(locale, options)));
+  }
   return format;
 };
+/** For tests: how many formatters are kept. */
+export const dateFormatCacheSize = () => dateFormats.size;
 
 /**
  * The one date formatter of the UI: a calendar date in the user's locale, in UTC (billing dates

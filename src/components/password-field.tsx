@@ -2,7 +2,7 @@
 
 import { useEffect, useRef, useState, type InputHTMLAttributes } from "react";
 import { Field } from "~/components/ui";
-import { PASSWORD_RULES } from "~/server/validation";
+import { PASSWORD_RULES } from "~/lib/password-rules";
 
 /**
  * A new-password field with the server's rules (validation.ts) listed under it from the start and

@@ -15,18 +15,25 @@ type Tone = "success" | "error" | "info";
 const SHOWN_MS = 6_000;
 let current: { id: string | number; pathname: string } | null = null;
 
-function show(tone: Tone, message: string) {
+/**
+ * `path`: the page the toast belongs to, when it is shown just before a navigation there (a plan
+ * change that then opens Billing): without it the toast belongs to the page it was shown on and
+ * would be dismissed on arrival.
+ */
+type ShowOptions = { path?: string };
+
+function show(tone: Tone, message: string, options: ShowOptions = {}) {
   if (current) sonner.dismiss(current.id);
   const id = sonner.custom((toastId) => <ToastBody tone={tone} message={message} onClose={() => sonner.dismiss(toastId)} />, {
     duration: tone === "error" ? Number.POSITIVE_INFINITY : SHOWN_MS,
   });
-  current = { id, pathname: window.location.pathname };
+  current = { id, pathname: options.path ?? window.location.pathname };
 }
 
-export const toast = Object.assign((message: string) => show("info", message), {
-  success: (message: string) => show("success", message),
-  error: (message: string) => show("error", message),
-  info: (message: string) => show("info", message),
+export const toast = Object.assign((message: string, options?: ShowOptions) => show("info", message, options), {
+  success: (message: string, options?: ShowOptions) => show("success", message, options),
+  error: (message: string, options?: ShowOptions) => show("error", message, options),
+  info: (message: string, options?: ShowOptions) => show("info", message, options),
 });
 
 const TONES: Record<Tone, string> = {
@@ -60,7 +67,8 @@ function ToastBody({ tone, message, onClose }: { tone: Tone; message: string; on
 /**
  * Dismisses the toast when the user moves to another page. A toast shown by the new page itself
  * (a flash after a redirect) was raised on the new path, so it stays: this effect runs after the
- * page's own effects, which is why the comparison is by path and not by order.
+ * page's own effects, which is why the comparison is by path and not by order. A toast shown for
+ * the page being opened (`{ path }`) stays on arrival for the same reason.
  */
 export function ToastNavigationReset() {
   const pathname = usePathname();

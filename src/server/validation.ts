@@ -4,12 +4,10 @@
  * surrogate), and nothing unbounded reaches the database or bcrypt.
  */
 import { z } from "zod";
+import { PASSWORD_BYTE_LIMIT_MESSAGE, PASSWORD_RULES, passwordFitsBcrypt } from "~/lib/password-rules";
 
 /** RFC 5321: a forward-path is at most 256 octets including the angle brackets. */
 export const EMAIL_MAX_LENGTH = 254;
-/** bcrypt reads the first 72 bytes of a password and ignores the rest. */
-export const PASSWORD_MAX_BYTES = 72;
-export const PASSWORD_MIN_LENGTH = 8;
 /** Our ids are cuids (25 characters), Stripe's are prefixed base62; both fit with room to spare. */
 export const ID_MAX_LENGTH = 128;
 
@@ -19,9 +17,6 @@ const CONTROL_CHARACTERS = /[\u0000-\u001F\u007F]/;
 const CONTROL_CHARACTERS_BUT_LINES = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 /** Half of a surrogate pair on its own: not a character, and UTF-8 cannot encode it (it would be stored as U+FFFD). */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-// TextEncoder, not Buffer: the password forms run these rules in the browser too.
-export const passwordFitsBcrypt = (password: string) => new TextEncoder().encode(password).length <= PASSWORD_MAX_BYTES;
 
 /**
  * Trimmed text of 1..max characters without control characters (`multiline` allows tab and line
@@ -50,29 +45,6 @@ export const emailInput = z
   .toLowerCase()
   .pipe(z.email({ error: "Enter a valid email address." }));
 
-const byteLimitMessage =
-  `Password must be at most ${PASSWORD_MAX_BYTES} bytes in UTF-8 (${PASSWORD_MAX_BYTES} plain letters or digits; ` +
-  "accented letters and emoji take 2 to 4 bytes each).";
-
-/**
- * The rules of a new password, in one place: passwordInput enforces them, and the password forms
- * list them under the field before anything is typed and tick them off live (password-field.tsx).
- */
-export const PASSWORD_RULES = [
-  {
-    id: "length",
-    label: `At least ${PASSWORD_MIN_LENGTH} characters`,
-    message: `Password must be at least ${PASSWORD_MIN_LENGTH} characters.`,
-    test: (password: string) => password.length >= PASSWORD_MIN_LENGTH,
-  },
-  {
-    id: "bytes",
-    label: `At most ${PASSWORD_MAX_BYTES} bytes (accented letters and emoji count 2 to 4)`,
-    message: byteLimitMessage,
-    test: passwordFitsBcrypt,
-  },
-] as const;
-
 /** A new password: every PASSWORD_RULES rule, each failing with its own message. */
 export const passwordInput = PASSWORD_RULES.reduce(
   (schema, rule) => schema.refine(rule.test, { error: rule.message }),
@@ -86,7 +58,7 @@ export const passwordInput = PASSWORD_RULES.reduce(
 export const signInPasswordInput = z
   .string({ error: "Password is required." })
   .min(1, { error: "Password is required." })
-  .refine(passwordFitsBcrypt, { error: byteLimitMessage });
+  .refine(passwordFitsBcrypt, { error: PASSWORD_BYTE_LIMIT_MESSAGE });
 
 /** An id of ours or Stripe's: 1..ID_MAX_LENGTH letters, digits, `_` or `-`, so a huge or odd one never reaches a query. */
 export function idInput(label = "Id") {

@@ -1,6 +1,6 @@
 import bcrypt from "bcryptjs";
 import { AppError } from "~/server/errors";
-import { PASSWORD_MAX_BYTES, passwordFitsBcrypt } from "~/server/validation";
+import { PASSWORD_MAX_BYTES, passwordFitsBcrypt } from "~/lib/password-rules";
 
 // bcryptjs: the maintained pure-JS bcrypt, so no native build step on Vercel or here.
 const COST = 10;

@@ -253,7 +253,8 @@ describe("what a sign-in writes to the server log", () => {
     }
   }
 
-  it("a wrong password is refused without a line, let alone Auth.js's stack trace", async () => {
+  // Regression guard: the logger before issue 14 already dropped CredentialsSignin; the tests below cover what it changed.
+  it("a wrong password is still refused without a line, let alone Auth.js's stack trace", async () => {
     const { email } = await makeUser();
     const browser = authClient();
     const lines = await logLines(async () => {
@@ -261,6 +262,27 @@ describe("what a sign-in writes to the server log", () => {
       expect(res.headers.get("location")).toContain("error=CredentialsSignin");
     });
     expect(lines).toEqual([]);
+  });
+
+  it("a real Auth.js error (a forged session cookie, through the route handler) is one JSON line: no stack, no cookie", async () => {
+    const browser = authClient();
+    const forged = "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIn0.forged-secret-part.not-a-session";
+    browser.jar.set("authjs.session-token", forged);
+    const lines = await logLines(async () => expect(await browser.session()).toBeNull());
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ level: "error", message: "auth error", error: { name: "JWTSessionError" } });
+    expect(lines[0]).not.toMatch(/\n\s+at |\\n\s+at /);
+    expect(lines[0]).not.toContain("forged-secret-part");
+  });
+
+  it("a refused sign-in from a second copy of @auth/core (not instanceof ours, same type) prints no line either", async () => {
+    const foreign = Object.assign(new Error("Read more at https://errors.authjs.dev#credentialssignin"), { type: "CredentialsSignin" });
+    expect(await logLines(async () => authLogger.error(foreign))).toEqual([]);
+  });
+
+  it("an Auth.js warning is one JSON line with its code, not Auth.js's own console text", async () => {
+    const lines = await logLines(async () => authLogger.warn("debug-enabled"));
+    expect(lines.map((line) => JSON.parse(line) as unknown)).toEqual([expect.objectContaining({ level: "warn", message: "auth warning", code: "debug-enabled" })]);
   });
 
   it("any other Auth.js error is one JSON line without a stack", async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { getEntitlements } from "~/server/billing/entitlements";
 import { db } from "~/server/clients/db";
-import { customerOf, makeOwner, subscribe } from "~/test/billing";
+import { customerOf, makeOwner, secondOrg, subscribe } from "~/test/billing";
 import { advanceCustomerClock, deliverNew, payOnHostedPage, sdk } from "~/test/stripe";
 
 const DAY = 86_400;
@@ -131,5 +131,39 @@ describe("checkout", () => {
     expect(await getEntitlements(o.orgId, at(8))).toMatchObject({ plan: "free", status: "past_due", subscribedPlan: "pro", limits: { gemini_tokens: 100_000 } });
     const failed = (await o.caller.invoices.list({ orgId: o.orgId })).items[0]!;
     expect(failed).toMatchObject({ status: "open", attemptCount: 1, amountRemaining: 2900 });
+  });
+});
+
+describe("the checkout return and sync now ask Stripe only for what they may", () => {
+  it("an id that is not a Checkout Session's is refused before Stripe is asked", async () => {
+    const o = await owner();
+    // A cs_ id Stripe does not know: Stripe was asked, and said so.
+    await expect(o.caller.billing.completeCheckout({ orgId: o.orgId, sessionId: "cs_test_unknown" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    for (const sessionId of ["sub_123", "pi_123", "cus_123", "seti_123"]) {
+      await expect(o.caller.billing.completeCheckout({ orgId: o.orgId, sessionId })).rejects.toMatchObject({
+        code: "BAD_REQUEST",
+        cause: { details: { reason: "not_a_checkout_session" }, fieldErrors: { sessionId: ["That is not a Checkout Session id."] } },
+      });
+    }
+  });
+
+  const refusedBy = (limit: string) => ({ code: "TOO_MANY_REQUESTS", cause: { code: "RATE_LIMITED", details: { reason: `${limit}_rate_limited` } } });
+
+  it("one org gets 30 syncs in 10 minutes, the checkout return's included; then 429 with Retry-After", async () => {
+    const o = await owner();
+    for (let i = 0; i < 29; i++) expect(await o.caller.billing.syncNow({ orgId: o.orgId })).toEqual({ status: "no_customer" });
+    await expect(o.caller.billing.completeCheckout({ orgId: o.orgId, sessionId: "cs_test_unknown" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(o.caller.billing.syncNow({ orgId: o.orgId })).rejects.toMatchObject(refusedBy("stripeSyncOrg"));
+    await expect(o.caller.billing.completeCheckout({ orgId: o.orgId, sessionId: "cs_test_unknown" })).rejects.toMatchObject({
+      ...refusedBy("stripeSyncOrg"),
+      cause: { headers: { "Retry-After": expect.stringMatching(/^\d+$/) } },
+    });
+  });
+
+  it("one user gets 60 across their orgs: a third org of theirs is refused too", async () => {
+    const o = await owner();
+    const orgs = [o, await secondOrg(o, "Second"), await secondOrg(o, "Third")];
+    for (const org of orgs.slice(0, 2)) for (let i = 0; i < 30; i++) await org.caller.billing.syncNow({ orgId: org.orgId });
+    await expect(orgs[2]!.caller.billing.syncNow({ orgId: orgs[2]!.orgId })).rejects.toMatchObject(refusedBy("stripeSyncUser"));
   });
 });

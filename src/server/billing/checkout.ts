@@ -5,6 +5,7 @@ import { env } from "~/env";
 import { withBillingLock } from "~/server/billing/billing-lock";
 import { isLive } from "~/server/billing/subscription-status";
 import { trialEligibility } from "~/server/billing/trial-claims";
+import { throttleStripeSync } from "~/server/billing/stripe-sync-throttle";
 import { syncStripeCustomer } from "~/server/billing/sync-stripe-customer";
 import { INTERVALS, PAID_PLAN_IDS, TRIAL_DAYS } from "~/server/billing/plans";
 import { priceIdFor } from "~/server/billing/price-ids";
@@ -97,9 +98,17 @@ async function defaultToNewestCard(customerId: string) {
 
 /**
  * The return from Checkout: syncs at once from Stripe rather than waiting for the webhook. The
- * session must belong to the caller's org; anything else is NOT_FOUND.
+ * session must belong to the caller's org; anything else is NOT_FOUND. An id that is not a
+ * Checkout Session's (cs_…) is refused, and the call throttled, before Stripe is asked anything.
  */
 export async function completeCheckout(actor: Actor, sessionId: string) {
+  if (!sessionId.startsWith("cs_")) {
+    throw new AppError("BAD_REQUEST", "That is not a Checkout Session id.", {
+      fieldErrors: { sessionId: ["That is not a Checkout Session id."] },
+      details: { reason: "not_a_checkout_session" },
+    });
+  }
+  await throttleStripeSync(actor);
   const session = await stripe()
     .checkout.sessions.retrieve(sessionId)
     .catch((error: unknown) => {

@@ -1,9 +1,11 @@
+import { throttleStripeSync } from "~/server/billing/stripe-sync-throttle";
 import { syncStripeCustomer } from "~/server/billing/sync-stripe-customer";
 import { db } from "~/server/clients/db";
 import type { Actor } from "~/server/orgs/memberships";
 
-/** The admin "sync now": the org's customer read again from Stripe. */
+/** The admin "sync now": the org's customer read again from Stripe (throttled: stripe-sync-throttle.ts). */
 export async function syncOrganization(actor: Actor) {
+  await throttleStripeSync(actor);
   const org = await db.organization.findUniqueOrThrow({ where: { id: actor.organizationId }, select: { stripeCustomerId: true } });
   if (!org.stripeCustomerId) return { status: "no_customer" as const };
   const result = await syncStripeCustomer(org.stripeCustomerId);

@@ -1,5 +1,5 @@
 /**
- * Limits on how fast one user (or one client address) may create things, counted in the shared
+ * Limits on how fast one user (or one client address) may create things (or make us call Stripe), counted in the shared
  * counter store so every instance sees the same count.
  *
  * Written here rather than taken from @upstash/ratelimit: that library drives only the Upstash
@@ -32,6 +32,13 @@ export const rateLimits = {
   passwordResetClient: { limit: 10, windowSeconds: HOUR, what: "password reset requests" },
   /** Password reset requests for one email (keyed by its hash), from anywhere: one inbox flooded. */
   passwordResetEmail: { limit: 5, windowSeconds: HOUR, what: "password reset requests for one email" },
+  /**
+   * Reads from Stripe one organization asks for (a checkout return, "sync now"): each costs Stripe
+   * API calls on our key, so a loop of them must not use up its rate limit. Per org, and per user
+   * across their orgs.
+   */
+  stripeSyncOrg: { limit: 30, windowSeconds: 10 * 60, what: "Stripe syncs for one organization", verb: "run" },
+  stripeSyncUser: { limit: 60, windowSeconds: 10 * 60, what: "Stripe syncs", verb: "run" },
 } as const;
 
 export type RateLimitName = keyof typeof rateLimits;
@@ -67,7 +74,8 @@ const rateKey = (name: RateLimitName, subject: string) => `ratelimit:${name}:${s
  * against floods, and refusing every sign-up during a Redis outage would be the greater harm.
  */
 export async function enforceRateLimit(name: RateLimitName, subject: string, store: KeyValueStore = kv): Promise<void> {
-  const { limit, windowSeconds, what } = rateLimits[name];
+  const entry = rateLimits[name];
+  const { limit, windowSeconds, what } = entry;
   let count: number;
   let ttl: number;
   try {
@@ -79,7 +87,8 @@ export async function enforceRateLimit(name: RateLimitName, subject: string, sto
   }
   if (count <= limit) return;
   const retryAfterSeconds = Math.max(1, ttl);
-  throw new AppError("RATE_LIMITED", `You can create at most ${limit} ${what} ${per(windowSeconds)}. Try again in ${waitText(retryAfterSeconds)}.`, {
+  const verb = "verb" in entry ? entry.verb : "create";
+  throw new AppError("RATE_LIMITED", `You can ${verb} at most ${limit} ${what} ${per(windowSeconds)}. Try again in ${waitText(retryAfterSeconds)}.`, {
     headers: { "Retry-After": String(retryAfterSeconds) },
     details: { reason: `${name}_rate_limited`, limit, retryAfterSeconds },
   });

@@ -53,7 +53,7 @@ export function CancelConfirmation(props: CancelProps & { onKeep: () => void }) 
     trpc.billing.cancel.mutationOptions({
       onSuccess: async () => {
         await props.onCanceled();
-        toast.success(`Your subscription ends on ${ends}.`);
+        toast.success(`Your subscription ends on ${ends}.`, { path: "/dashboard/billing" });
       },
       onError: (error) => toast.error(error.message),
     }),

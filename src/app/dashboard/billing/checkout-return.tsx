@@ -1,7 +1,6 @@
 "use client";
 
 import { useMutation, useMutationState, useQueryClient } from "@tanstack/react-query";
-import { usePathname, useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
 import { toast } from "~/components/toast";
 import { useTRPC } from "~/trpc/react";
@@ -10,13 +9,13 @@ import { useTRPC } from "~/trpc/react";
  * The return from a Checkout (or card setup) Session. The page renders at once with this
  * "Confirming…" status; the browser then asks the server to sync from Stripe (not waiting for the
  * webhook), which takes seconds, and the result replaces the status: the page's data refreshed and
- * a toast. The query string goes, so a reload does not confirm again.
+ * a toast. The query string goes as the call starts (history.replaceState, which Next's router
+ * follows without a request), so a reload does not confirm again; nothing navigates when the call
+ * ends, so a user who has moved on to another page meanwhile stays there.
  */
 export function CheckoutReturn({ orgId, sessionId, confirming, done }: { orgId: string; sessionId: string; confirming: string; done: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const router = useRouter();
-  const pathname = usePathname();
   const complete = useMutation(
     trpc.billing.completeCheckout.mutationOptions({
       onSuccess: async () => {
@@ -24,7 +23,6 @@ export function CheckoutReturn({ orgId, sessionId, confirming, done }: { orgId: 
         toast.success(done);
       },
       onError: () => toast.error("We could not confirm that with Stripe yet. It will appear here within a minute."),
-      onSettled: () => router.replace(pathname, { scroll: false }),
     }),
   );
   // Once per return, also under React's double-run of effects in development.
@@ -32,6 +30,7 @@ export function CheckoutReturn({ orgId, sessionId, confirming, done }: { orgId: 
   useEffect(() => {
     if (started.current) return;
     started.current = true;
+    window.history.replaceState(window.history.state, "", window.location.pathname);
     complete.mutate({ orgId, sessionId });
   }, [complete, orgId, sessionId]);
 

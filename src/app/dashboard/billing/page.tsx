@@ -18,7 +18,8 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
     queryClient.prefetchQuery(trpc.usage.daily.queryOptions({ orgId })),
     queryClient.prefetchQuery(trpc.usage.forecast.queryOptions({ orgId })),
   ]);
-  const checkoutReturn = params.checkout === "success" && Boolean(params.session_id);
+  // Confirming is a billing change (OWNER/ADMIN): a member sent this link would only see it refused.
+  const checkoutReturn = canManage && params.checkout === "success" && Boolean(params.session_id);
   return (
     <HydrateClient>
       <PageHeader title="Billing" description={`Plan, payments and limits of ${orgName}.`} />

@@ -20,7 +20,8 @@ export default async function PaymentMethodsPage({ searchParams }: { searchParam
       <FlashToast flash={flash} />
       <Breadcrumbs trail={[{ label: "Billing", href: "/dashboard/billing" }]} current="Payment methods" />
       <PageHeader title="Payment methods" description="Cards Stripe charges for this organization's subscription." />
-      {params.setup === "success" && params.session_id && (
+      {/* Confirming is a billing change (OWNER/ADMIN): a member sent this link would only see it refused. */}
+      {canManage && params.setup === "success" && params.session_id && (
         <CheckoutReturn orgId={orgId} sessionId={params.session_id} confirming="Confirming your card with Stripe…" done="Card added." />
       )}
       <PaymentMethodList orgId={orgId} canManage={canManage} />

@@ -29,12 +29,14 @@ export function ChangePreview({ orgId, target, planName, onClose }: { orgId: str
     trpc.billing.changePlan.mutationOptions({
       onSuccess: async (result) => {
         await queryClient.invalidateQueries({ queryKey: trpc.billing.overview.queryKey({ orgId }) });
+        // Shown for Billing, where the user lands next: a toast of this page would go on arrival.
+        const onBilling = { path: "/dashboard/billing" };
         if (result.invoice && result.invoice.status === "open") {
-          toast.error("The plan changed, but the card was declined: pay the open invoice to keep it.");
+          toast.error("The plan changed, but the card was declined: pay the open invoice to keep it.", onBilling);
         } else {
-          toast.success(result.timing === "now" ? `You are now on ${planName}.` : `${planName} starts on ${formatDate(result.effectiveAt)}.`);
+          toast.success(result.timing === "now" ? `You are now on ${planName}.` : `${planName} starts on ${formatDate(result.effectiveAt)}.`, onBilling);
         }
-        router.push("/dashboard/billing");
+        router.push(onBilling.path);
       },
       onError: (error) => toast.error(error.message),
     }),
