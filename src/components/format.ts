@@ -99,4 +99,12 @@ export const formatDate = (date: Date | string | null | undefined, locale: strin
 export const formatDateTime = (date: Date | string, locale: string) =>
   `${formatIn(locale, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(new Date(date))} UTC`;
 
-export const formatLimit = (limit: number | null) => (limit === null ? "Unlimited" : new Intl.NumberFormat("en-US").format(limit));
+const counts = new Intl.NumberFormat("en-US");
+const percents = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 });
+
+/** A count of tokens, projects, seats… ("1,250,000"); numbers stay en-US while dates follow the locale. */
+export const formatCount = (n: number) => counts.format(n);
+/** A percentage's number, up to two decimals ("85.5"); the caller adds the "%". */
+export const formatPercent = (n: number) => percents.format(n);
+
+export const formatLimit = (limit: number | null) => (limit === null ? "Unlimited" : formatCount(limit));

@@ -1,13 +1,11 @@
 import Link from "next/link";
-import { formatLimit } from "~/components/format";
+import { formatCount, formatLimit, formatPercent } from "~/components/format";
 import { NEAR_LIMIT_PERCENT } from "~/server/billing/attention";
 import type { Metric } from "~/server/billing/plans";
 import type { UsageLine } from "~/server/usage/read-usage";
 
 export const METRIC_LABELS: Record<Metric, string> = { gemini_tokens: "Gemini tokens / month", projects: "Projects", team_members: "Team members" };
 
-export const percentFormat = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 });
-export const countFormat = new Intl.NumberFormat("en-US");
 
 
 /** One metric this month against its limit in force: amber from the near-limit threshold, red at the limit; `href` links the label to the metric's page. */
@@ -26,8 +24,8 @@ export function UsageBar({ line, href }: { line: UsageLine; href?: string }) {
           <span className="text-slate-600">{label}</span>
         )}
         <span className="font-medium">
-          {countFormat.format(line.current)} / {formatLimit(line.limit)}
-          {!line.unlimited && <span className="ml-2 text-slate-500">{percentFormat.format(line.percentage)}%</span>}
+          {formatCount(line.current)} / {formatLimit(line.limit)}
+          {!line.unlimited && <span className="ml-2 text-slate-500">{formatPercent(line.percentage)}%</span>}
         </span>
       </div>
       {!line.unlimited && (
@@ -37,7 +35,7 @@ export function UsageBar({ line, href }: { line: UsageLine; href?: string }) {
           aria-valuemin={0}
           aria-valuemax={100}
           aria-valuenow={width}
-          aria-valuetext={`${percentFormat.format(line.percentage)}%`}
+          aria-valuetext={`${formatPercent(line.percentage)}%`}
           className="mt-1 h-2 overflow-hidden rounded-full bg-slate-100"
         >
           <div className={`h-full rounded-full ${tone}`} style={{ width: `${width}%` }} />

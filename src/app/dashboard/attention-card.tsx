@@ -1,9 +1,8 @@
 import Link from "next/link";
 import { requestLocale } from "~/app/request-locale";
 import type { ReactNode } from "react";
-import { formatDate, formatMoney } from "~/components/format";
+import { formatCount, formatDate, formatMoney, formatPercent } from "~/components/format";
 import { Card } from "~/components/ui";
-import { countFormat, percentFormat } from "~/components/usage-bar";
 import type { AttentionItem } from "~/server/billing/attention";
 import type { Metric } from "~/server/billing/plans";
 import { nextMonthStart } from "~/server/usage/periods";
@@ -50,7 +49,7 @@ function shown(item: AttentionItem, planName: string, locale: string): Shown {
     case "budget_reached":
       return {
         tone: "critical",
-        text: `The monthly budget of ${countFormat.format(item.limit)} Gemini tokens is used up: automations stop until ${formatDate(nextMonthStart(new Date()), locale)}.`,
+        text: `The monthly budget of ${formatCount(item.limit)} Gemini tokens is used up: automations stop until ${formatDate(nextMonthStart(new Date()), locale)}.`,
         links: [{ href: BILLING, label: "Budget" }],
       };
     case "limit_reached":
@@ -64,7 +63,7 @@ function shown(item: AttentionItem, planName: string, locale: string): Shown {
     case "near_limit":
       return {
         tone: "warning",
-        text: `${percentFormat.format(item.percentage)}% of the ${item.limitType === "budget" ? "monthly budget" : QUOTAS[item.metric]} is used.`,
+        text: `${formatPercent(item.percentage)}% of the ${item.limitType === "budget" ? "monthly budget" : QUOTAS[item.metric]} is used.`,
         links: [{ href: item.limitType === "budget" ? BILLING : PLANS, label: item.limitType === "budget" ? "Budget" : "See plans" }],
       };
     case "pending_cancellation":
@@ -73,7 +72,7 @@ function shown(item: AttentionItem, planName: string, locale: string): Shown {
 }
 
 function limitText(item: Extract<AttentionItem, { kind: "limit_reached" }>, locale: string) {
-  if (item.metric === "gemini_tokens") return `The ${QUOTAS.gemini_tokens} (${countFormat.format(item.limit)}) is used up: automations stop until ${formatDate(nextMonthStart(new Date()), locale)}.`;
+  if (item.metric === "gemini_tokens") return `The ${QUOTAS.gemini_tokens} (${formatCount(item.limit)}) is used up: automations stop until ${formatDate(nextMonthStart(new Date()), locale)}.`;
   if (item.metric === "projects") return `All ${item.limit} projects of the plan are in use: a new one is refused.`;
   return `${item.current} team members for ${item.limit} seats: new members are refused until some leave or the plan grows.`;
 }

@@ -2,12 +2,11 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { formatLimit } from "~/components/format";
+import { formatCount, formatLimit } from "~/components/format";
 import { Button, Card, Field } from "~/components/ui";
 import { toast } from "~/components/toast";
 import { useTRPC } from "~/trpc/react";
 
-const count = new Intl.NumberFormat("en-US");
 
 /** The monthly token budget: owners set or clear it (below the plan's limit); everyone else sees it. */
 export function BudgetForm({ orgId }: { orgId: string }) {
@@ -23,7 +22,7 @@ export function BudgetForm({ orgId }: { orgId: string }) {
         setError(undefined);
         setValue("");
         await refresh();
-        toast.success(`Monthly budget set to ${count.format(r.budget)} tokens.`);
+        toast.success(`Monthly budget set to ${formatCount(r.budget)} tokens.`);
       },
       onError: (e) => setError(e.data?.fieldErrors?.limit?.[0] ?? e.message),
     }),
@@ -45,7 +44,7 @@ export function BudgetForm({ orgId }: { orgId: string }) {
       <p data-testid="budget-current" className="text-sm text-slate-600">
         {line.budget === null
           ? `No budget: the plan's limit (${formatLimit(line.planLimit)} tokens a month) applies.`
-          : `Budget: ${count.format(line.budget)} tokens a month (the plan allows ${formatLimit(line.planLimit)}). Alerts at 80% and 100% of it; requests past it are refused.`}
+          : `Budget: ${formatCount(line.budget)} tokens a month (the plan allows ${formatLimit(line.planLimit)}). Alerts at 80% and 100% of it; requests past it are refused.`}
       </p>
       {budgets.data.canSet ? (
         <form
@@ -65,7 +64,7 @@ export function BudgetForm({ orgId }: { orgId: string }) {
               value={value}
               onChange={(e) => setValue(e.target.value.replace(/[^\d]/g, ""))}
               error={error}
-              placeholder={line.planLimit === null ? "e.g. 1000000" : `below ${count.format(line.planLimit)}`}
+              placeholder={line.planLimit === null ? "e.g. 1000000" : `below ${formatCount(line.planLimit)}`}
             />
           </div>
           <Button type="submit" disabled={set.isPending || value === ""}>

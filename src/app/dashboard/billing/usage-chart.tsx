@@ -1,7 +1,7 @@
+import { formatCount } from "~/components/format";
 import { type ChartAxis, type UsageChartPoint, usageChartAxes } from "./usage-chart-data";
 
 const compact = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 });
-const full = new Intl.NumberFormat("en-US");
 
 /** The plot's drawing units: one per day across, HEIGHT up; the SVG stretches to its box, its strokes do not. */
 const HEIGHT = 1000;
@@ -40,7 +40,7 @@ export function UsageChart({ points, limit, label }: { points: UsageChartPoint[]
             {points.map((p) =>
               p.daily ? (
                 <rect key={p.day} x={p.day - 0.85} width={0.7} y={y(p.daily, axes.daily)} height={HEIGHT - y(p.daily, axes.daily)} fill={BAR_COLOR}>
-                  <title>{`Day ${p.day}: ${full.format(p.daily)}${p.total === null ? "" : ` (${full.format(p.total)} this month)`}`}</title>
+                  <title>{`Day ${p.day}: ${formatCount(p.daily)}${p.total === null ? "" : ` (${formatCount(p.total)} this month)`}`}</title>
                 </rect>
               ) : null,
             )}
@@ -84,12 +84,12 @@ function AxisLabels({ axis, side }: { axis: ChartAxis; side: "left" | "right" })
 
 /** The chart's numbers for a screen reader: a row a day, with the day's usage, the month's total so far, or the forecast. */
 function UsageTable({ points, limit, label }: { points: UsageChartPoint[]; limit: number | null; label: string }) {
-  const cell = (value: number | null) => (value === null ? "—" : full.format(value));
+  const cell = (value: number | null) => (value === null ? "—" : formatCount(value));
   // The wrapper is what is visually hidden: a table ignores sr-only's 1px width and overflow, and widened the phone page.
   return (
     <div className="sr-only">
       <table data-testid="usage-chart-table">
-        <caption>{`${label}, per day this month (UTC)${limit === null ? "" : `; the limit is ${full.format(limit)}`}`}</caption>
+        <caption>{`${label}, per day this month (UTC)${limit === null ? "" : `; the limit is ${formatCount(limit)}`}`}</caption>
         <thead>
           <tr>
             <th scope="col">Day</th>

@@ -2,9 +2,10 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { formatCount, formatPercent } from "~/components/format";
 import { useDateFormat } from "~/components/locale";
 import { Alert, Card } from "~/components/ui";
-import { countFormat, METRIC_LABELS, percentFormat, UsageBar } from "~/components/usage-bar";
+import { METRIC_LABELS, UsageBar } from "~/components/usage-bar";
 import { NEAR_LIMIT_PERCENT } from "~/server/billing/attention";
 import type { Metric } from "~/server/billing/plans";
 import { METERED_METRICS } from "~/server/usage/keys";
@@ -56,7 +57,7 @@ export function UsageSection({ orgId, planName }: { orgId: string; planName: str
           <div className="mt-6 border-t border-slate-100 pt-4">
             <h3 className="text-sm font-medium text-slate-700">{METRIC_LABELS.gemini_tokens}, day by day</h3>
             <p data-testid="usage-forecast" className="mt-1 text-sm text-slate-500">
-              At this pace: about {countFormat.format(forecast.data.projected)} by the end of the month
+              At this pace: about {formatCount(forecast.data.projected)} by the end of the month
               {forecast.data.limitReachedOn ? `; the limit is reached on ${formatDate(forecast.data.limitReachedOn)}` : ""}.
             </p>
             <UsageChart points={usageChartPoints(daily.data, forecast.data)} limit={tokens.limit} label={METRIC_LABELS.gemini_tokens} />
@@ -87,8 +88,8 @@ function QuotaBanner({ lines, forecast }: { lines: UsageLine[]; forecast: { peri
     <div data-testid="usage-banner" data-level={exceeded ? "exceeded" : "warning"}>
       <Alert tone={exceeded ? "error" : "warning"}>
         {exceeded
-          ? `Your organization has used all of its monthly ${label} (${percentFormat.format(line.percentage)}%): automations stop until ${resetsOn}. `
-          : `Your organization has used ${percentFormat.format(line.percentage)}% of its monthly ${label}${limitReachedOn ? `; at this pace it runs out on ${formatDate(limitReachedOn)}` : ""}. `}
+          ? `Your organization has used all of its monthly ${label} (${formatPercent(line.percentage)}%): automations stop until ${resetsOn}. `
+          : `Your organization has used ${formatPercent(line.percentage)}% of its monthly ${label}${limitReachedOn ? `; at this pace it runs out on ${formatDate(limitReachedOn)}` : ""}. `}
         <Link className="font-medium underline" href={UPGRADE_PATH}>
           {exceeded ? "Upgrade now" : "See plans"}
         </Link>

@@ -3,17 +3,17 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
+import { formatCount } from "~/components/format";
 import { ListState } from "~/components/list-state";
 import { Alert, Button, Card, inputClass } from "~/components/ui";
 import { useTRPC } from "~/trpc/react";
 
-const count = (n: number) => new Intl.NumberFormat("en-US").format(n);
 
 /** A reply's cost as the org is charged for it: the total, split into prompt and reply when the model said so. */
 function TokenCost({ total, prompt, completion }: { total: number; prompt: number | null; completion: number | null }) {
   return (
     <p className="mt-2 text-xs text-slate-500" data-testid="token-cost">
-      {count(total)} tokens{prompt !== null && completion !== null ? ` (prompt ${count(prompt)} + reply ${count(completion)})` : ""}
+      {formatCount(total)} tokens{prompt !== null && completion !== null ? ` (prompt ${formatCount(prompt)} + reply ${formatCount(completion)})` : ""}
     </p>
   );
 }
@@ -88,7 +88,7 @@ export function ChatPanel({ projectId }: { projectId: string }) {
               {quota && (
                 <>
                   {" "}
-                  ({count(quota.quota.current)} of {count(quota.quota.limit)} tokens used this month.){" "}
+                  ({formatCount(quota.quota.current)} of {formatCount(quota.quota.limit)} tokens used this month.){" "}
                   <Link className="font-medium underline" href={quota.budgetUrl ?? quota.upgradeUrl}>
                     {quota.budgetUrl ? "Review the budget" : "Upgrade your plan"}
                   </Link>
